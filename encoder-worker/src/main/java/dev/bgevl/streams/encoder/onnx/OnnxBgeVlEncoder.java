@@ -1,0 +1,248 @@
+package dev.bgevl.streams.encoder.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.bgevl.streams.encoder.DeviceSpec;
+import dev.bgevl.streams.encoder.EncodeInput;
+import dev.bgevl.streams.encoder.EncodeResult;
+import dev.bgevl.streams.encoder.Encoder;
+import dev.bgevl.streams.encoder.EncoderConfig;
+import dev.bgevl.streams.encoder.EncoderException;
+import dev.bgevl.streams.encoder.InvalidInputException;
+import dev.bgevl.streams.encoder.ModelInfo;
+import dev.bgevl.streams.encoder.Precision;
+import dev.bgevl.streams.encoder.UnitVectors;
+import dev.bgevl.streams.encoder.bundle.ModelBundle;
+import dev.bgevl.streams.encoder.bundle.ModelManifest;
+import dev.bgevl.streams.encoder.image.ClipImagePreprocessor;
+import dev.bgevl.streams.encoder.image.ImageDecoder;
+import dev.bgevl.streams.encoder.image.RgbImage;
+import dev.bgevl.streams.encoder.text.ClipTokenizer;
+import dev.bgevl.streams.encoder.text.TokenBatch;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * BGE-VL-CLIP on ONNX Runtime: one vision and one text graph that output raw projections, with
+ * normalization and the composed fusion done here.
+ *
+ * <p>A batch runs each graph at most once: every image of the batch (image-only and composed
+ * inputs) goes through one vision call, every text through one text call. Thread-safe, since
+ * ONNX Runtime sessions are.
+ */
+public final class OnnxBgeVlEncoder implements Encoder {
+  private static final Logger log = LoggerFactory.getLogger(OnnxBgeVlEncoder.class);
+
+  private final OrtEnvironment env;
+  private final ModelInfo model;
+  private final ModelManifest manifest;
+  private final DeviceSpec device;
+  private final ImageDecoder decoder;
+  private final ClipImagePreprocessor preprocessor;
+  private final ClipTokenizer tokenizer;
+  private final OrtSession vision;
+  private final OrtSession text;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private OnnxBgeVlEncoder(OrtEnvironment env, ModelBundle bundle, EncoderConfig config) {
+    this.env = env;
+    this.manifest = bundle.manifest();
+    this.model = new ModelInfo(manifest.modelId(), manifest.embeddingDim());
+    SessionFactory sessions = new SessionFactory(env, config);
+    this.device = sessions.device();
+    this.decoder = new ImageDecoder(config.imageLimits());
+    this.preprocessor = new ClipImagePreprocessor(manifest.image());
+    Path visionGraph = bundle.visionGraph();
+    if (config.precision() == Precision.FP16) {
+      visionGraph = bundle.visionFp16Graph();
+      if (visionGraph == null) {
+        throw new EncoderException("encoder.precision=fp16 but bundle " + bundle.directory()
+            + " has no fp16 vision graph (export with --fp16-vision)");
+      }
+    }
+    ClipTokenizer tok = new ClipTokenizer(bundle.tokenizerFile(), manifest.text());
+    OrtSession v = null;
+    try {
+      v = sessions.open(visionGraph);
+      this.vision = v;
+      this.text = sessions.open(bundle.textGraph());
+    } catch (RuntimeException e) {
+      tok.close();
+      if (v != null) {
+        closeQuietly(v);
+      }
+      throw e;
+    }
+    this.tokenizer = tok;
+  }
+
+  /**
+   * Loads {@code bundle} on the configured device and runs one warm-up input through each graph,
+   * so a broken export or a dimension mismatch fails here, not on the first real batch.
+   */
+  public static OnnxBgeVlEncoder open(ModelBundle bundle, EncoderConfig config) {
+    long start = System.nanoTime();
+    OnnxBgeVlEncoder encoder = new OnnxBgeVlEncoder(OrtEnvironment.getEnvironment(), bundle, config);
+    try {
+      encoder.warmUp();
+    } catch (RuntimeException e) {
+      encoder.close();
+      throw e;
+    }
+    log.info("Encoder ready model={} dim={} device={} precision={} tookMs={}", encoder.model.id(),
+        encoder.model.dimension(), encoder.device, config.precision(), (System.nanoTime() - start) / 1_000_000);
+    return encoder;
+  }
+
+  @Override
+  public ModelInfo model() {
+    return model;
+  }
+
+  /** The device this encoder runs on. */
+  public DeviceSpec device() {
+    return device;
+  }
+
+  @Override
+  public List<EncodeResult> encode(List<EncodeInput> inputs) {
+    if (closed.get()) {
+      throw new EncoderException("encoder is closed");
+    }
+    long start = System.nanoTime();
+    int n = inputs.size();
+    EncodeResult[] results = new EncodeResult[n];
+    int crop = preprocessor.cropSize();
+    // pass 1: decode and preprocess images; a bad image rejects its input only
+    float[] pixels = new float[countImages(inputs) * preprocessor.tensorSize()];
+    int[] imageRow = new int[n];
+    Arrays.fill(imageRow, -1);
+    int images = 0;
+    for (int i = 0; i < n; i++) {
+      EncodeInput in = inputs.get(i);
+      if (!in.hasImage()) {
+        continue;
+      }
+      try {
+        RgbImage rgb = decoder.decode(in.image());
+        preprocessor.preprocess(rgb, pixels, images * preprocessor.tensorSize());
+        imageRow[i] = images++;
+      } catch (InvalidInputException e) {
+        results[i] = new EncodeResult.Rejected(e.reason(), e.getMessage());
+      }
+    }
+    List<String> texts = new ArrayList<>();
+    int[] textRow = new int[n];
+    Arrays.fill(textRow, -1);
+    for (int i = 0; i < n; i++) {
+      if (results[i] == null && inputs.get(i).hasText()) {
+        textRow[i] = texts.size();
+        texts.add(inputs.get(i).text());
+      }
+    }
+    long prepared = System.nanoTime();
+    float[][] imageRaw = images == 0 ? new float[0][] : runVision(pixels, images, crop);
+    float[][] textRaw = texts.isEmpty() ? new float[0][] : runText(tokenizer.tokenize(texts));
+    for (int i = 0; i < n; i++) {
+      if (results[i] != null) {
+        continue;
+      }
+      int ir = imageRow[i];
+      int tr = textRow[i];
+      float[] vector = ir >= 0 && tr >= 0 ? UnitVectors.fuse(textRaw[tr], imageRaw[ir])
+          : ir >= 0 ? UnitVectors.normalize(imageRaw[ir])
+          : UnitVectors.normalize(textRaw[tr]);
+      results[i] = new EncodeResult.Encoded(vector);
+    }
+    long done = System.nanoTime();
+    if (log.isDebugEnabled()) {
+      log.debug("Encoded batch size={} images={} texts={} preprocessMs={} inferenceMs={}", n, images,
+          texts.size(), (prepared - start) / 1_000_000, (done - prepared) / 1_000_000);
+    }
+    return List.of(results);
+  }
+
+  private static int countImages(List<EncodeInput> inputs) {
+    int c = 0;
+    for (EncodeInput in : inputs) {
+      if (in.hasImage()) {
+        c++;
+      }
+    }
+    return c;
+  }
+
+  private float[][] runVision(float[] pixels, int count, int crop) {
+    ModelManifest.GraphFile g = manifest.files().vision();
+    long[] shape = {count, 3, crop, crop};
+    int usedLength = count * preprocessor.tensorSize();
+    try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels, 0, usedLength), shape);
+        OrtSession.Result out = vision.run(Map.of(g.input(), input))) {
+      return rows(out, g.output(), count);
+    } catch (OrtException e) {
+      throw new EncoderException("Vision graph failed on a batch of " + count + ": " + e.getMessage(), e);
+    }
+  }
+
+  private float[][] runText(TokenBatch batch) {
+    ModelManifest.TextGraphFile g = manifest.files().text();
+    long[] shape = {batch.batch(), batch.length()};
+    try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape);
+        OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape);
+        OrtSession.Result out = text.run(Map.of(g.inputIds(), ids, g.attentionMask(), mask))) {
+      return rows(out, g.output(), batch.batch());
+    } catch (OrtException e) {
+      throw new EncoderException("Text graph failed on a batch of " + batch.batch() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private float[][] rows(OrtSession.Result out, String name, int count) {
+    OnnxValue value = out.get(name).orElseThrow(
+        () -> new EncoderException("Graph has no output '" + name + "' (see manifest.json)"));
+    FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
+    int dim = model.dimension();
+    if (buffer.remaining() != count * dim) {
+      throw new EncoderException("Graph output '" + name + "' holds " + buffer.remaining()
+          + " values for " + count + " inputs; manifest embedding_dim is " + dim);
+    }
+    float[][] rows = new float[count][dim];
+    for (float[] row : rows) {
+      buffer.get(row);
+    }
+    return rows;
+  }
+
+  private void warmUp() {
+    int crop = preprocessor.cropSize();
+    runVision(new float[preprocessor.tensorSize()], 1, crop);
+    runText(tokenizer.tokenize(List.of("warm up")));
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      closeQuietly(vision);
+      closeQuietly(text);
+      tokenizer.close();
+    }
+  }
+
+  private static void closeQuietly(OrtSession session) {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      log.warn("Closing ONNX session failed reason={}", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.bgevl.streams.encoder.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bgevl.streams.encoder.ImageLimits;
+import dev.bgevl.streams.encoder.InvalidInputException;
+import dev.bgevl.streams.encoder.RejectReason;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class ImageDecoderTest {
+
+  private final ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
+
+  static byte[] encode(BufferedImage image, String format) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    if (!ImageIO.write(image, format, out)) {
+      throw new IOException("no writer for " + format);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void shouldDecodeRgbPngExactly() throws IOException {
+    BufferedImage image = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+    image.setRGB(0, 0, 0x102030);
+    image.setRGB(2, 1, 0xA0B0C0);
+    RgbImage rgb = decoder.decode(encode(image, "png"));
+    assertEquals(3, rgb.width());
+    assertEquals(2, rgb.height());
+    assertEquals(0x10, rgb.sample(0, 0, 0));
+    assertEquals(0x20, rgb.sample(0, 0, 1));
+    assertEquals(0x30, rgb.sample(0, 0, 2));
+    assertEquals(0xC0, rgb.sample(2, 1, 2));
+  }
+
+  @Test
+  void shouldDropAlphaLikePilInsteadOfCompositing() throws IOException {
+    BufferedImage image = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
+    image.setRGB(0, 0, 0x00C86432); // fully transparent, colour still there
+    RgbImage rgb = decoder.decode(encode(image, "png"));
+    assertEquals(0xC8, rgb.sample(0, 0, 0));
+    assertEquals(0x64, rgb.sample(0, 0, 1));
+    assertEquals(0x32, rgb.sample(0, 0, 2));
+  }
+
+  @Test
+  void shouldCopyGreyToAllChannelsWithoutGammaConversion() throws IOException {
+    BufferedImage image = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
+    image.getRaster().setSample(0, 0, 0, 100);
+    RgbImage rgb = decoder.decode(encode(image, "png"));
+    for (int c = 0; c < 3; c++) {
+      assertEquals(100, rgb.sample(0, 0, c));
+    }
+  }
+
+  @Test
+  void shouldLookUpPaletteColours() throws IOException {
+    byte[] r = {(byte) 255, 0};
+    byte[] g = {0, (byte) 128};
+    byte[] b = {0, (byte) 255};
+    BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(1, 2, r, g, b));
+    image.getRaster().setSample(1, 0, 0, 1);
+    RgbImage rgb = decoder.decode(encode(image, "png"));
+    assertEquals(255, rgb.sample(0, 0, 0));
+    assertEquals(128, rgb.sample(1, 0, 1));
+    assertEquals(255, rgb.sample(1, 0, 2));
+  }
+
+  @Test
+  void shouldDecodeJpegCloseToItsSource() throws IOException {
+    BufferedImage image = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+    var g = image.createGraphics();
+    g.setColor(new Color(200, 40, 40));
+    g.fillRect(0, 0, 16, 16);
+    g.dispose();
+    RgbImage rgb = decoder.decode(encode(image, "jpg"));
+    assertEquals(200, rgb.sample(8, 8, 0), 6);
+    assertEquals(40, rgb.sample(8, 8, 1), 6);
+  }
+
+  @Test
+  void shouldRejectGarbageAsUndecodable() {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> decoder.decode("definitely not an image".getBytes()));
+    assertEquals(RejectReason.IMAGE_UNDECODABLE, e.reason());
+  }
+
+  @Test
+  void shouldRejectEmptyBytes() {
+    assertEquals(RejectReason.IMAGE_UNDECODABLE,
+        assertThrows(InvalidInputException.class, () -> decoder.decode(new byte[0])).reason());
+  }
+
+  @Test
+  void shouldRejectTruncatedPng() throws IOException {
+    byte[] png = encode(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "png");
+    byte[] truncated = Arrays.copyOf(png, png.length / 2);
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> decoder.decode(truncated));
+    assertEquals(RejectReason.IMAGE_UNDECODABLE, e.reason());
+  }
+
+  @Test
+  void shouldRejectTooManyBytesBeforeDecoding() throws IOException {
+    byte[] png = encode(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png");
+    ImageDecoder strict = new ImageDecoder(new ImageLimits(png.length - 1, 1_000_000));
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> strict.decode(png));
+    assertEquals(RejectReason.IMAGE_TOO_LARGE, e.reason());
+    assertTrue(e.getMessage().contains("bytes"), e.getMessage());
+  }
+
+  @Test
+  void shouldRejectTooManyPixelsFromTheHeader() throws IOException {
+    byte[] png = encode(new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB), "png");
+    ImageDecoder strict = new ImageDecoder(new ImageLimits(1 << 20, 300 * 200 - 1));
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> strict.decode(png));
+    assertEquals(RejectReason.IMAGE_TOO_LARGE, e.reason());
+    assertTrue(e.getMessage().contains("300x200"), e.getMessage());
+  }
+}
