@@ -18,10 +18,11 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Decodes image bytes into {@link RgbImage}, refusing oversize input before any pixel is decoded.
  *
- * <p>The RGB conversion follows PIL's {@code Image.convert("RGB")}, which the reference
- * preprocessing uses: alpha is dropped (not composited), grey is copied to all three channels,
- * palette entries are looked up, embedded colour profiles and EXIF orientation are ignored.
- * 16-bit samples keep their high byte.
+ * <p>The RGB conversion follows transformers' {@code convert_to_rgb}, which the reference
+ * preprocessing uses: anything with alpha (or a transparent palette entry) is composited onto
+ * white with PIL's {@code alpha_composite} arithmetic, grey is copied to all three channels,
+ * palette entries are looked up, embedded colour profiles and EXIF orientation are ignored (the
+ * reference ignores them too). 16-bit samples keep their high byte.
  */
 public final class ImageDecoder {
 
@@ -82,6 +83,7 @@ public final class ImageDecoder {
     }
     // grey (+alpha) has 1-2 bands; colour (+alpha) 3-4; alpha, when present, is the last band
     boolean grey = bands <= 2;
+    boolean alpha = cm.hasAlpha();
     int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8);
     int[] row = new int[w * bands];
     for (int y = 0; y < h; y++) {
@@ -89,19 +91,33 @@ public final class ImageDecoder {
       int o = y * w * 3;
       for (int x = 0; x < w; x++) {
         int p = x * bands;
-        if (grey) {
-          byte v = (byte) (row[p] >> shift);
-          rgb[o++] = v;
-          rgb[o++] = v;
-          rgb[o++] = v;
-        } else {
-          rgb[o++] = (byte) (row[p] >> shift);
-          rgb[o++] = (byte) (row[p + 1] >> shift);
-          rgb[o++] = (byte) (row[p + 2] >> shift);
-        }
+        int r = row[p] >> shift;
+        int g = grey ? r : row[p + 1] >> shift;
+        int b = grey ? r : row[p + 2] >> shift;
+        int a = alpha ? row[p + bands - 1] >> shift : 255;
+        rgb[o++] = onWhite(r, a);
+        rgb[o++] = onWhite(g, a);
+        rgb[o++] = onWhite(b, a);
       }
     }
     return new RgbImage(w, h, rgb);
+  }
+
+  /**
+   * One channel of PIL's {@code alpha_composite(white, pixel)}, in its own 7-bit fixed point, so
+   * half-transparent pixels round exactly as the reference's do.
+   */
+  static byte onWhite(int channel, int alpha) {
+    if (alpha == 255) {
+      return (byte) channel;
+    }
+    if (alpha == 0) {
+      return (byte) 255;
+    }
+    long coef1 = (long) alpha << 7; // alpha*255*255*128 / (255*255): the background is opaque
+    long coef2 = (255L << 7) - coef1;
+    long tmp = channel * coef1 + 255 * coef2 + (0x80L << 7);
+    return (byte) ((((tmp >> 8) + tmp) >> 8) >> 7);
   }
 
   private static void copyViaArgb(BufferedImage image, byte[] rgb) {
@@ -111,9 +127,10 @@ public final class ImageDecoder {
       image.getRGB(0, y, w, 1, row, 0, w);
       int o = y * w * 3;
       for (int argb : row) {
-        rgb[o++] = (byte) (argb >> 16);
-        rgb[o++] = (byte) (argb >> 8);
-        rgb[o++] = (byte) argb;
+        int a = argb >>> 24;
+        rgb[o++] = onWhite((argb >> 16) & 0xFF, a);
+        rgb[o++] = onWhite((argb >> 8) & 0xFF, a);
+        rgb[o++] = onWhite(argb & 0xFF, a);
       }
     }
   }

@@ -43,13 +43,18 @@ class ImageDecoderTest {
   }
 
   @Test
-  void shouldDropAlphaLikePilInsteadOfCompositing() throws IOException {
-    BufferedImage image = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
-    image.setRGB(0, 0, 0x00C86432); // fully transparent, colour still there
+  void shouldCompositeAlphaOntoWhiteLikeTransformers() throws IOException {
+    BufferedImage image = new BufferedImage(3, 1, BufferedImage.TYPE_INT_ARGB);
+    image.setRGB(0, 0, 0x00C86432); // fully transparent: white, whatever the colour
+    image.setRGB(1, 0, 0xFFC86432); // opaque: the colour itself
+    image.setRGB(2, 0, 0x80000000); // half-transparent black: mid grey
     RgbImage rgb = decoder.decode(encode(image, "png"));
-    assertEquals(0xC8, rgb.sample(0, 0, 0));
-    assertEquals(0x64, rgb.sample(0, 0, 1));
-    assertEquals(0x32, rgb.sample(0, 0, 2));
+    assertEquals(255, rgb.sample(0, 0, 0));
+    assertEquals(255, rgb.sample(0, 0, 2));
+    assertEquals(0xC8, rgb.sample(1, 0, 0));
+    assertEquals(0x32, rgb.sample(1, 0, 2));
+    // PIL: alpha_composite(white, (0,0,0,128)) = 127
+    assertEquals(127, rgb.sample(2, 0, 0));
   }
 
   @Test

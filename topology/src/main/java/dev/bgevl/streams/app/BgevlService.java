@@ -1,0 +1,191 @@
+package dev.bgevl.streams.app;
+
+import dev.bgevl.streams.deadletter.DeadLetterConfig;
+import dev.bgevl.streams.deadletter.DeadLetterDeserializationHandler;
+import dev.bgevl.streams.deadletter.DeadLetterProcessingHandler;
+import dev.bgevl.streams.encoder.Encoder;
+import dev.bgevl.streams.encoder.bundle.ModelBundle;
+import dev.bgevl.streams.encoder.onnx.OnnxBgeVlEncoder;
+import dev.bgevl.streams.ingest.IngestTopology;
+import dev.bgevl.streams.media.ImageResolver;
+import dev.bgevl.streams.milvus.MilvusCollections;
+import dev.bgevl.streams.milvus.MilvusConnector;
+import dev.bgevl.streams.milvus.MilvusSearcher;
+import dev.bgevl.streams.milvus.MilvusVectorSink;
+import dev.bgevl.streams.query.QueryConfig;
+import dev.bgevl.streams.query.QueryTopology;
+import dev.bgevl.streams.schemas.media.MediaEvent;
+import dev.bgevl.streams.schemas.media.MediaVector;
+import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
+import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
+import dev.bgevl.streams.schemas.serde.BgevlSerde;
+import dev.bgevl.streams.schemas.serde.CachingSchemaRegistryClient;
+import dev.bgevl.streams.schemas.serde.RestSchemaRegistryClient;
+import dev.bgevl.streams.schemas.serde.SchemaRegistryConfig;
+import dev.bgevl.streams.schemas.serde.SerdeConfig;
+import io.milvus.v2.client.MilvusClientV2;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: the encoder, one Milvus client and two Kafka Streams applications (ingest
+ * and query, separate so a long ingest batch never delays a query). It owns all of them and closes
+ * them in reverse order of creation: Streams, encoder, Milvus client.
+ */
+public final class BgevlService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BgevlService.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Encoder encoder;
+  private final MilvusClientV2 milvus;
+  private final KafkaStreams ingest;
+  private final KafkaStreams query;
+  private final String collection;
+
+  private BgevlService(Encoder encoder, MilvusClientV2 milvus, KafkaStreams ingest, KafkaStreams query,
+      String collection) {
+    this.encoder = encoder;
+    this.milvus = milvus;
+    this.ingest = ingest;
+    this.query = query;
+    this.collection = collection;
+  }
+
+  /** Loads the model, connects to Milvus and Kafka, creates what is missing, and starts both applications. */
+  public static BgevlService start(ServiceConfig config) {
+    long begin = System.nanoTime();
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      Encoder encoder = OnnxBgeVlEncoder.open(ModelBundle.load(config.modelBundle()), config.encoder());
+      opened.add(encoder);
+      MilvusClientV2 milvus = MilvusConnector.connect(config.milvus());
+      opened.add(milvus::close);
+      String collection = config.milvus().collectionName(encoder.model().id());
+      new MilvusCollections(milvus, config.milvus()).ensure(collection, encoder.model().dimension());
+      try (Admin admin = Admin.create(adminProperties(config.kafka()))) {
+        TopicInitializer.ensure(admin, config.topics(), config.kafka());
+      }
+
+      SerdeConfig serdes = serdeConfig(config.wire());
+      ImageResolver images = new ImageResolver(config.images());
+      Topology ingestTopology = IngestTopology.build(config.topics(), BgevlSerde.of(MediaEvent.class, serdes),
+          BgevlSerde.of(MediaVector.class, serdes), encoder, new MilvusVectorSink(milvus, config.milvus()), images,
+          collection);
+      Topology queryTopology = QueryTopology.build(config.topics(), QueryConfig.DEFAULT,
+          BgevlSerde.of(RetrievalRequest.class, serdes), BgevlSerde.of(RetrievalReply.class, serdes), encoder,
+          new MilvusSearcher(milvus, config.milvus()), images, collection, Clock.systemUTC());
+      log.debug("Ingest topology {}", ingestTopology.describe());
+      log.debug("Query topology {}", queryTopology.describe());
+
+      KafkaStreams ingest = streams(ingestTopology, config, "ingest", config.kafka().ingestThreads(),
+          config.topics().mediaDeadLetters());
+      opened.add(() -> ingest.close(CLOSE_TIMEOUT));
+      KafkaStreams query = streams(queryTopology, config, "query", config.kafka().queryThreads(),
+          config.topics().requestDeadLetters());
+      opened.add(() -> query.close(CLOSE_TIMEOUT));
+      ingest.start();
+      query.start();
+      log.info("Service started model={} collection={} bootstrap={} tookMs={}", encoder.model().id(), collection,
+          config.kafka().bootstrapServers(), (System.nanoTime() - begin) / 1_000_000);
+      return new BgevlService(encoder, milvus, ingest, query, collection);
+    } catch (RuntimeException e) {
+      closeAll(opened);
+      throw e;
+    }
+  }
+
+  private static SerdeConfig serdeConfig(WireConfig wire) {
+    return new SerdeConfig(wire.output(), wire.schemaRegistryUrl()
+        .map(url -> new CachingSchemaRegistryClient(new RestSchemaRegistryClient(SchemaRegistryConfig.of(url)))));
+  }
+
+  private static Properties adminProperties(KafkaConfig kafka) {
+    Properties p = new Properties();
+    p.putAll(kafka.clientProperties());
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    return p;
+  }
+
+  private static KafkaStreams streams(Topology topology, ServiceConfig config, String role, int threads,
+      String deadLetterTopic) {
+    KafkaConfig kafka = config.kafka();
+    Properties p = new Properties();
+    p.putAll(kafka.clientProperties());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId() + "-" + role);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.processingGuarantee());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+    p.put(DeadLetterConfig.TOPIC_CONFIG, deadLetterTopic);
+    if (kafka.replicationFactor() > 0) {
+      p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
+    }
+    KafkaStreams streams = new KafkaStreams(topology, p);
+    streams.setUncaughtExceptionHandler(e -> {
+      // transient failures (Milvus down) land here by design: a fresh thread resumes from the last commit
+      log.warn("Stream thread died, replacing it app={} error={}", role, e.toString());
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.setStateListener((now, before) -> log.info("Streams state changed app={} from={} to={}", role, before, now));
+    return streams;
+  }
+
+  /** Waits until both applications are RUNNING; false on timeout. */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (ingest.state() == KafkaStreams.State.RUNNING && query.state() == KafkaStreams.State.RUNNING) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  /** The Milvus collection this service writes and searches. */
+  public String collection() {
+    return collection;
+  }
+
+  public KafkaStreams.State ingestState() {
+    return ingest.state();
+  }
+
+  public KafkaStreams.State queryState() {
+    return query.state();
+  }
+
+  @Override
+  public void close() {
+    long begin = System.nanoTime();
+    log.info("Service closing");
+    boolean queryClosed = query.close(CLOSE_TIMEOUT);
+    boolean ingestClosed = ingest.close(CLOSE_TIMEOUT);
+    encoder.close();
+    milvus.close();
+    log.info("Service closed clean={} tookMs={}", queryClosed && ingestClosed, (System.nanoTime() - begin) / 1_000_000);
+  }
+
+  private static void closeAll(List<AutoCloseable> opened) {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      try {
+        opened.get(i).close();
+      } catch (Exception e) {
+        log.warn("Close after failed start failed error={}", e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.bgevl.streams.app;
+
+import dev.bgevl.streams.encoder.EncoderConfig;
+import dev.bgevl.streams.media.ImageSourcePolicy;
+import dev.bgevl.streams.milvus.MilvusConfig;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/** Everything the service needs, validated once, built only by the CLI from flags, environment and defaults. */
+public record ServiceConfig(
+    KafkaConfig kafka,
+    Topics topics,
+    WireConfig wire,
+    Path modelBundle,
+    EncoderConfig encoder,
+    MilvusConfig milvus,
+    ImageSourcePolicy images) {
+
+  public ServiceConfig {
+    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(topics, "topics");
+    Objects.requireNonNull(wire, "wire");
+    Objects.requireNonNull(modelBundle, "encoder.model");
+    Objects.requireNonNull(encoder, "encoder");
+    Objects.requireNonNull(milvus, "milvus");
+    Objects.requireNonNull(images, "images");
+  }
+}

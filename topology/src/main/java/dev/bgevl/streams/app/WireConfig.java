@@ -1,0 +1,22 @@
+package dev.bgevl.streams.app;
+
+import dev.bgevl.streams.schemas.serde.WireFormat;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The wire format the service writes; it reads both formats whatever this says.
+ *
+ * @param output {@code AVRO} (Confluent framing, needs a registry) or {@code JSON} ({@code serde.format})
+ * @param schemaRegistryUrl Confluent-compatible registry ({@code schema.registry.url})
+ */
+public record WireConfig(WireFormat output, Optional<String> schemaRegistryUrl) {
+
+  public WireConfig {
+    Objects.requireNonNull(output, "serde.format");
+    schemaRegistryUrl = schemaRegistryUrl.filter(s -> !s.isBlank());
+    if (output == WireFormat.AVRO && schemaRegistryUrl.isEmpty()) {
+      throw new IllegalArgumentException("serde.format=AVRO needs schema.registry.url");
+    }
+  }
+}

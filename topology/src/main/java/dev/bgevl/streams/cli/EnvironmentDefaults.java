@@ -1,0 +1,36 @@
+package dev.bgevl.streams.cli;
+
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Reads option defaults from {@code APP_}-prefixed environment variables: {@code --milvus.uri}
+ * is {@code APP_MILVUS_URI}, {@code --kafka.bootstrap-servers} is {@code APP_KAFKA_BOOTSTRAP_SERVERS}.
+ * A flag on the command line wins over the environment, which wins over the built-in default.
+ */
+final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
+
+  private final Map<String, String> environment;
+
+  EnvironmentDefaults(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** The environment variable that sets {@code --option.name}. */
+  static String variableFor(String longOptionName) {
+    String bare = longOptionName.replaceFirst("^-+", "");
+    return "APP_" + bare.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+  }
+
+  @Override
+  public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
+    if (argSpec instanceof CommandLine.Model.OptionSpec option) {
+      String value = environment.get(variableFor(option.longestName()));
+      if (value != null) {
+        return value;
+      }
+    }
+    return argSpec.defaultValue();
+  }
+}

@@ -1,0 +1,154 @@
+package dev.bgevl.streams.cli;
+
+import dev.bgevl.streams.app.KafkaConfig;
+import dev.bgevl.streams.app.ServiceConfig;
+import dev.bgevl.streams.app.Topics;
+import dev.bgevl.streams.app.WireConfig;
+import dev.bgevl.streams.encoder.DeviceSpec;
+import dev.bgevl.streams.encoder.EncoderConfig;
+import dev.bgevl.streams.encoder.ImageLimits;
+import dev.bgevl.streams.encoder.Precision;
+import dev.bgevl.streams.media.ImageSourcePolicy;
+import dev.bgevl.streams.milvus.MilvusConfig;
+import dev.bgevl.streams.schemas.serde.WireFormat;
+import io.milvus.v2.common.ConsistencyLevel;
+import io.milvus.v2.common.IndexParam;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/** Every flag of the service; {@link #toConfig} validates them into a {@link ServiceConfig}. */
+final class ServiceOptions {
+
+  @Option(names = "--kafka.bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+  String bootstrapServers;
+
+  @Option(names = "--kafka.application-id", defaultValue = "bgevl", description = "Prefix of the Streams application ids <id>-ingest and <id>-query (default: ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(names = "--kafka.state-dir", defaultValue = "${java.io.tmpdir}/bgevl-streams", description = "Kafka Streams state folder (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(names = "--kafka.processing-guarantee", defaultValue = "exactly_once_v2", description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
+  String processingGuarantee;
+
+  @Option(names = "--kafka.property", description = "Kafka client property passed through untouched, key=value; repeatable.")
+  Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+  @Option(names = "--ingest.threads", defaultValue = "1", description = "Stream threads of the ingest application (default: ${DEFAULT-VALUE}).")
+  int ingestThreads;
+
+  @Option(names = "--query.threads", defaultValue = "1", description = "Stream threads of the query application (default: ${DEFAULT-VALUE}).")
+  int queryThreads;
+
+  @Option(names = "--topics.partitions", defaultValue = "3", description = "Partitions of the topics the service creates (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--topics.replication-factor", defaultValue = "-1", description = "Replication of the topics the service creates; -1 = broker default (default: ${DEFAULT-VALUE}).")
+  short replicationFactor;
+
+  @Option(names = "--topics.media-events", defaultValue = "media-events", description = "Ingest input topic (default: ${DEFAULT-VALUE}).")
+  String mediaEventsTopic;
+
+  @Option(names = "--topics.media-vectors", defaultValue = "media-vectors", description = "Compacted vectors topic (default: ${DEFAULT-VALUE}).")
+  String mediaVectorsTopic;
+
+  @Option(names = "--topics.media-dlq", defaultValue = "media-events-dlq", description = "Dead letters of ingest (default: ${DEFAULT-VALUE}).")
+  String mediaDlqTopic;
+
+  @Option(names = "--topics.requests", defaultValue = "retrieval-requests", description = "Retrieval requests topic (default: ${DEFAULT-VALUE}).")
+  String requestsTopic;
+
+  @Option(names = "--topics.replies", defaultValue = "retrieval-replies", description = "Default reply topic (default: ${DEFAULT-VALUE}).")
+  String repliesTopic;
+
+  @Option(names = "--topics.requests-dlq", defaultValue = "retrieval-requests-dlq", description = "Request records that do not decode (default: ${DEFAULT-VALUE}).")
+  String requestsDlqTopic;
+
+  @Option(names = "--topics.allowed-reply-topics", split = ",", description = "Topics a request may name in reply_to; a trailing * allows a prefix (default: none).")
+  Set<String> allowedReplyTopics = Set.of();
+
+  @Option(names = "--serde.format", defaultValue = "JSON", description = "Output wire format, AVRO (Confluent framing) or JSON; both are read (default: ${DEFAULT-VALUE}).")
+  WireFormat format;
+
+  @Option(names = "--schema.registry.url", description = "Confluent-compatible schema registry URL (needed for AVRO).")
+  String schemaRegistryUrl;
+
+  @Option(names = "--encoder.model", description = "Model bundle folder made by tools/export_bgevl.py.")
+  Path model;
+
+  @Option(names = "--encoder.device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--encoder.precision", defaultValue = "fp32", description = "Vision graph precision, fp32 or fp16 (default: ${DEFAULT-VALUE}).")
+  String precision;
+
+  @Option(names = "--encoder.cuda-fallback", defaultValue = "false", description = "Run on CPU when CUDA is asked for but missing, instead of failing (default: ${DEFAULT-VALUE}).")
+  boolean cudaFallback;
+
+  @Option(names = "--encoder.threads", defaultValue = "0", description = "ONNX Runtime threads per inference; 0 = all cores (default: ${DEFAULT-VALUE}).")
+  int encoderThreads;
+
+  @Option(names = "--encoder.image.max-bytes", defaultValue = "16777216", description = "Largest image in bytes (default: ${DEFAULT-VALUE}).")
+  long maxImageBytes;
+
+  @Option(names = "--encoder.image.max-pixels", defaultValue = "40000000", description = "Largest image in pixels (default: ${DEFAULT-VALUE}).")
+  long maxImagePixels;
+
+  @Option(names = "--images.file-root", description = "file: image URIs are read only below this folder (default: file: refused).")
+  Path fileRoot;
+
+  @Option(names = "--milvus.uri", defaultValue = "http://127.0.0.1:19530", description = "Milvus URI (default: ${DEFAULT-VALUE}).")
+  String milvusUri;
+
+  @Option(names = "--milvus.token", description = "Milvus token (user:password or API key).")
+  String milvusToken;
+
+  @Option(names = "--milvus.database", description = "Milvus database (default: the server's default).")
+  String milvusDatabase;
+
+  @Option(names = "--milvus.collection-prefix", defaultValue = "media_", description = "Collection name prefix; the model id follows (default: ${DEFAULT-VALUE}).")
+  String collectionPrefix;
+
+  @Option(names = "--milvus.timeout-ms", defaultValue = "10000", description = "Deadline of one Milvus call (default: ${DEFAULT-VALUE}).")
+  long milvusTimeoutMs;
+
+  @Option(names = "--milvus.retry.max-attempts", defaultValue = "5", description = "Attempts of a call while Milvus is unreachable (default: ${DEFAULT-VALUE}).")
+  int retryAttempts;
+
+  @Option(names = "--milvus.retry.initial-backoff-ms", defaultValue = "200", description = "First retry delay (default: ${DEFAULT-VALUE}).")
+  long retryInitialMs;
+
+  @Option(names = "--milvus.retry.max-backoff-ms", defaultValue = "5000", description = "Largest retry delay (default: ${DEFAULT-VALUE}).")
+  long retryMaxMs;
+
+  @Option(names = "--milvus.index-type", defaultValue = "HNSW", description = "Index of new collections: HNSW, AUTOINDEX or FLAT (default: ${DEFAULT-VALUE}).")
+  IndexParam.IndexType indexType;
+
+  @Option(names = "--milvus.consistency-level", defaultValue = "STRONG", description = "Search consistency; STRONG reads its own writes (default: ${DEFAULT-VALUE}).")
+  ConsistencyLevel consistency;
+
+  /** Validates the flags into the service configuration; {@code bundle} replaces a missing --encoder.model. */
+  ServiceConfig toConfig(Path defaultBundle) {
+    Path bundle = model != null ? model : defaultBundle;
+    if (bundle == null) {
+      throw new IllegalArgumentException("--encoder.model is required: the model bundle folder to serve");
+    }
+    KafkaConfig kafka = new KafkaConfig(bootstrapServers, applicationId, stateDir, processingGuarantee, ingestThreads,
+        queryThreads, partitions, replicationFactor, kafkaProperties);
+    Topics topics = new Topics(mediaEventsTopic, mediaVectorsTopic, mediaDlqTopic, requestsTopic, repliesTopic,
+        requestsDlqTopic, allowedReplyTopics);
+    EncoderConfig encoder = new EncoderConfig(DeviceSpec.parse(device), Precision.parse(precision), cudaFallback,
+        encoderThreads, new ImageLimits(maxImageBytes, maxImagePixels));
+    MilvusConfig milvus = new MilvusConfig(milvusUri, Optional.ofNullable(milvusToken),
+        Optional.ofNullable(milvusDatabase), collectionPrefix, Duration.ofMillis(milvusTimeoutMs),
+        new MilvusConfig.RetryPolicy(retryAttempts, Duration.ofMillis(retryInitialMs), Duration.ofMillis(retryMaxMs)),
+        indexType, consistency);
+    return new ServiceConfig(kafka, topics, new WireConfig(format, Optional.ofNullable(schemaRegistryUrl)), bundle,
+        encoder, milvus, new ImageSourcePolicy(Optional.ofNullable(fileRoot), maxImageBytes));
+  }
+}

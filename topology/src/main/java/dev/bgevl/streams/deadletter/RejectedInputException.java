@@ -1,0 +1,19 @@
+package dev.bgevl.streams.deadletter;
+
+import java.util.Objects;
+
+/** Input that can never be processed, whatever the retries: it becomes a dead letter (or an INVALID_REQUEST reply). */
+public class RejectedInputException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final DeadLetterReason reason;
+
+  public RejectedInputException(DeadLetterReason reason, String message) {
+    super(message);
+    this.reason = Objects.requireNonNull(reason, "reason");
+  }
+
+  public DeadLetterReason reason() {
+    return reason;
+  }
+}

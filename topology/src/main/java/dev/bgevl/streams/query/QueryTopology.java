@@ -1,0 +1,36 @@
+package dev.bgevl.streams.query;
+
+import dev.bgevl.streams.app.Topics;
+import dev.bgevl.streams.encoder.Encoder;
+import dev.bgevl.streams.media.ImageResolver;
+import dev.bgevl.streams.milvus.MilvusSearcher;
+import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
+import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
+import java.time.Clock;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+
+/** Builds the query topology: {@code query-source → query-answer → query-reply-sink} (reply topic per request). */
+public final class QueryTopology {
+
+  public static final String SOURCE = "query-source";
+  public static final String ANSWER = "query-answer";
+  public static final String REPLY_SINK = "query-reply-sink";
+
+  private QueryTopology() {}
+
+  /** The topology the service runs; tests build the same one. */
+  public static Topology build(Topics topics, QueryConfig config, Serde<RetrievalRequest> requests,
+      Serde<RetrievalReply> replies, Encoder encoder, MilvusSearcher searcher, ImageResolver images,
+      String collection, Clock clock) {
+    Topology topology = new Topology();
+    topology.addSource(SOURCE, Serdes.String().deserializer(), requests.deserializer(), topics.requests());
+    topology.addProcessor(ANSWER,
+        () -> new QueryProcessor(encoder, searcher, images, topics, config, collection, clock), SOURCE);
+    topology.addSink(REPLY_SINK,
+        (key, value, recordContext) -> ReplyRouting.replyTopic(recordContext.headers(), topics.replies()),
+        Serdes.String().serializer(), replies.serializer(), ANSWER);
+    return topology;
+  }
+}

@@ -1,0 +1,2 @@
+/** The query application: retrieval-requests in, exactly one retrieval reply out per request, errors included. */
+package dev.bgevl.streams.query;
