@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +59,7 @@ final class JsonDatumReader {
             case MAP:
                 if (node.isObject()) {
                     Map<String, Object> map = new LinkedHashMap<>();
-                    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                        Map.Entry<String, JsonNode> entry = it.next();
+                    for (Map.Entry<String, JsonNode> entry : node.properties()) {
                         map.put(entry.getKey(), read(entry.getValue(), schema.getValueType(), path + "." + entry.getKey()));
                     }
                     return map;

@@ -40,7 +40,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     /** A client for the registry {@code config} describes. */
     public RestSchemaRegistryClient(SchemaRegistryConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.baseUrl = StringUtils.removeEnd(config.url().toString(), "/");
+        String url = config.url().toString();
+        this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         // redirects could carry credentials elsewhere; a registry behind a redirect is a configuration error
         this.http = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
