@@ -1,0 +1,153 @@
+package dev.bgevl.streams.cli;
+
+import dev.bgevl.streams.schemas.media.EmbedMode;
+import dev.bgevl.streams.schemas.media.MediaEvent;
+import dev.bgevl.streams.schemas.media.MediaOp;
+import dev.bgevl.streams.schemas.serde.BgevlSerde;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code bgevl produce}: image files or folders (and captions, metadata) to media-events; or deletes. */
+@Command(name = "produce", mixinStandardHelpOptions = true,
+    description = "Send image files (or every image in a folder) to media-events, one UPSERT each, id = file name without extension.")
+final class ProduceCommand implements Callable<Integer> {
+
+  static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff");
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ClientOptions client = new ClientOptions();
+
+  @Option(names = "--topics.media-events", defaultValue = "media-events", description = "Topic (default: ${DEFAULT-VALUE}).")
+  String topic;
+
+  @Option(names = "--caption", description = "Caption stored (and, with --embed TEXT or IMAGE_TEXT, embedded) with every image.")
+  String caption;
+
+  @Option(names = "--captions", description = "Tab-separated file: image file name, caption; one per line.")
+  Path captionsFile;
+
+  @Option(names = "--metadata", description = "Metadata key=value for every event; repeatable.")
+  Map<String, String> metadata = new LinkedHashMap<>();
+
+  @Option(names = "--embed", defaultValue = "AUTO", description = "AUTO, IMAGE, TEXT or IMAGE_TEXT (default: ${DEFAULT-VALUE}).")
+  EmbedMode embed;
+
+  @Option(names = "--id-prefix", defaultValue = "", description = "Prefix of every media id.")
+  String idPrefix;
+
+  @Option(names = "--delete", description = "Send DELETE events for these media ids instead of images; repeatable.")
+  List<String> deletes = new ArrayList<>();
+
+  @Parameters(arity = "0..*", paramLabel = "PATH", description = "Image files or folders.")
+  List<Path> paths = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    List<Path> files = imageFiles();
+    if (files.isEmpty() && deletes.isEmpty()) {
+      throw new IllegalArgumentException("nothing to send: give image files or folders, or --delete ID");
+    }
+    Map<String, String> captions = captions();
+    var props = client.kafka();
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(20 << 20));
+    BgevlSerde<MediaEvent> serde = BgevlSerde.of(MediaEvent.class, client.serdes());
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    try (KafkaProducer<String, MediaEvent> producer = new KafkaProducer<>(props, new StringSerializer(), serde.serializer());
+        ProgressBar bar = new ProgressBarBuilder().setTaskName("produce").setInitialMax(files.size() + deletes.size())
+            .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.PrintStreamProgressBarConsumer(System.err))
+            .build()) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        String id = idPrefix + name.substring(0, name.lastIndexOf('.'));
+        MediaEvent event = MediaEvent.newBuilder()
+            .setId(id)
+            .setOp(MediaOp.UPSERT)
+            .setImage(ByteBuffer.wrap(Files.readAllBytes(file)))
+            .setImageUri(file.toAbsolutePath().toUri().toString())
+            .setText(captions.getOrDefault(name, caption))
+            .setEmbed(embed)
+            .setMetadata(Map.copyOf(metadata))
+            .setEventTime(Instant.now())
+            .build();
+        sent.add(producer.send(new ProducerRecord<>(topic, id, event), (m, e) -> bar.step()));
+      }
+      for (String id : deletes) {
+        MediaEvent event = MediaEvent.newBuilder().setId(id).setOp(MediaOp.DELETE).build();
+        sent.add(producer.send(new ProducerRecord<>(topic, id, event), (m, e) -> bar.step()));
+      }
+      producer.flush();
+    }
+    for (Future<RecordMetadata> f : sent) {
+      f.get(); // surface a failed send as a failed command
+    }
+    spec.commandLine().getOut().printf("Sent %d upserts and %d deletes to %s%n", files.size(), deletes.size(), topic);
+    return 0;
+  }
+
+  private List<Path> imageFiles() throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (Path p : paths) {
+      if (Files.isDirectory(p)) {
+        try (Stream<Path> s = Files.list(p)) {
+          s.filter(ProduceCommand::isImage).sorted().forEach(out::add);
+        }
+      } else if (Files.isRegularFile(p)) {
+        out.add(p);
+      } else {
+        throw new IllegalArgumentException("no such file or folder: " + p);
+      }
+    }
+    return out;
+  }
+
+  private static boolean isImage(Path p) {
+    String name = p.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return Files.isRegularFile(p) && dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+  }
+
+  private Map<String, String> captions() throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (captionsFile == null) {
+      return out;
+    }
+    for (String line : Files.readAllLines(captionsFile)) {
+      int tab = line.indexOf('\t');
+      if (tab > 0) {
+        out.put(line.substring(0, tab).trim(), line.substring(tab + 1).trim());
+      }
+    }
+    return out;
+  }
+}
