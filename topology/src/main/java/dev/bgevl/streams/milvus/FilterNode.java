@@ -62,6 +62,19 @@ sealed interface FilterNode {
 
     @Override
     public void render(StringBuilder out) {
+      if (field.metadataKey()) {
+        // Milvus Lite accepts 'in' only on plain fields, not on JSON paths: spell it as an 'or' of equalities, which every
+        // Milvus evaluates the same way
+        out.append('(');
+        for (int i = 0; i < values.size(); i++) {
+          if (i > 0) {
+            out.append(" or ");
+          }
+          new Comparison(field, Operator.EQ, values.get(i)).render(out);
+        }
+        out.append(')');
+        return;
+      }
       field.render(out);
       out.append(" in [");
       for (int i = 0; i < values.size(); i++) {

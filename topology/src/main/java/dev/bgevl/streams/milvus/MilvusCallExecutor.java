@@ -117,6 +117,10 @@ final class MilvusCallExecutor {
   }
 
   private static RuntimeException permanent(String operation, RuntimeException e) {
+    if (e instanceof MilvusClientException milvus && undecodableStatus(milvus)) {
+      return new MilvusRequestException(operation, -1, "Milvus refused the request with an error code this SDK cannot decode"
+          + " (Milvus Lite's legacy codes do this); the reason is in the server log", e);
+    }
     if (e instanceof MilvusClientException milvus) {
       int code = milvus.getServerErrCode() != 0 ? milvus.getServerErrCode() : milvus.getErrorCode().getCode();
       return new MilvusRequestException(operation, code, String.valueOf(milvus.getMessage()), e);
@@ -130,6 +134,15 @@ final class MilvusCallExecutor {
       return new MilvusRequestException(operation, -1, String.valueOf(e.getMessage()), e);
     }
     return e; // a bug, not a Milvus answer: let it surface as thrown
+  }
+
+  /**
+   * SDK 2.6 throws {@code IllegalArgumentException("Can't get the number of an unknown enum value.")} from its own status
+   * check when a server (Milvus Lite) sends a legacy error code it does not know, losing the server's reason.
+   */
+  private static boolean undecodableStatus(MilvusClientException e) {
+    return e.getCause() instanceof IllegalArgumentException cause && cause.getMessage() != null
+        && cause.getMessage().contains("unknown enum value");
   }
 
   private static Status.Code grpcCode(Throwable t) {
