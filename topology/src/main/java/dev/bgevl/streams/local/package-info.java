@@ -1,0 +1,2 @@
+/** The embedded local stack: an in-process KRaft Kafka broker and Milvus Lite for {@code bgevl local}. */
+package dev.bgevl.streams.local;
