@@ -85,7 +85,7 @@ final class ProduceCommand implements Callable<Integer> {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     try (KafkaProducer<String, MediaEvent> producer = new KafkaProducer<>(props, new StringSerializer(), serde.serializer());
         ProgressBar bar = new ProgressBarBuilder().setTaskName("produce").setInitialMax(files.size() + deletes.size())
-            .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.PrintStreamProgressBarConsumer(System.err))
+            .setStyle(ProgressBarStyle.ASCII)
             .build()) {
       for (Path file : files) {
         String name = file.getFileName().toString();
