@@ -197,6 +197,7 @@ class BgevlSerdeTest {
                 () -> avroSerde.deserializer().deserialize(TOPIC, frame.array()));
 
         assertTrue(e.getMessage().startsWith("Corrupt Avro record on topic 'media-events'"), e.getMessage());
+        assertTrue(e.getMessage().contains("length 1073741823 exceeds the 10-byte frame"), e.getMessage());
     }
 
     @Test
