@@ -50,7 +50,7 @@ final class BgevlDeserializer<T extends SpecificRecord> implements Deserializer<
                 frame.length - ConfluentFrame.HEADER_LENGTH, null);
         T record;
         try {
-            record = reader.read(null, decoder);
+            record = reader.read(null, new BoundedDecoder(decoder, frame.length));
             if (!decoder.isEnd()) {
                 // trailing bytes mean the id names a schema other than the one the body was written with
                 throw new IOException("bytes left over after the record");

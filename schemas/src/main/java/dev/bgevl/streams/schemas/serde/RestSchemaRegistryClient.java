@@ -111,7 +111,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             throw new SchemaRegistryUnavailableException("Schema registry at " + baseUrl + " is unreachable: " + what
                     + " failed with " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // InterruptException sets the thread's interrupt flag again
             throw new InterruptException("Interrupted while waiting for the schema registry: " + what, e);
         }
     }

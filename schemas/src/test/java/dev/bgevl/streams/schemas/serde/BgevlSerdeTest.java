@@ -188,6 +188,19 @@ class BgevlSerdeTest {
     }
 
     @Test
+    void shouldReportAnAbsurdStringLengthAsCorrupt() {
+        byte[] valid = avroSerde.serializer().serialize(TOPIC, event("a"));
+        ByteBuffer frame = ByteBuffer.allocate(10).put(Arrays.copyOf(valid, 5));
+        frame.put(new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07}); // id length 2^30 - 1, no bytes follow
+
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> avroSerde.deserializer().deserialize(TOPIC, frame.array()));
+
+        assertTrue(e.getMessage().startsWith("Corrupt Avro record on topic 'media-events'"), e.getMessage());
+        assertTrue(e.getMessage().contains("length 1073741823 exceeds the 10-byte frame"), e.getMessage());
+    }
+
+    @Test
     void shouldReportARecordOfAnotherTypeAsCorrupt() throws IOException {
         int id = registry.register("retrieval-requests-value", RetrievalRequest.getClassSchema());
         RetrievalRequest request = RetrievalRequest.newBuilder().setRequestId("r1").build();
