@@ -47,6 +47,7 @@ public final class MilvusLiteServer implements AutoCloseable {
   private final int port;
   private final Duration startTimeout;
   private Process process;
+  private Thread shutdownHook;
 
   private MilvusLiteServer(Path venv, Path dataDir, String host, int port, Duration startTimeout) {
     this.executable = venv.resolve("bin").resolve("milvus-lite");
@@ -136,6 +137,7 @@ public final class MilvusLiteServer implements AutoCloseable {
       }
     }
     descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    removeShutdownHook();
     log.info("Stopped Milvus Lite port={} graceful={} tookMs={}", port, graceful, (System.nanoTime() - start) / 1_000_000);
   }
 
@@ -160,6 +162,13 @@ public final class MilvusLiteServer implements AutoCloseable {
       builder.environment().put("PYTHONUNBUFFERED", "1");
       log.info("Starting Milvus Lite port={} dataDir={}", port, dataDir);
       process = builder.start();
+      Process started = process;
+      // a JVM that exits without stop() (a crashed test run) must not leave the server running
+      shutdownHook = new Thread(() -> {
+        started.descendants().forEach(ProcessHandle::destroyForcibly);
+        started.destroyForcibly();
+      }, "milvus-lite-reaper-" + port);
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + executable, e);
     }
@@ -174,6 +183,7 @@ public final class MilvusLiteServer implements AutoCloseable {
       if (!process.isAlive()) {
         int code = process.exitValue();
         process = null;
+        removeShutdownHook();
         throw new IllegalStateException("Milvus Lite exited with code " + code + " before it answered on " + uri()
             + "; last lines of " + logFile() + ":\n" + logTail());
       }
@@ -217,12 +227,31 @@ public final class MilvusLiteServer implements AutoCloseable {
   }
 
   private void requirePortFree() {
+    // a connect catches a listener a bind would miss: Milvus Lite's gRPC server binds with SO_REUSEPORT, so a second server
+    // could share the port and the readiness probe would be answered by the first one
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 200);
+      throw new IllegalStateException("port " + port + " on " + host + " is in use; Milvus Lite cannot bind it");
+    } catch (IOException expected) {
+      // nothing listens: good
+    }
     try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(host, port));
     } catch (IOException e) {
       throw new IllegalStateException("port " + port + " on " + host + " is in use; Milvus Lite cannot bind it", e);
     }
+  }
+
+  private void removeShutdownHook() {
+    if (shutdownHook == null) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down and runs the hook itself
+    }
+    shutdownHook = null;
   }
 
   private static boolean interrupt(Process target) {

@@ -113,7 +113,10 @@ final class MilvusCallExecutor {
       root = root.getCause();
     }
     String top = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-    return root == failure ? top : top + " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    if (root == failure || (root.getMessage() != null && top.contains(root.getMessage()))) {
+      return top;
+    }
+    return top + " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
   }
 
   private static RuntimeException permanent(String operation, RuntimeException e) {
