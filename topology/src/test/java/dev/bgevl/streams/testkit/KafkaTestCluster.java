@@ -340,8 +340,15 @@ public final class KafkaTestCluster implements BeforeAllCallback, AfterAllCallba
 
     private void closeAfterFailedStart(KafkaClusterTestKit started, Throwable primary) {
         cluster = null;
-        try (KafkaClusterTestKit closing = started; Admin closingAdmin = admin) {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(10));
             admin = null;
+        }
+        try {
+            started.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            primary.addSuppressed(e);
         } catch (Exception e) {
             primary.addSuppressed(e);
         }
