@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -95,6 +96,8 @@ public final class KafkaTestCluster implements BeforeAllCallback, AfterAllCallba
                 .setNumBrokerNodes(brokerCount)
                 // one voter is enough for tests and leaves the 2 cores to the code under test
                 .setNumControllerNodes(1)
+                // the release the embedded broker formats with, not the test kit's unstable latest
+                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                 .build();
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
         // Internal topics default to replication factor 3: with fewer brokers Streams (groups and
@@ -111,6 +114,10 @@ public final class KafkaTestCluster implements BeforeAllCallback, AfterAllCallba
         builder.setConfigProp("group.initial.rebalance.delay.ms", "0");
         // tests create their topics like the app does; a typo must fail, not make a topic
         builder.setConfigProp("auto.create.topics.enable", "false");
+        // A restarted broker is refused until its old registration's session expires (9 s by default);
+        // 4 s still allows 8 missed heartbeats on a busy 2-core machine.
+        builder.setConfigProp("broker.heartbeat.interval.ms", "500");
+        builder.setConfigProp("broker.session.timeout.ms", "4000");
         brokerProperties.forEach(builder::setConfigProp);
 
         KafkaClusterTestKit started = builder.build();
@@ -262,9 +269,10 @@ public final class KafkaTestCluster implements BeforeAllCallback, AfterAllCallba
     public void startBroker(int brokerId) {
         long startNanos = System.nanoTime();
         broker(brokerId).startup();
+        long startupMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         awaitBrokers(ids -> ids.contains(brokerId), "broker " + brokerId + " back");
-        log.info("Kafka test broker started id={} tookMs={}",
-                brokerId, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        log.info("Kafka test broker started id={} startupMs={} tookMs={}",
+                brokerId, startupMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
 
     private BrokerServer broker(int brokerId) {
@@ -332,8 +340,15 @@ public final class KafkaTestCluster implements BeforeAllCallback, AfterAllCallba
 
     private void closeAfterFailedStart(KafkaClusterTestKit started, Throwable primary) {
         cluster = null;
-        try (KafkaClusterTestKit closing = started; Admin closingAdmin = admin) {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(10));
             admin = null;
+        }
+        try {
+            started.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            primary.addSuppressed(e);
         } catch (Exception e) {
             primary.addSuppressed(e);
         }
