@@ -1,2 +1,2 @@
-/** The embedded local stack: an in-process KRaft Kafka broker and Milvus Lite for {@code bgevl local}. */
+/** The embedded default: an in-process KRaft broker, Milvus Lite from the project's venv, and the service, as one closeable stack. */
 package dev.bgevl.streams.local;
