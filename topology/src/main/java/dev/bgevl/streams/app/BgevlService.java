@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -129,6 +130,8 @@ public final class BgevlService implements AutoCloseable {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+    // the default changes in Kafka 5.0; opting in now keeps behaviour stable across the upgrade
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(DeadLetterConfig.TOPIC_CONFIG, deadLetterTopic);
     if (kafka.replicationFactor() > 0) {
       p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
@@ -172,8 +175,11 @@ public final class BgevlService implements AutoCloseable {
   public void close() {
     long begin = System.nanoTime();
     log.info("Service closing");
-    boolean queryClosed = query.close(CLOSE_TIMEOUT);
-    boolean ingestClosed = ingest.close(CLOSE_TIMEOUT);
+    // leaving the group hands partitions over at once instead of after the session timeout
+    CloseOptions leave = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(CLOSE_TIMEOUT);
+    boolean queryClosed = query.close(leave);
+    boolean ingestClosed = ingest.close(leave);
     encoder.close();
     milvus.close();
     log.info("Service closed clean={} tookMs={}", queryClosed && ingestClosed, (System.nanoTime() - begin) / 1_000_000);

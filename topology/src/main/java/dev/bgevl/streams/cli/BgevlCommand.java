@@ -19,6 +19,7 @@ public final class BgevlCommand {
   public static int execute(Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new BgevlCommand());
     cli.setDefaultValueProvider(new EnvironmentDefaults(environment));
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

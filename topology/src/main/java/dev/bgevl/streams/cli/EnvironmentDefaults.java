@@ -25,7 +25,8 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
 
   @Override
   public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
-    if (argSpec instanceof CommandLine.Model.OptionSpec option) {
+    // --help and --version are actions, not settings: APP_HELP in a container must not print help instead of running
+    if (argSpec instanceof CommandLine.Model.OptionSpec option && !option.usageHelp() && !option.versionHelp()) {
       String value = environment.get(variableFor(option.longestName()));
       if (value != null) {
         return value;

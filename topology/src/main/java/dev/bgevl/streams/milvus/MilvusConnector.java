@@ -21,11 +21,16 @@ public final class MilvusConnector {
    *
    * @throws MilvusUnavailableException when Milvus stayed unreachable
    */
+  private static final java.time.Duration KEEPALIVE = java.time.Duration.ofMinutes(6);
+
   public static MilvusClientV2 connect(MilvusConfig config) {
     ConnectConfig.ConnectConfigBuilder connect = ConnectConfig.builder()
         .uri(config.uri())
         .connectTimeoutMs(config.timeout().toMillis())
-        .rpcDeadlineMs(config.timeout().toMillis());
+        .rpcDeadlineMs(config.timeout().toMillis())
+        // gRPC servers built on grpc-core (Milvus Lite among them) refuse pings more often than every
+        // 5 minutes with GOAWAY too_many_pings; call deadlines, not keepalive, bound a dead connection
+        .keepAliveTimeMs(KEEPALIVE.toMillis());
     config.token().ifPresent(connect::token);
     config.database().ifPresent(connect::dbName);
     ConnectConfig connectConfig = connect.build();

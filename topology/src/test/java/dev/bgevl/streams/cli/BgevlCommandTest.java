@@ -95,6 +95,18 @@ class BgevlCommandTest {
   }
 
   @Test
+  void shouldIgnoreAppHelpInTheEnvironment() {
+    Outcome o = run(Map.of("APP_HELP", "true"), "query");
+    assertEquals(CommandLine.ExitCode.USAGE, o.code(), "APP_HELP must not turn a command into --help: " + o.out());
+  }
+
+  @Test
+  void shouldAcceptLowerCaseEnumValues() {
+    Outcome o = run(Map.of(), "query", "--serde.format", "json", "--kafka.bootstrap-servers", "127.0.0.1:1");
+    assertTrue(!o.err().contains("Invalid value"), o.err());
+  }
+
+  @Test
   void shouldMapFlagsToAppVariables() {
     assertEquals("APP_KAFKA_BOOTSTRAP_SERVERS", EnvironmentDefaults.variableFor("--kafka.bootstrap-servers"));
     assertEquals("APP_MILVUS_RETRY_MAX_ATTEMPTS", EnvironmentDefaults.variableFor("--milvus.retry.max-attempts"));
