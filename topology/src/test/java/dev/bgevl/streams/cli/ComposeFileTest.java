@@ -220,7 +220,10 @@ class ComposeFileTest {
   private static Map<String, String> runOptionVariables() {
     Map<String, String> variables = new LinkedHashMap<>();
     for (OptionSpec option : new CommandLine(new RunCommand()).getCommandSpec().options()) {
-      variables.put(EnvironmentDefaults.variableFor(option.longestName()), option.longestName());
+      // APP_HELP / APP_VERSION would be read too, but would print text instead of running the service
+      if (!option.usageHelp() && !option.versionHelp()) {
+        variables.put(EnvironmentDefaults.variableFor(option.longestName()), option.longestName());
+      }
     }
     return variables;
   }
