@@ -57,8 +57,8 @@ class ComposeFileTest {
     Map<String, String> known = runOptionVariables();
     List<String> unknown = environment.keySet().stream()
         .filter(name -> name.startsWith("APP_") && !known.containsKey(name)).toList();
-    assertTrue(unknown.isEmpty(), "bgevl's environment sets " + unknown + ", which no option of `bgevl run` reads"
-        + " (a typo, or a renamed flag?); the options read " + new TreeSet<>(known.keySet()));
+    assertTrue(unknown.isEmpty(), "bgevl's environment sets " + unknown + ", which set no service option of `bgevl run`"
+        + " (a typo, a renamed flag, or --help/--version?); the options are " + new TreeSet<>(known.keySet()));
   }
 
   @Test
