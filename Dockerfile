@@ -1,0 +1,50 @@
+# bgevl-streams service image: `docker build -t bgevl-streams .`, then `docker run bgevl-streams run --help`.
+# docker-compose.yml builds it as the `bgevl` service; ComposeFileTest checks the two agree.
+
+# ---- build: the shaded jar -------------------------------------------------------------------
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /build
+
+# Poms (and the Avro contracts, which the schemas module's code generator needs even to run)
+# first: this layer downloads every dependency and plugin, and is rebuilt only when they change.
+COPY pom.xml ./
+COPY schemas/pom.xml schemas/
+COPY encoder-worker/pom.xml encoder-worker/
+COPY topology/pom.xml topology/
+COPY schemas/src/main/avro schemas/src/main/avro
+RUN mvn -B -q -DskipTests package && rm -rf schemas/target encoder-worker/target topology/target
+
+COPY schemas schemas
+COPY encoder-worker encoder-worker
+COPY topology topology
+RUN mvn -B -DskipTests package
+
+# ---- runtime -------------------------------------------------------------------------------------
+# The glibc (Ubuntu) JRE, not Alpine: ONNX Runtime and the DJL tokenizers ship native libraries
+# built against glibc, which musl cannot load.
+FROM eclipse-temurin:17-jre
+
+# A non-root user with a home: DJL unpacks the tokenizers native library into its cache folder.
+RUN groupadd --system bgevl \
+    && useradd --system --gid bgevl --create-home --home-dir /home/bgevl bgevl \
+    && mkdir -p /var/lib/bgevl \
+    && chown bgevl:bgevl /var/lib/bgevl
+# /var/lib/bgevl holds the Kafka Streams state (APP_KAFKA_STATE_DIR in docker-compose.yml): owned by
+# bgevl here, so a fresh named volume mounted on it copies that owner and starts out writable.
+
+# The native libraries come inside the jar; never reach out for models or engines at runtime.
+ENV DJL_OFFLINE=true \
+    DJL_CACHE_DIR=/home/bgevl/.djl.ai
+
+WORKDIR /app
+COPY --from=build /build/topology/target/bgevl-streams.jar /app/bgevl-streams.jar
+# The tiny random-weight bundle makes the image start on its own; mount a real exported bundle
+# (tools/export_bgevl.py) and point APP_ENCODER_MODEL at it for real embeddings.
+COPY models/tiny-bgevl /app/models/tiny-bgevl
+
+USER bgevl
+
+# No HEALTHCHECK yet: the service has no HTTP health endpoint to ask. It comes with the
+# metrics/health issue; a check that only asks "is the JVM alive" would say nothing docker does not.
+ENTRYPOINT ["java", "-jar", "/app/bgevl-streams.jar"]
+CMD ["run"]
