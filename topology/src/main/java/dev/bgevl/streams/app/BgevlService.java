@@ -12,7 +12,6 @@ import dev.bgevl.streams.milvus.MilvusCollections;
 import dev.bgevl.streams.milvus.MilvusConnector;
 import dev.bgevl.streams.milvus.MilvusSearcher;
 import dev.bgevl.streams.milvus.MilvusVectorSink;
-import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.query.QueryTopology;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaVector;
@@ -28,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -83,17 +83,18 @@ public final class BgevlService implements AutoCloseable {
       Topology ingestTopology = IngestTopology.build(config.topics(), BgevlSerde.of(MediaEvent.class, serdes),
           BgevlSerde.of(MediaVector.class, serdes), encoder, new MilvusVectorSink(milvus, config.milvus()), images,
           collection);
-      Topology queryTopology = QueryTopology.build(config.topics(), QueryConfig.DEFAULT,
+      Topology queryTopology = QueryTopology.build(config.topics(), config.query(),
           BgevlSerde.of(RetrievalRequest.class, serdes), BgevlSerde.of(RetrievalReply.class, serdes), encoder,
           new MilvusSearcher(milvus, config.milvus()), images, collection, Clock.systemUTC());
       log.debug("Ingest topology {}", ingestTopology.describe());
       log.debug("Query topology {}", queryTopology.describe());
 
       KafkaStreams ingest = streams(ingestTopology, config, "ingest", config.kafka().ingestThreads(),
-          config.topics().mediaDeadLetters());
+          config.topics().mediaDeadLetters(), Map.of());
       opened.add(() -> ingest.close(CLOSE_TIMEOUT));
       KafkaStreams query = streams(queryTopology, config, "query", config.kafka().queryThreads(),
-          config.topics().requestDeadLetters());
+          config.topics().requestDeadLetters(), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+              config.query().commitInterval().toMillis()));
       opened.add(() -> query.close(CLOSE_TIMEOUT));
       ingest.start();
       query.start();
@@ -119,7 +120,7 @@ public final class BgevlService implements AutoCloseable {
   }
 
   private static KafkaStreams streams(Topology topology, ServiceConfig config, String role, int threads,
-      String deadLetterTopic) {
+      String deadLetterTopic, Map<String, Object> overrides) {
     KafkaConfig kafka = config.kafka();
     Properties p = new Properties();
     p.putAll(kafka.clientProperties());
@@ -136,6 +137,7 @@ public final class BgevlService implements AutoCloseable {
     if (kafka.replicationFactor() > 0) {
       p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
     }
+    p.putAll(overrides);
     KafkaStreams streams = new KafkaStreams(topology, p);
     streams.setUncaughtExceptionHandler(e -> {
       // transient failures (Milvus down) land here by design: a fresh thread resumes from the last commit

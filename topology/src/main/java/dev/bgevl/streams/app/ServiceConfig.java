@@ -3,6 +3,7 @@ package dev.bgevl.streams.app;
 import dev.bgevl.streams.encoder.EncoderConfig;
 import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.milvus.MilvusConfig;
+import dev.bgevl.streams.query.QueryConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -14,7 +15,8 @@ public record ServiceConfig(
     Path modelBundle,
     EncoderConfig encoder,
     MilvusConfig milvus,
-    ImageSourcePolicy images) {
+    ImageSourcePolicy images,
+    QueryConfig query) {
 
   public ServiceConfig {
     Objects.requireNonNull(kafka, "kafka");
@@ -24,5 +26,6 @@ public record ServiceConfig(
     Objects.requireNonNull(encoder, "encoder");
     Objects.requireNonNull(milvus, "milvus");
     Objects.requireNonNull(images, "images");
+    Objects.requireNonNull(query, "query");
   }
 }

@@ -10,6 +10,7 @@ import dev.bgevl.streams.encoder.ImageLimits;
 import dev.bgevl.streams.encoder.Precision;
 import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.milvus.MilvusConfig;
+import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.WireFormat;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.IndexParam;
@@ -44,6 +45,18 @@ final class ServiceOptions {
 
   @Option(names = "--query.threads", defaultValue = "1", description = "Stream threads of the query application (default: ${DEFAULT-VALUE}).")
   int queryThreads;
+
+  @Option(names = "--query.max-top-k", defaultValue = "1000", description = "Largest top_k a request may ask for, at most 1000 (default: ${DEFAULT-VALUE}).")
+  int maxTopK;
+
+  @Option(names = "--query.batch.max-size", defaultValue = "32", description = "Requests answered by one encoder batch and one search per filter (default: ${DEFAULT-VALUE}).")
+  int queryBatchSize;
+
+  @Option(names = "--query.batch.max-delay-ms", defaultValue = "5", description = "Longest a request waits for others to join its batch (default: ${DEFAULT-VALUE}).")
+  long queryBatchDelayMs;
+
+  @Option(names = "--query.commit-interval-ms", defaultValue = "20", description = "Commit interval of the query application; bounds the latency exactly-once adds to a reply (default: ${DEFAULT-VALUE}).")
+  long queryCommitIntervalMs;
 
   @Option(names = "--topics.partitions", defaultValue = "3", description = "Partitions of the topics the service creates (default: ${DEFAULT-VALUE}).")
   int partitions;
@@ -149,6 +162,8 @@ final class ServiceOptions {
         new MilvusConfig.RetryPolicy(retryAttempts, Duration.ofMillis(retryInitialMs), Duration.ofMillis(retryMaxMs)),
         indexType, consistency);
     return new ServiceConfig(kafka, topics, new WireConfig(format, Optional.ofNullable(schemaRegistryUrl)), bundle,
-        encoder, milvus, new ImageSourcePolicy(Optional.ofNullable(fileRoot), maxImageBytes));
+        encoder, milvus, new ImageSourcePolicy(Optional.ofNullable(fileRoot), maxImageBytes),
+        new QueryConfig(maxTopK, QueryConfig.DEFAULT.filterFields(), queryBatchSize, Duration.ofMillis(queryBatchDelayMs),
+            Duration.ofMillis(queryCommitIntervalMs)));
   }
 }

@@ -7,6 +7,7 @@ import io.milvus.v2.exception.ErrorCode;
 import io.milvus.v2.exception.MilvusClientException;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -50,6 +51,14 @@ final class MilvusCallExecutor {
    * @throws MilvusRequestException     when Milvus refused the request, or answered nothing
    */
   <T> T call(String operation, Supplier<T> call) {
+    return call(operation, call, null);
+  }
+
+  /**
+   * As {@link #call(String, Supplier)}, but gives up before a retry delay would end past {@code deadline}
+   * (null: no deadline), so a caller with a deadline hears "unavailable" while it can still answer.
+   */
+  <T> T call(String operation, Supplier<T> call, Instant deadline) {
     for (int attempt = 1; ; attempt++) {
       try {
         T result = call.get();
@@ -67,6 +76,9 @@ final class MilvusCallExecutor {
           throw new MilvusUnavailableException(operation, attempt, e);
         }
         Duration delay = policy.delayAfter(attempt, jitter.getAsDouble());
+        if (deadline != null && Instant.now().plus(delay).isAfter(deadline)) {
+          throw new MilvusUnavailableException(operation, attempt, e);
+        }
         log.warn("Milvus call failed, retrying op={} attempt={} nextDelayMs={} reason={}", operation, attempt,
             delay.toMillis(), reason(e));
         try {

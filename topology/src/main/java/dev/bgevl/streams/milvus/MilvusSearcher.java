@@ -48,6 +48,15 @@ public final class MilvusSearcher {
    * @throws MilvusRequestException     when Milvus refused the search, e.g. a query of the wrong dimension
    */
   public List<List<SearchHit>> search(String collection, List<float[]> queries, int topK, Optional<MetadataFilter> filter) {
+    return search(collection, queries, topK, filter, null);
+  }
+
+  /**
+   * As {@link #search(String, List, int, Optional)}, retrying only while a retry can end before {@code deadline}
+   * (null: the configured retries, however long).
+   */
+  public List<List<SearchHit>> search(String collection, List<float[]> queries, int topK, Optional<MetadataFilter> filter,
+      java.time.Instant deadline) {
     Objects.requireNonNull(collection, "collection");
     Objects.requireNonNull(filter, "filter");
     if (topK < 1 || topK > MAX_TOP_K) {
@@ -73,7 +82,7 @@ public final class MilvusSearcher {
     filter.ifPresent(f -> request.filter(f.toExpression()));
     config.database().ifPresent(request::databaseName);
     long start = System.nanoTime();
-    SearchResp response = executor.call("search", () -> client.search(request.build()));
+    SearchResp response = executor.call("search", () -> client.search(request.build()), deadline);
     List<List<SearchResp.SearchResult>> results = response.getSearchResults();
     if (results == null || results.size() != queries.size()) {
       throw new MilvusRequestException("search", -1, "Milvus answered " + (results == null ? 0 : results.size())

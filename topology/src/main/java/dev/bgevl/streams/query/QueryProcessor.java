@@ -14,19 +14,33 @@ import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers one retrieval request with exactly one reply: validate, encode, search, reply; any
- * failure becomes a non-OK reply rather than an exception, so no request goes unanswered.
+ * Answers retrieval requests with exactly one reply each, in batches: a request that passes the
+ * cheap checks waits in the changelogged {@code query-pending} store until the batch is full or
+ * {@code query.batch.max-delay-ms} passed; then one encoder call serves the whole batch and one
+ * Milvus search serves each group of requests with the same filter.
  *
- * <p>The CLIP models ignore {@code instruction}; it is kept in the contract for the MLLM models.
+ * <p>Waiting in a changelogged store rather than in memory is what keeps "exactly one reply": a
+ * crash after the request's offset was committed restores the store, and the request is answered.
+ * Every failure becomes a non-OK reply, never an exception. The CLIP models ignore
+ * {@code instruction}; it is kept in the contract for the MLLM models.
  */
 final class QueryProcessor implements Processor<String, RetrievalRequest, String, RetrievalReply> {
   private static final Logger log = LoggerFactory.getLogger(QueryProcessor.class);
@@ -39,6 +53,8 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
   private final String collection;
   private final Clock clock;
   private ProcessorContext<String, RetrievalReply> context;
+  private KeyValueStore<String, PendingRetrieval> pending;
+  private int waiting;
 
   QueryProcessor(Encoder encoder, MilvusSearcher searcher, ImageResolver images, Topics topics, QueryConfig config,
       String collection, Clock clock) {
@@ -54,6 +70,8 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
   @Override
   public void init(ProcessorContext<String, RetrievalReply> context) {
     this.context = context;
+    this.pending = context.getStateStore(QueryTopology.PENDING_STORE);
+    context.schedule(config.batchMaxDelay(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
   }
 
   @Override
@@ -64,42 +82,42 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
       log.warn("Dropped retrieval request with neither key nor request_id: nothing to answer to");
       return;
     }
-    String model = encoder.model().id();
-    RetrievalReply.Builder reply = RetrievalReply.newBuilder().setRequestId(requestId).setModel(model);
-    String destination = topics.replies();
+    var correlation = record.headers().lastHeader(ReplyRouting.CORRELATION_ID);
+    byte[] correlationId = correlation != null ? correlation.value() : requestId.getBytes(StandardCharsets.UTF_8);
+    String replyTopic = topics.replies();
     try {
       if (request == null) {
         throw new RetrievalFailure(ReplyStatus.INVALID_REQUEST, "request is empty (tombstone)");
       }
-      if (request.getReplyTo() != null && !request.getReplyTo().isBlank()) {
-        if (!topics.isAllowedReplyTopic(request.getReplyTo())) {
-          throw new RetrievalFailure(ReplyStatus.INVALID_REQUEST,
-              "reply_to '" + request.getReplyTo() + "' is not an allowed reply topic");
-        }
-        destination = request.getReplyTo();
-      }
-      reply.setHits(answer(request)).setStatus(ReplyStatus.OK);
+      replyTopic = replyTopicOf(request);
+      validate(request);
     } catch (RuntimeException e) {
-      ReplyStatus status = ReplyStatusMapper.statusOf(e);
-      if (status == ReplyStatus.INTERNAL) {
-        log.error("Retrieval failed unexpectedly requestId={}", requestId, e);
-      } else {
-        log.info("Retrieval refused requestId={} status={} error={}", requestId, status, e.getMessage());
-      }
-      reply.setStatus(status).setError(ReplyStatusMapper.messageOf(e)).setHits(List.of());
+      reply(new PendingRetrieval(requestId, record.timestamp(), correlationId, replyTopic,
+          request != null ? request : RetrievalRequest.newBuilder().setRequestId(requestId).build()), failure(e), e);
+      return;
     }
-    reply.setTookMs(Math.max(0, clock.millis() - record.timestamp()));
-    Record<String, RetrievalReply> out = record.withKey(requestId).withValue(reply.build());
-    out.headers().remove(ReplyRouting.REPLY_TOPIC);
-    out.headers().add(ReplyRouting.REPLY_TOPIC, destination.getBytes(StandardCharsets.UTF_8));
-    if (out.headers().lastHeader(ReplyRouting.CORRELATION_ID) == null) {
-      // clients that send no correlation header still get one: the request id
-      out.headers().add(ReplyRouting.CORRELATION_ID, requestId.getBytes(StandardCharsets.UTF_8));
+    // offsets are unique per partition, and a task owns one partition: a key that sorts in arrival order
+    long offset = context.recordMetadata().map(m -> m.offset()).orElse((long) waiting);
+    pending.put(String.format("%019d", offset),
+        new PendingRetrieval(requestId, record.timestamp(), correlationId, replyTopic, request));
+    if (++waiting >= config.batchMaxSize()) {
+      flush();
     }
-    context.forward(out);
   }
 
-  private List<RetrievalHit> answer(RetrievalRequest request) {
+  private String replyTopicOf(RetrievalRequest request) {
+    String replyTo = request.getReplyTo();
+    if (replyTo == null || replyTo.isBlank()) {
+      return topics.replies();
+    }
+    if (!topics.isAllowedReplyTopic(replyTo)) {
+      throw new RetrievalFailure(ReplyStatus.INVALID_REQUEST, "reply_to '" + replyTo + "' is not an allowed reply topic");
+    }
+    return replyTo;
+  }
+
+  /** The checks that need no model and no Milvus, so a bad request is answered at once. */
+  private void validate(RetrievalRequest request) {
     if (request.getModel() != null && !request.getModel().isBlank() && !request.getModel().equals(encoder.model().id())) {
       throw new RetrievalFailure(ReplyStatus.INVALID_REQUEST,
           "unknown model '" + request.getModel() + "'; this service serves '" + encoder.model().id() + "'");
@@ -108,24 +126,135 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
     if (topK < 1 || topK > config.maxTopK()) {
       throw new RetrievalFailure(ReplyStatus.INVALID_REQUEST, "top_k must be in 1.." + config.maxTopK() + ", got " + topK);
     }
-    Optional<MetadataFilter> filter = request.getFilter() == null || request.getFilter().isBlank()
-        ? Optional.empty()
-        : Optional.of(MetadataFilter.parse(request.getFilter(), config.filterFields()));
-    if (request.getDeadline() != null && clock.millis() > request.getDeadline().toEpochMilli()) {
-      throw new RetrievalFailure(ReplyStatus.DEADLINE_EXCEEDED, "deadline passed before the request was encoded");
-    }
-    byte[] image = images.resolve(bytesOf(request), request.getImageUri());
-    String text = request.getText() == null || request.getText().isBlank() ? null : request.getText();
-    if (image == null && text == null) {
+    filterOf(request);
+    boolean hasText = request.getText() != null && !request.getText().isBlank();
+    boolean hasImage = request.getImage() != null
+        || (request.getImageUri() != null && !request.getImageUri().isBlank());
+    if (!hasText && !hasImage) {
       throw new RetrievalFailure(ReplyStatus.INVALID_REQUEST, "request has neither text nor image");
     }
-    EncodeResult result = encoder.encode(List.of(new EncodeInput(image, text))).get(0);
-    if (result instanceof EncodeResult.Rejected rejected) {
-      throw rejected.toException();
+  }
+
+  private Optional<MetadataFilter> filterOf(RetrievalRequest request) {
+    return request.getFilter() == null || request.getFilter().isBlank()
+        ? Optional.empty()
+        : Optional.of(MetadataFilter.parse(request.getFilter(), config.filterFields()));
+  }
+
+  /** Answers everything waiting: one encoder call, one search per distinct filter. */
+  private void flush() {
+    List<KeyValue<String, PendingRetrieval>> batch = new ArrayList<>();
+    try (KeyValueIterator<String, PendingRetrieval> it = pending.all()) {
+      while (it.hasNext()) {
+        batch.add(it.next());
+      }
     }
-    float[] vector = ((EncodeResult.Encoded) result).vector();
-    List<SearchHit> hits = searcher.search(collection, List.of(vector), topK, filter).get(0);
-    return hits.stream().map(QueryProcessor::toHit).toList();
+    waiting = 0;
+    if (batch.isEmpty()) {
+      return;
+    }
+    long start = System.nanoTime();
+    List<PendingRetrieval> live = new ArrayList<>();
+    List<EncodeInput> inputs = new ArrayList<>();
+    for (KeyValue<String, PendingRetrieval> entry : batch) {
+      PendingRetrieval p = entry.value;
+      try {
+        Instant deadline = deadlineOf(p);
+        if (deadline != null && clock.instant().isAfter(deadline)) {
+          throw new RetrievalFailure(ReplyStatus.DEADLINE_EXCEEDED, "deadline passed before the request was encoded");
+        }
+        RetrievalRequest r = p.request();
+        byte[] image = images.resolve(bytesOf(r), r.getImageUri());
+        String text = r.getText() == null || r.getText().isBlank() ? null : r.getText();
+        if (image == null && text == null) {
+          throw new RetrievalFailure(ReplyStatus.INVALID_REQUEST, "request has neither text nor image");
+        }
+        inputs.add(new EncodeInput(image, text));
+        live.add(p);
+      } catch (RuntimeException e) {
+        reply(p, failure(e), e);
+      }
+    }
+    answer(live, inputs);
+    for (KeyValue<String, PendingRetrieval> entry : batch) {
+      pending.delete(entry.key);
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("Answered batch size={} encoded={} tookMs={}", batch.size(), live.size(),
+          (System.nanoTime() - start) / 1_000_000);
+    }
+  }
+
+  private void answer(List<PendingRetrieval> live, List<EncodeInput> inputs) {
+    if (live.isEmpty()) {
+      return;
+    }
+    List<EncodeResult> encoded;
+    try {
+      encoded = encoder.encode(inputs);
+    } catch (RuntimeException e) {
+      live.forEach(p -> reply(p, failure(e), e));
+      return;
+    }
+    // one search per filter: requests with the same filter share it, each trimmed to its own top_k
+    Map<String, List<Integer>> byFilter = new LinkedHashMap<>();
+    for (int i = 0; i < live.size(); i++) {
+      if (encoded.get(i) instanceof EncodeResult.Rejected rejected) {
+        reply(live.get(i), failure(rejected.toException()), rejected.toException());
+        continue;
+      }
+      String filter = live.get(i).request().getFilter();
+      byFilter.computeIfAbsent(filter == null ? "" : filter.strip(), k -> new ArrayList<>()).add(i);
+    }
+    for (List<Integer> group : byFilter.values()) {
+      List<float[]> vectors = new ArrayList<>();
+      int topK = 1;
+      Instant deadline = null;
+      for (int i : group) {
+        vectors.add(((EncodeResult.Encoded) encoded.get(i)).vector());
+        topK = Math.max(topK, live.get(i).request().getTopK());
+        Instant d = deadlineOf(live.get(i));
+        deadline = d == null ? deadline : deadline == null || d.isBefore(deadline) ? d : deadline;
+      }
+      try {
+        List<List<SearchHit>> hits = searcher.search(collection, vectors, topK, filterOf(live.get(group.get(0)).request()),
+            deadline);
+        for (int j = 0; j < group.size(); j++) {
+          PendingRetrieval p = live.get(group.get(j));
+          List<RetrievalHit> mine = hits.get(j).stream().limit(p.request().getTopK()).map(QueryProcessor::toHit).toList();
+          reply(p, RetrievalReply.newBuilder().setStatus(ReplyStatus.OK).setHits(mine), null);
+        }
+      } catch (RuntimeException e) {
+        group.forEach(i -> reply(live.get(i), failure(e), e));
+      }
+    }
+  }
+
+  private static Instant deadlineOf(PendingRetrieval p) {
+    return p.request().getDeadline();
+  }
+
+  private RetrievalReply.Builder failure(RuntimeException e) {
+    return RetrievalReply.newBuilder()
+        .setStatus(ReplyStatusMapper.statusOf(e))
+        .setError(ReplyStatusMapper.messageOf(e))
+        .setHits(List.of());
+  }
+
+  private void reply(PendingRetrieval p, RetrievalReply.Builder reply, RuntimeException cause) {
+    ReplyStatus status = reply.getStatus();
+    if (status == ReplyStatus.INTERNAL) {
+      log.error("Retrieval failed unexpectedly requestId={}", p.requestId(), cause);
+    } else if (status != ReplyStatus.OK) {
+      log.info("Retrieval refused requestId={} status={} error={}", p.requestId(), status, reply.getError());
+    }
+    long now = clock.millis();
+    RetrievalReply value = reply.setRequestId(p.requestId()).setModel(encoder.model().id())
+        .setTookMs(Math.max(0, now - p.receivedAt())).build();
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(ReplyRouting.CORRELATION_ID, p.correlationId());
+    headers.add(ReplyRouting.REPLY_TOPIC, p.replyTopic().getBytes(StandardCharsets.UTF_8));
+    context.forward(new Record<>(p.requestId(), value, now, headers));
   }
 
   private static RetrievalHit toHit(SearchHit hit) {

@@ -10,13 +10,19 @@ import java.time.Clock;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
 
-/** Builds the query topology: {@code query-source → query-answer → query-reply-sink} (reply topic per request). */
+/**
+ * Builds the query topology: {@code query-source → query-answer (store query-pending) → query-reply-sink},
+ * the reply topic chosen per request.
+ */
 public final class QueryTopology {
 
   public static final String SOURCE = "query-source";
   public static final String ANSWER = "query-answer";
   public static final String REPLY_SINK = "query-reply-sink";
+  /** Requests waiting for their batch; changelogged, so a crash never loses one. */
+  public static final String PENDING_STORE = "query-pending";
 
   private QueryTopology() {}
 
@@ -28,6 +34,8 @@ public final class QueryTopology {
     topology.addSource(SOURCE, Serdes.String().deserializer(), requests.deserializer(), topics.requests());
     topology.addProcessor(ANSWER,
         () -> new QueryProcessor(encoder, searcher, images, topics, config, collection, clock), SOURCE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(),
+        new PendingRetrievalSerde()), ANSWER);
     topology.addSink(REPLY_SINK,
         (key, value, recordContext) -> ReplyRouting.replyTopic(recordContext.headers(), topics.replies()),
         Serdes.String().serializer(), replies.serializer(), ANSWER);

@@ -78,7 +78,7 @@ class EndToEndIT {
         (short) 1, Map.of());
     ServiceConfig config = new ServiceConfig(kafka, Topics.DEFAULT, new WireConfig(WireFormat.JSON, Optional.empty()),
         bundle, EncoderConfig.DEFAULT.withIntraOpThreads(1), MILVUS.config(),
-        new ImageSourcePolicy(Optional.empty(), 1 << 20));
+        new ImageSourcePolicy(Optional.empty(), 1 << 20), dev.bgevl.streams.query.QueryConfig.DEFAULT);
     service = BgevlService.start(config);
     assertTrue(service.awaitRunning(WAIT), "both Streams applications reach RUNNING");
     searcher = new MilvusSearcher(MILVUS.client(), MILVUS.config());
