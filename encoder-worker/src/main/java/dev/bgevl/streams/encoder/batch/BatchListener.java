@@ -11,7 +11,8 @@ public interface BatchListener {
   BatchListener NONE = (size, queryItems, maxQueueWaitNanos, encodeNanos) -> { };
 
   /**
-   * A batch went through the encoder, successfully or not.
+   * A batch went through the encoder and every item's future completed (a failed batch calls
+   * {@link #onBatchFailed} instead).
    *
    * @param size items sent to the encoder
    * @param queryItems how many of them came from {@link Lane#QUERY}

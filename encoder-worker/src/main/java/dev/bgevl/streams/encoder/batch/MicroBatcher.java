@@ -330,7 +330,8 @@ public final class MicroBatcher implements AutoCloseable {
 
   /**
    * Stops taking inputs, encodes what is queued within {@code timeout}, then fails whatever is left with
-   * {@link EncoderOverloadedException}. Idempotent.
+   * {@link EncoderOverloadedException}. Idempotent. Called from a future's callback (on the batcher's own
+   * thread) it only stops intake and answers false; the thread drains and ends once the callback returns.
    *
    * @return true when everything queued was handled and the dispatcher thread ended in time
    */
