@@ -1,0 +1,491 @@
+package dev.bgevl.streams.encoder.batch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bgevl.streams.encoder.DeadlineExceededException;
+import dev.bgevl.streams.encoder.EncodeInput;
+import dev.bgevl.streams.encoder.EncodeResult;
+import dev.bgevl.streams.encoder.Encoder;
+import dev.bgevl.streams.encoder.EncoderException;
+import dev.bgevl.streams.encoder.EncoderOverloadedException;
+import dev.bgevl.streams.encoder.ModelInfo;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The batching rules of {@link MicroBatcher}, one test per rule. A unit test of this one class: it runs on
+ * {@link FakeEncoder}, a hand-written {@link Encoder} that records the batches it sees and can hold or throw
+ * on command; {@link MicroBatcherTinyModelTest} runs the real model.
+ */
+@Timeout(30)
+class MicroBatcherTest {
+
+  private static final Duration LONG_DELAY = Duration.ofSeconds(5);
+  private static final long WAIT_S = 10;
+
+  private final FakeEncoder encoder = new FakeEncoder();
+  private final List<MicroBatcher> opened = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() {
+    encoder.release();
+    opened.forEach(MicroBatcher::close);
+  }
+
+  private MicroBatcher batcher(BatchPolicy policy) {
+    return batcher(policy, BatchListener.NONE);
+  }
+
+  private MicroBatcher batcher(BatchPolicy policy, BatchListener listener) {
+    MicroBatcher b = new MicroBatcher(encoder, policy, listener);
+    opened.add(b);
+    return b;
+  }
+
+  private static BatchPolicy policy(int maxSize, Duration maxDelay, int capacity) {
+    return new BatchPolicy(maxSize, maxDelay, capacity, Duration.ofSeconds(5));
+  }
+
+  private static EncodeInput text(String s) {
+    return EncodeInput.text(s);
+  }
+
+  private static List<EncodeInput> texts(String prefix, int n) {
+    return IntStream.range(0, n).mapToObj(i -> text(prefix + i)).toList();
+  }
+
+  private static EncodeResult get(CompletableFuture<EncodeResult> f) throws Exception {
+    return f.get(WAIT_S, TimeUnit.SECONDS);
+  }
+
+  private static Throwable failure(CompletableFuture<EncodeResult> f) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(WAIT_S, TimeUnit.SECONDS));
+    return e.getCause();
+  }
+
+  /** Submits a full batch of INGEST items and waits until the encoder holds it. */
+  private List<CompletableFuture<EncodeResult>> occupyEncoder(MicroBatcher batcher, int maxSize)
+      throws InterruptedException {
+    encoder.hold();
+    List<CompletableFuture<EncodeResult>> futures = batcher.submitAll(texts("blocker-", maxSize), Lane.INGEST, null);
+    encoder.awaitEntered();
+    return futures;
+  }
+
+  @Test
+  void shouldSendOneBatchOfExactlyMaxSizeWhenThatManyArriveQuickly() throws Exception {
+    MicroBatcher batcher = batcher(policy(8, LONG_DELAY, 64));
+
+    List<CompletableFuture<EncodeResult>> futures = batcher.submitAll(texts("item-", 8), Lane.INGEST, null);
+
+    for (CompletableFuture<EncodeResult> f : futures) {
+      // far below the 5 s delay: only the size rule can have sent it
+      f.get(2, TimeUnit.SECONDS);
+    }
+    assertEquals(List.of(texts("item-", 8)), encoder.batches);
+  }
+
+  @Test
+  void shouldFlushALoneItemOnceItHasWaitedMaxDelay() throws Exception {
+    Duration maxDelay = Duration.ofMillis(200);
+    MicroBatcher batcher = batcher(policy(8, maxDelay, 64));
+
+    long start = System.nanoTime();
+    CompletableFuture<EncodeResult> f = batcher.submit(text("alone"), Lane.QUERY, null);
+    get(f);
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertTrue(tookMs >= maxDelay.toMillis(), "flushed before max delay: " + tookMs + " ms");
+    assertTrue(tookMs < maxDelay.toMillis() + 500, "flushed long after max delay: " + tookMs + " ms");
+    assertEquals(List.of(List.of(text("alone"))), encoder.batches);
+  }
+
+  @Test
+  void shouldFillTheNextBatchFromTheQueryLaneFirst() throws Exception {
+    MicroBatcher batcher = batcher(policy(4, LONG_DELAY, 64));
+    occupyEncoder(batcher, 4);
+
+    List<CompletableFuture<EncodeResult>> ingest = batcher.submitAll(texts("ingest-", 4), Lane.INGEST, null);
+    List<CompletableFuture<EncodeResult>> query = batcher.submitAll(texts("query-", 4), Lane.QUERY, null);
+    encoder.release();
+    for (CompletableFuture<EncodeResult> f : query) {
+      get(f);
+    }
+    for (CompletableFuture<EncodeResult> f : ingest) {
+      get(f);
+    }
+
+    assertEquals(texts("query-", 4), encoder.batches.get(1));
+    assertEquals(texts("ingest-", 4), encoder.batches.get(2));
+  }
+
+  @Test
+  void shouldKeepOneSlotForIngestThatHasWaitedMaxDelay() throws Exception {
+    Duration maxDelay = Duration.ofMillis(50);
+    MicroBatcher batcher = batcher(policy(4, maxDelay, 64));
+    occupyEncoder(batcher, 4);
+
+    List<CompletableFuture<EncodeResult>> ingest = batcher.submitAll(texts("ingest-", 2), Lane.INGEST, null);
+    List<CompletableFuture<EncodeResult>> query = batcher.submitAll(texts("query-", 8), Lane.QUERY, null);
+    Thread.sleep(2 * maxDelay.toMillis()); // let the ingest items age past max delay
+    encoder.release();
+    for (CompletableFuture<EncodeResult> f : ingest) {
+      get(f);
+    }
+    for (CompletableFuture<EncodeResult> f : query) {
+      get(f);
+    }
+
+    assertEquals(List.of(text("query-0"), text("query-1"), text("query-2"), text("ingest-0")), encoder.batches.get(1));
+    assertEquals(List.of(text("query-3"), text("query-4"), text("query-5"), text("ingest-1")), encoder.batches.get(2));
+    assertEquals(List.of(text("query-6"), text("query-7")), encoder.batches.get(3));
+  }
+
+  @Test
+  void shouldFailAQuerySubmitAtOnceWhenTheQueueIsFull() throws Exception {
+    List<Lane> refused = new CopyOnWriteArrayList<>();
+    MicroBatcher batcher = batcher(policy(2, LONG_DELAY, 2), new BatchListener() {
+      @Override
+      public void onBatch(int size, int queryItems, long maxQueueWaitNanos, long encodeNanos) { }
+
+      @Override
+      public void onOverloaded(Lane lane) {
+        refused.add(lane);
+      }
+    });
+    occupyEncoder(batcher, 2);
+    batcher.submitAll(texts("queued-", 2), Lane.INGEST, null);
+
+    long start = System.nanoTime();
+    CompletableFuture<EncodeResult> f = batcher.submit(text("query"), Lane.QUERY, null);
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertTrue(f.isCompletedExceptionally(), "a query on a full queue must fail at once");
+    assertTrue(tookMs < 500, "query submit blocked for " + tookMs + " ms");
+    Throwable cause = failure(f);
+    assertInstanceOf(EncoderOverloadedException.class, cause);
+    assertTrue(cause.getMessage().contains(BatchPolicy.QUEUE_CAPACITY_CONFIG), cause.getMessage());
+    assertEquals(List.of(Lane.QUERY), refused);
+  }
+
+  @Test
+  void shouldBlockAnIngestSubmitThenFailItAfterSubmitTimeout() throws Exception {
+    Duration submitTimeout = Duration.ofMillis(300);
+    MicroBatcher batcher = batcher(new BatchPolicy(2, LONG_DELAY, 2, submitTimeout));
+    occupyEncoder(batcher, 2);
+    batcher.submitAll(texts("queued-", 2), Lane.INGEST, null);
+
+    long start = System.nanoTime();
+    CompletableFuture<EncodeResult> f = batcher.submit(text("ingest"), Lane.INGEST, null);
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertTrue(tookMs >= submitTimeout.toMillis(), "ingest submit gave up after " + tookMs + " ms");
+    Throwable cause = failure(f);
+    assertInstanceOf(EncoderOverloadedException.class, cause);
+    assertTrue(cause.getMessage().contains(BatchPolicy.SUBMIT_TIMEOUT_MS_CONFIG), cause.getMessage());
+    assertTrue(encoder.inputs().stream().noneMatch(text("ingest")::equals));
+  }
+
+  @Test
+  void shouldAdmitABlockedIngestSubmitOnceRoomFrees() throws Exception {
+    MicroBatcher batcher = batcher(new BatchPolicy(2, Duration.ofMillis(5), 2, Duration.ofSeconds(20)));
+    occupyEncoder(batcher, 2);
+    batcher.submitAll(texts("queued-", 2), Lane.INGEST, null);
+    ExecutorService submitter = Executors.newSingleThreadExecutor();
+    try {
+      Future<CompletableFuture<EncodeResult>> submitted =
+          submitter.submit(() -> batcher.submit(text("ingest"), Lane.INGEST, null));
+      Thread.sleep(100); // give the submit time to (wrongly) return
+      assertFalse(submitted.isDone(), "ingest submit should block while the queue is full");
+
+      encoder.release();
+
+      assertInstanceOf(EncodeResult.Encoded.class, get(submitted.get(WAIT_S, TimeUnit.SECONDS)));
+    } finally {
+      submitter.shutdownNow();
+    }
+  }
+
+  @Test
+  void shouldNeverEncodeAnItemWhoseDeadlinePassed() throws Exception {
+    MicroBatcher batcher = batcher(policy(8, Duration.ofMillis(20), 64));
+    CompletableFuture<EncodeResult> late = batcher.submit(text("late"), Lane.QUERY, Instant.now().minusMillis(500));
+    CompletableFuture<EncodeResult> inTime =
+        batcher.submit(text("in-time"), Lane.QUERY, Instant.now().plusSeconds(60));
+    CompletableFuture<EncodeResult> noDeadline = batcher.submit(text("no-deadline"), Lane.INGEST, null);
+
+    Throwable cause = failure(late);
+    DeadlineExceededException exceeded = assertInstanceOf(DeadlineExceededException.class, cause);
+    assertTrue(exceeded.late().toMillis() >= 500, "late by " + exceeded.late());
+    assertTrue(exceeded.getMessage().matches("deadline passed \\d+ ms before .*"), exceeded.getMessage());
+    get(inTime);
+    get(noDeadline);
+    assertEquals(List.of(text("in-time"), text("no-deadline")), encoder.inputs());
+  }
+
+  @Test
+  void shouldDropAnItemWhoseDeadlinePassesWhileItWaits() throws Exception {
+    MicroBatcher batcher = batcher(policy(2, Duration.ofMillis(5), 64));
+    occupyEncoder(batcher, 2);
+    CompletableFuture<EncodeResult> f = batcher.submit(text("query"), Lane.QUERY, Instant.now().plusMillis(50));
+    Thread.sleep(150); // let the deadline pass while the encoder is busy
+    encoder.release();
+
+    assertInstanceOf(DeadlineExceededException.class, failure(f));
+    assertFalse(encoder.inputs().contains(text("query")));
+  }
+
+  @Test
+  void shouldFailOnlyTheBatchWhoseEncodeThrew() throws Exception {
+    List<Integer> failedSizes = new CopyOnWriteArrayList<>();
+    MicroBatcher batcher = batcher(policy(4, LONG_DELAY, 64), new BatchListener() {
+      @Override
+      public void onBatch(int size, int queryItems, long maxQueueWaitNanos, long encodeNanos) { }
+
+      @Override
+      public void onBatchFailed(int size, Throwable cause) {
+        failedSizes.add(size);
+      }
+    });
+    EncoderException boom = new EncoderException("native inference failed");
+    encoder.failNext(boom);
+
+    List<CompletableFuture<EncodeResult>> first = batcher.submitAll(texts("first-", 4), Lane.INGEST, null);
+    for (CompletableFuture<EncodeResult> f : first) {
+      assertSame(boom, failure(f));
+    }
+    List<CompletableFuture<EncodeResult>> second = batcher.submitAll(texts("second-", 4), Lane.INGEST, null);
+    for (CompletableFuture<EncodeResult> f : second) {
+      assertInstanceOf(EncodeResult.Encoded.class, get(f));
+    }
+    assertEquals(List.of(4), failedSizes);
+  }
+
+  @Test
+  void shouldCompleteEachFutureWithItsOwnInputsResult() throws Exception {
+    MicroBatcher batcher = batcher(policy(8, Duration.ofMillis(5), 64));
+    List<EncodeInput> inputs = texts("item-", 50);
+
+    List<CompletableFuture<EncodeResult>> futures = batcher.submitAll(inputs, Lane.INGEST, null);
+
+    for (int i = 0; i < inputs.size(); i++) {
+      assertArrayEquals(FakeEncoder.vectorOf(inputs.get(i)), vector(get(futures.get(i))), "item " + i);
+    }
+    assertTrue(encoder.batches.stream().allMatch(b -> b.size() <= 8));
+  }
+
+  @Test
+  void shouldCompleteEveryItemExactlyOnceFromEightConcurrentSubmitters() throws Exception {
+    int threads = 8;
+    int perThread = 200;
+    MicroBatcher batcher = batcher(policy(16, Duration.ofMillis(2), 4096));
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<List<CompletableFuture<EncodeResult>>>> perSubmitter = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        Lane lane = t % 2 == 0 ? Lane.QUERY : Lane.INGEST;
+        perSubmitter.add(pool.submit(() -> {
+          start.await(WAIT_S, TimeUnit.SECONDS);
+          List<CompletableFuture<EncodeResult>> mine = new ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            mine.add(batcher.submit(text("t" + thread + "-" + i), lane, null));
+          }
+          return mine;
+        }));
+      }
+      start.countDown();
+
+      for (int t = 0; t < threads; t++) {
+        List<CompletableFuture<EncodeResult>> mine = perSubmitter.get(t).get(WAIT_S, TimeUnit.SECONDS);
+        for (int i = 0; i < perThread; i++) {
+          float[] expected = FakeEncoder.vectorOf(text("t" + t + "-" + i));
+          assertArrayEquals(expected, vector(get(mine.get(i))));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Map<EncodeInput, Integer> seen = new HashMap<>();
+    encoder.inputs().forEach(in -> seen.merge(in, 1, Integer::sum));
+    assertEquals(threads * perThread, seen.size());
+    assertTrue(seen.values().stream().allMatch(n -> n == 1), "an input was encoded more than once");
+  }
+
+  @Test
+  void shouldReportEachBatchToTheListener() throws Exception {
+    List<int[]> reported = new CopyOnWriteArrayList<>();
+    MicroBatcher batcher = batcher(policy(4, LONG_DELAY, 64),
+        (size, queryItems, maxQueueWaitNanos, encodeNanos) -> reported.add(new int[] {size, queryItems}));
+
+    List<CompletableFuture<EncodeResult>> futures = new ArrayList<>(batcher.submitAll(texts("q-", 1), Lane.QUERY, null));
+    futures.addAll(batcher.submitAll(texts("i-", 3), Lane.INGEST, null));
+    for (CompletableFuture<EncodeResult> f : futures) {
+      get(f);
+    }
+
+    // the listener runs after the futures complete: wait for the dispatcher to finish the batch
+    assertTrue(batcher.close(Duration.ofSeconds(WAIT_S)));
+    assertEquals(1, reported.size());
+    assertArrayEquals(new int[] {4, 1}, reported.get(0));
+  }
+
+  @Test
+  void shouldDrainQueuedItemsOnCloseWithoutWaitingOutTheDelay() throws Exception {
+    MicroBatcher batcher = batcher(policy(8, LONG_DELAY, 64));
+    List<CompletableFuture<EncodeResult>> futures = batcher.submitAll(texts("item-", 3), Lane.INGEST, null);
+
+    long start = System.nanoTime();
+    assertTrue(batcher.close(Duration.ofSeconds(WAIT_S)));
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertTrue(tookMs < LONG_DELAY.toMillis(), "close waited out the delay: " + tookMs + " ms");
+    for (CompletableFuture<EncodeResult> f : futures) {
+      assertInstanceOf(EncodeResult.Encoded.class, f.getNow(null));
+    }
+    assertTrue(batcher.close(Duration.ofSeconds(1)), "a second close is a no-op");
+    Throwable refused = failure(batcher.submit(text("after"), Lane.QUERY, null));
+    assertInstanceOf(EncoderOverloadedException.class, refused);
+    assertTrue(refused.getMessage().contains("closed"), refused.getMessage());
+    assertThrows(IllegalStateException.class, () -> batcher.warmUp(1));
+  }
+
+  @Test
+  void shouldFailWhatIsLeftWhenCloseTimesOut() throws Exception {
+    MicroBatcher batcher = batcher(policy(2, LONG_DELAY, 64));
+    List<CompletableFuture<EncodeResult>> inFlight = occupyEncoder(batcher, 2);
+    List<CompletableFuture<EncodeResult>> queued = batcher.submitAll(texts("queued-", 3), Lane.INGEST, null);
+
+    assertFalse(batcher.close(Duration.ofMillis(200)));
+
+    for (CompletableFuture<EncodeResult> f : inFlight) {
+      assertTrue(f.isCompletedExceptionally(), "in-flight item left pending");
+      assertInstanceOf(EncoderOverloadedException.class, failure(f));
+    }
+    for (CompletableFuture<EncodeResult> f : queued) {
+      Throwable cause = failure(f);
+      assertInstanceOf(EncoderOverloadedException.class, cause);
+      assertTrue(cause.getMessage().contains("200 ms"), cause.getMessage());
+    }
+    encoder.release();
+    assertTrue(batcher.close(Duration.ofSeconds(WAIT_S)), "the dispatcher ends once the batch returns");
+    assertEquals(1, encoder.batches.size(), "nothing queued is encoded after close gave up");
+  }
+
+  @Test
+  void shouldWarmUpWithTheRequestedBatchSizes() throws Exception {
+    MicroBatcher batcher = batcher(policy(8, LONG_DELAY, 64));
+
+    batcher.warmUp(1, 4, 8);
+
+    assertEquals(List.of(1, 4, 8), encoder.batches.stream().map(List::size).toList());
+    EncodeInput sample = encoder.batches.get(0).get(0);
+    assertTrue(sample.hasText());
+    assertNotNull(ImageIO.read(new ByteArrayInputStream(sample.image())), "warm-up image must decode");
+    assertThrows(IllegalArgumentException.class, () -> batcher.warmUp(0));
+  }
+
+  private static float[] vector(EncodeResult r) {
+    return assertInstanceOf(EncodeResult.Encoded.class, r).vector();
+  }
+
+  /** Records each batch; answers a vector spelled from the input; holds or throws on command. */
+  static final class FakeEncoder implements Encoder {
+    final List<List<EncodeInput>> batches = new CopyOnWriteArrayList<>();
+    private final Semaphore entered = new Semaphore(0);
+    private final AtomicReference<CountDownLatch> gate = new AtomicReference<>();
+    private final AtomicReference<RuntimeException> failNext = new AtomicReference<>();
+
+    /** The input's text as code points, or its image size: distinct inputs get distinct vectors. */
+    static float[] vectorOf(EncodeInput input) {
+      if (input.text() == null) {
+        return new float[] {input.image().length};
+      }
+      int[] cps = input.text().codePoints().toArray();
+      float[] v = new float[cps.length];
+      for (int i = 0; i < cps.length; i++) {
+        v[i] = cps[i];
+      }
+      return v;
+    }
+
+    /** Makes the next encode calls wait until {@link #release}. */
+    void hold() {
+      gate.set(new CountDownLatch(1));
+    }
+
+    void release() {
+      CountDownLatch g = gate.getAndSet(null);
+      if (g != null) {
+        g.countDown();
+      }
+    }
+
+    void failNext(RuntimeException e) {
+      failNext.set(e);
+    }
+
+    void awaitEntered() throws InterruptedException {
+      assertTrue(entered.tryAcquire(WAIT_S, TimeUnit.SECONDS), "the encoder was never called");
+    }
+
+    List<EncodeInput> inputs() {
+      return batches.stream().flatMap(List::stream).toList();
+    }
+
+    @Override
+    public ModelInfo model() {
+      return new ModelInfo("fake", 1);
+    }
+
+    @Override
+    public List<EncodeResult> encode(List<EncodeInput> inputs) {
+      batches.add(List.copyOf(inputs));
+      entered.release();
+      CountDownLatch g = gate.get();
+      if (g != null) {
+        try {
+          g.await(WAIT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      RuntimeException failure = failNext.getAndSet(null);
+      if (failure != null) {
+        throw failure;
+      }
+      return inputs.stream().<EncodeResult>map(in -> new EncodeResult.Encoded(vectorOf(in))).toList();
+    }
+
+    @Override
+    public void close() { }
+  }
+}
