@@ -4,11 +4,16 @@ import dev.bgevl.streams.deadletter.DeadLetterConfig;
 import dev.bgevl.streams.deadletter.DeadLetterDeserializationHandler;
 import dev.bgevl.streams.deadletter.DeadLetterProcessingHandler;
 import dev.bgevl.streams.encoder.Encoder;
+import dev.bgevl.streams.encoder.batch.BatchListener;
+import dev.bgevl.streams.encoder.batch.Lane;
+import dev.bgevl.streams.encoder.batch.LaneEncoder;
+import dev.bgevl.streams.encoder.batch.MicroBatcher;
 import dev.bgevl.streams.encoder.bundle.ModelBundle;
 import dev.bgevl.streams.encoder.onnx.OnnxBgeVlEncoder;
 import dev.bgevl.streams.ingest.IngestTopology;
 import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.milvus.MilvusCollections;
+import dev.bgevl.streams.milvus.MilvusConfig;
 import dev.bgevl.streams.milvus.MilvusConnector;
 import dev.bgevl.streams.milvus.MilvusSearcher;
 import dev.bgevl.streams.milvus.MilvusVectorSink;
@@ -40,23 +45,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: the encoder, one Milvus client and two Kafka Streams applications (ingest
- * and query, separate so a long ingest batch never delays a query). It owns all of them and closes
- * them in reverse order of creation: Streams, encoder, Milvus client.
+ * The running service: the encoder behind one micro-batcher, one Milvus client and two Kafka Streams
+ * applications (ingest and query, separate so a long ingest batch never holds up a query thread; the
+ * batcher's query lane puts queries first on the device). It owns all of them and closes them in
+ * reverse order of creation: Streams, batcher, encoder, Milvus clients.
  */
 public final class BgevlService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BgevlService.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final Encoder encoder;
+  private final MicroBatcher batcher;
   private final MilvusClientV2 milvus;
+  private final MilvusClientV2 queryMilvus;
   private final KafkaStreams ingest;
   private final KafkaStreams query;
   private final String collection;
 
-  private BgevlService(Encoder encoder, MilvusClientV2 milvus, KafkaStreams ingest, KafkaStreams query,
-      String collection) {
+  private BgevlService(Encoder encoder, MicroBatcher batcher, MilvusClientV2 milvus, MilvusClientV2 queryMilvus,
+      KafkaStreams ingest, KafkaStreams query, String collection) {
+    this.queryMilvus = queryMilvus;
     this.encoder = encoder;
+    this.batcher = batcher;
     this.milvus = milvus;
     this.ingest = ingest;
     this.query = query;
@@ -70,8 +80,16 @@ public final class BgevlService implements AutoCloseable {
     try {
       Encoder encoder = OnnxBgeVlEncoder.open(ModelBundle.load(config.modelBundle()), config.encoder());
       opened.add(encoder);
+      MicroBatcher batcher = new MicroBatcher(encoder, config.batch(), BatchListener.NONE);
+      opened.add(batcher);
+      // the first real batch must not pay for ONNX Runtime's first run of a shape
+      batcher.warmUp(1, config.batch().maxBatchSize());
       MilvusClientV2 milvus = MilvusConnector.connect(config.milvus());
       opened.add(milvus::close);
+      // queries get their own client: its short call deadline must not cut ingest's long upserts short
+      MilvusConfig queryMilvusConfig = config.milvus().withTimeout(config.query().milvusTimeout());
+      MilvusClientV2 queryMilvus = MilvusConnector.connect(queryMilvusConfig);
+      opened.add(queryMilvus::close);
       String collection = config.milvus().collectionName(encoder.model().id());
       new MilvusCollections(milvus, config.milvus()).ensure(collection, encoder.model().dimension());
       try (Admin admin = Admin.create(adminProperties(config.kafka()))) {
@@ -81,11 +99,13 @@ public final class BgevlService implements AutoCloseable {
       SerdeConfig serdes = serdeConfig(config.wire());
       ImageResolver images = new ImageResolver(config.images());
       Topology ingestTopology = IngestTopology.build(config.topics(), BgevlSerde.of(MediaEvent.class, serdes),
-          BgevlSerde.of(MediaVector.class, serdes), encoder, new MilvusVectorSink(milvus, config.milvus()), images,
+          BgevlSerde.of(MediaVector.class, serdes), new LaneEncoder(batcher, Lane.INGEST, encoder.model()),
+          new MilvusVectorSink(milvus, config.milvus()), images,
           collection);
       Topology queryTopology = QueryTopology.build(config.topics(), config.query(),
-          BgevlSerde.of(RetrievalRequest.class, serdes), BgevlSerde.of(RetrievalReply.class, serdes), encoder,
-          new MilvusSearcher(milvus, config.milvus()), images, collection, Clock.systemUTC());
+          BgevlSerde.of(RetrievalRequest.class, serdes), BgevlSerde.of(RetrievalReply.class, serdes),
+          new LaneEncoder(batcher, Lane.QUERY, encoder.model()),
+          new MilvusSearcher(queryMilvus, queryMilvusConfig), images, collection, Clock.systemUTC());
       log.debug("Ingest topology {}", ingestTopology.describe());
       log.debug("Query topology {}", queryTopology.describe());
 
@@ -100,7 +120,7 @@ public final class BgevlService implements AutoCloseable {
       query.start();
       log.info("Service started model={} collection={} bootstrap={} tookMs={}", encoder.model().id(), collection,
           config.kafka().bootstrapServers(), (System.nanoTime() - begin) / 1_000_000);
-      return new BgevlService(encoder, milvus, ingest, query, collection);
+      return new BgevlService(encoder, batcher, milvus, queryMilvus, ingest, query, collection);
     } catch (RuntimeException e) {
       closeAll(opened);
       throw e;
@@ -182,9 +202,16 @@ public final class BgevlService implements AutoCloseable {
         .withTimeout(CLOSE_TIMEOUT);
     boolean queryClosed = query.close(leave);
     boolean ingestClosed = ingest.close(leave);
-    encoder.close();
+    boolean batcherClosed = batcher.close(MicroBatcher.DEFAULT_CLOSE_TIMEOUT);
+    if (batcherClosed) {
+      encoder.close();
+    } else {
+      // a batch is still inside native code: closing the sessions under it could crash the JVM
+      log.warn("Encoder left open: a batch did not finish within the close timeout");
+    }
+    queryMilvus.close();
     milvus.close();
-    log.info("Service closed clean={} tookMs={}", queryClosed && ingestClosed, (System.nanoTime() - begin) / 1_000_000);
+    log.info("Service closed clean={} tookMs={}", queryClosed && ingestClosed && batcherClosed, (System.nanoTime() - begin) / 1_000_000);
   }
 
   private static void closeAll(List<AutoCloseable> opened) {

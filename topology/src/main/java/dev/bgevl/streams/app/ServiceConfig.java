@@ -1,6 +1,7 @@
 package dev.bgevl.streams.app;
 
 import dev.bgevl.streams.encoder.EncoderConfig;
+import dev.bgevl.streams.encoder.batch.BatchPolicy;
 import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.milvus.MilvusConfig;
 import dev.bgevl.streams.query.QueryConfig;
@@ -14,6 +15,7 @@ public record ServiceConfig(
     WireConfig wire,
     Path modelBundle,
     EncoderConfig encoder,
+    BatchPolicy batch,
     MilvusConfig milvus,
     ImageSourcePolicy images,
     QueryConfig query) {
@@ -24,6 +26,7 @@ public record ServiceConfig(
     Objects.requireNonNull(wire, "wire");
     Objects.requireNonNull(modelBundle, "encoder.model");
     Objects.requireNonNull(encoder, "encoder");
+    Objects.requireNonNull(batch, "batch");
     Objects.requireNonNull(milvus, "milvus");
     Objects.requireNonNull(images, "images");
     Objects.requireNonNull(query, "query");

@@ -8,6 +8,7 @@ import dev.bgevl.streams.encoder.DeviceSpec;
 import dev.bgevl.streams.encoder.EncoderConfig;
 import dev.bgevl.streams.encoder.ImageLimits;
 import dev.bgevl.streams.encoder.Precision;
+import dev.bgevl.streams.encoder.batch.BatchPolicy;
 import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.milvus.MilvusConfig;
 import dev.bgevl.streams.query.QueryConfig;
@@ -57,6 +58,9 @@ final class ServiceOptions {
 
   @Option(names = "--query.commit-interval-ms", defaultValue = "20", description = "Commit interval of the query application; bounds the latency exactly-once adds to a reply (default: ${DEFAULT-VALUE}).")
   long queryCommitIntervalMs;
+
+  @Option(names = "--query.milvus-timeout-ms", defaultValue = "2000", description = "Deadline of one Milvus search of the query application (default: ${DEFAULT-VALUE}).")
+  long queryMilvusTimeoutMs;
 
   @Option(names = "--topics.partitions", defaultValue = "3", description = "Partitions of the topics the service creates (default: ${DEFAULT-VALUE}).")
   int partitions;
@@ -112,6 +116,18 @@ final class ServiceOptions {
   @Option(names = "--encoder.image.max-pixels", defaultValue = "40000000", description = "Largest image in pixels (default: ${DEFAULT-VALUE}).")
   long maxImagePixels;
 
+  @Option(names = "--encoder.batch.max-size", defaultValue = "32", description = "Largest encoder batch, merged across stream threads (default: ${DEFAULT-VALUE}).")
+  int batchMaxSize;
+
+  @Option(names = "--encoder.batch.max-delay-ms", defaultValue = "10", description = "Longest an input waits for its batch to fill (default: ${DEFAULT-VALUE}).")
+  long batchMaxDelayMs;
+
+  @Option(names = "--encoder.batch.queue-capacity", defaultValue = "1024", description = "Inputs waiting for the encoder at most; beyond, ingest waits and queries get UNAVAILABLE (default: ${DEFAULT-VALUE}).")
+  int batchQueueCapacity;
+
+  @Option(names = "--encoder.batch.submit-timeout-ms", defaultValue = "30000", description = "How long ingest waits for room in a full encoder queue (default: ${DEFAULT-VALUE}).")
+  long batchSubmitTimeoutMs;
+
   @Option(names = "--images.file-root", description = "file: image URIs are read only below this folder (default: file: refused).")
   Path fileRoot;
 
@@ -157,13 +173,15 @@ final class ServiceOptions {
         requestsDlqTopic, allowedReplyTopics);
     EncoderConfig encoder = new EncoderConfig(DeviceSpec.parse(device), Precision.parse(precision), cudaFallback,
         encoderThreads, new ImageLimits(maxImageBytes, maxImagePixels));
+    BatchPolicy batch = new BatchPolicy(batchMaxSize, Duration.ofMillis(batchMaxDelayMs), batchQueueCapacity,
+        Duration.ofMillis(batchSubmitTimeoutMs));
     MilvusConfig milvus = new MilvusConfig(milvusUri, Optional.ofNullable(milvusToken),
         Optional.ofNullable(milvusDatabase), collectionPrefix, Duration.ofMillis(milvusTimeoutMs),
         new MilvusConfig.RetryPolicy(retryAttempts, Duration.ofMillis(retryInitialMs), Duration.ofMillis(retryMaxMs)),
         indexType, consistency);
     return new ServiceConfig(kafka, topics, new WireConfig(format, Optional.ofNullable(schemaRegistryUrl)), bundle,
-        encoder, milvus, new ImageSourcePolicy(Optional.ofNullable(fileRoot), maxImageBytes),
+        encoder, batch, milvus, new ImageSourcePolicy(Optional.ofNullable(fileRoot), maxImageBytes),
         new QueryConfig(maxTopK, QueryConfig.DEFAULT.filterFields(), queryBatchSize, Duration.ofMillis(queryBatchDelayMs),
-            Duration.ofMillis(queryCommitIntervalMs)));
+            Duration.ofMillis(queryCommitIntervalMs), Duration.ofMillis(queryMilvusTimeoutMs)));
   }
 }

@@ -2,6 +2,7 @@ package dev.bgevl.streams.deadletter;
 
 import java.util.List;
 import java.util.Map;
+import dev.bgevl.streams.encoder.EncoderOverloadedException;
 import dev.bgevl.streams.milvus.MilvusUnavailableException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -47,7 +48,8 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
   /** The one place that tells transient failures (retry, never dead-letter) from permanent ones. */
   public static boolean isTransient(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof MilvusUnavailableException || t instanceof RetriableException) {
+      if (t instanceof MilvusUnavailableException || t instanceof EncoderOverloadedException
+          || t instanceof RetriableException) {
         return true;
       }
     }

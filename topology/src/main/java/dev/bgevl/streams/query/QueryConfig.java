@@ -14,15 +14,18 @@ import java.util.Set;
  * @param batchMaxDelay longest a request waits for others to join its batch ({@code query.batch.max-delay-ms})
  * @param commitInterval commit interval of the query application ({@code query.commit-interval-ms}); under
  *     exactly-once a reply becomes visible only at the commit, so this bounds the latency it adds
+ * @param milvusTimeout deadline of one Milvus search ({@code query.milvus-timeout-ms}); shorter than ingest's, so
+ *     a query hears UNAVAILABLE while its own deadline still allows an answer
  */
 public record QueryConfig(int maxTopK, Set<String> filterFields, int batchMaxSize, Duration batchMaxDelay,
-    Duration commitInterval) {
+    Duration commitInterval, Duration milvusTimeout) {
 
   /** The contract's upper bound on top_k. */
   public static final int TOP_K_LIMIT = 1000;
 
   public static final QueryConfig DEFAULT =
-      new QueryConfig(TOP_K_LIMIT, MetadataFilter.DEFAULT_ALLOWED_FIELDS, 32, Duration.ofMillis(5), Duration.ofMillis(20));
+      new QueryConfig(TOP_K_LIMIT, MetadataFilter.DEFAULT_ALLOWED_FIELDS, 32, Duration.ofMillis(5), Duration.ofMillis(20),
+      Duration.ofSeconds(2));
 
   public QueryConfig {
     if (maxTopK < 1 || maxTopK > TOP_K_LIMIT) {
@@ -39,6 +42,10 @@ public record QueryConfig(int maxTopK, Set<String> filterFields, int batchMaxSiz
     Objects.requireNonNull(commitInterval, "query.commit-interval-ms");
     if (commitInterval.toMillis() < 1) {
       throw new IllegalArgumentException("query.commit-interval-ms must be >= 1, got " + commitInterval.toMillis());
+    }
+    Objects.requireNonNull(milvusTimeout, "query.milvus-timeout-ms");
+    if (milvusTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException("query.milvus-timeout-ms must be >= 1, got " + milvusTimeout.toMillis());
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.bgevl.streams.query;
 
 import dev.bgevl.streams.deadletter.RejectedInputException;
+import dev.bgevl.streams.encoder.DeadlineExceededException;
+import dev.bgevl.streams.encoder.EncoderOverloadedException;
 import dev.bgevl.streams.encoder.InvalidInputException;
 import dev.bgevl.streams.milvus.InvalidFilterException;
 import dev.bgevl.streams.milvus.MilvusUnavailableException;
@@ -19,7 +21,10 @@ final class ReplyStatusMapper {
         || failure instanceof InvalidFilterException) {
       return ReplyStatus.INVALID_REQUEST;
     }
-    if (failure instanceof MilvusUnavailableException) {
+    if (failure instanceof DeadlineExceededException) {
+      return ReplyStatus.DEADLINE_EXCEEDED;
+    }
+    if (failure instanceof MilvusUnavailableException || failure instanceof EncoderOverloadedException) {
       return ReplyStatus.UNAVAILABLE;
     }
     return ReplyStatus.INTERNAL;

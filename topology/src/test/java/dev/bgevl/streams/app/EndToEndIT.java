@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bgevl.streams.client.RetrievalClient;
 import dev.bgevl.streams.deadletter.DeadLetterHeaders;
 import dev.bgevl.streams.deadletter.DeadLetterReason;
-import dev.bgevl.streams.encoder.EncoderConfig;
-import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.milvus.MilvusSearcher;
 import dev.bgevl.streams.schemas.media.EmbedMode;
 import dev.bgevl.streams.schemas.media.MediaEvent;
@@ -23,6 +21,7 @@ import dev.bgevl.streams.schemas.serde.WireFormat;
 import dev.bgevl.streams.testkit.KafkaTestCluster;
 import dev.bgevl.streams.testkit.MilvusLiteExtension;
 import dev.bgevl.streams.testkit.TestImages;
+import dev.bgevl.streams.testkit.TestServices;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -73,12 +72,7 @@ class EndToEndIT {
 
   @BeforeAll
   static void startService() throws Exception {
-    Path bundle = Path.of(System.getProperty("bgevl.tinyBundle"));
-    KafkaConfig kafka = new KafkaConfig(KAFKA.bootstrapServers(), "e2e", stateDir, "exactly_once_v2", 1, 1, 2,
-        (short) 1, Map.of());
-    ServiceConfig config = new ServiceConfig(kafka, Topics.DEFAULT, new WireConfig(WireFormat.JSON, Optional.empty()),
-        bundle, EncoderConfig.DEFAULT.withIntraOpThreads(1), MILVUS.config(),
-        new ImageSourcePolicy(Optional.empty(), 1 << 20), dev.bgevl.streams.query.QueryConfig.DEFAULT);
+    ServiceConfig config = TestServices.config("e2e", KAFKA, MILVUS, stateDir, Topics.DEFAULT);
     service = BgevlService.start(config);
     assertTrue(service.awaitRunning(WAIT), "both Streams applications reach RUNNING");
     searcher = new MilvusSearcher(MILVUS.client(), MILVUS.config());
