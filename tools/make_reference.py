@@ -6,12 +6,15 @@ know that the whole Java path computes BGE-VL, we compare it against the origina
 transformers' CLIPModel + CLIPImageProcessor (PIL backend) + CLIPTokenizer, in PyTorch,
 never ONNX. Output, in ``<bundle>/reference/``:
 
-  <name>.png|.jpg         small test images, generated deterministically with PIL
+  <name>.png|.jpg|.webp   small test images, generated deterministically with PIL (one 16-bit
+                          RGB PNG is hand-written, PIL cannot write that); IMAGE_NOTES says what
+                          PIL/transformers do with each, copied into reference.json as "conversion"
   <name>.pixels.bin       preprocessed pixel_values, raw little-endian float32 [3,224,224]
   reference.json          per image: pixel stats + sha256 of the .bin, image_raw (raw
                           projection), image_embedding (L2-normalized); per text: input_ids
                           (truncated to 77, BOS/EOS included), text_raw, text_embedding; and
                           composed pairs: composed_embedding = L2norm(text_raw + image_raw)
+  tokenizer_cases.json    >= 200 texts from tokenizer_cases.py with CLIPTokenizer ids
 
 The images are re-read from disk before preprocessing, so a JPEG's reference is that of the
 committed, decoded file. Java decoders may decode JPEG a little differently (IDCT rounding),
@@ -62,6 +65,8 @@ COMPOSED = [
     ("rgba_transparent.png", "blue square"),
     ("photo.jpg", "A RED CIRCLE ON A WHITE BACKGROUND"),
     ("palette.png", "a very long caption " + " ".join(f"item{i} and another thing" for i in range(40))),
+    ("cmyk.jpg", "blue square"),
+    ("lossy.webp", "a photo of a cat"),
 ]
 
 
@@ -334,6 +339,10 @@ def write_reference(checkpoint: Path, bundle: Path, tolerance: float, seed: int)
             "input_ids: CLIPTokenizer(text, truncation=True, max_length=77), BOS 49406 and EOS 49407 included",
             "*_raw: raw projections (what the ONNX graphs output); *_embedding and composed_embedding: L2-normalized",
             "composed_embedding = l2norm(text_raw + image_raw)",
+            "conversion (per image): what PIL/transformers do with that file before the resize; the reference"
+            " passes the opened PIL image straight to the processor, so EXIF orientation and ICC profiles are"
+            " ignored, CMYK JPEG converts naively, 16-bit grey clips at 255 and 16-bit RGB keeps the high byte",
+            "tokenizer_cases.json: ids of >= 200 edge-case texts, same tokenizer call as input_ids",
         ],
         "images": images,
         "texts": texts,
