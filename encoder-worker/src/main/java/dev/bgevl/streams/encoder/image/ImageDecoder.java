@@ -9,6 +9,7 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Objects;
 import javax.imageio.ImageIO;
@@ -18,11 +19,26 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Decodes image bytes into {@link RgbImage}, refusing oversize input before any pixel is decoded.
  *
- * <p>The RGB conversion follows transformers' {@code convert_to_rgb}, which the reference
- * preprocessing uses: anything with alpha (or a transparent palette entry) is composited onto
- * white with PIL's {@code alpha_composite} arithmetic, grey is copied to all three channels,
- * palette entries are looked up, embedded colour profiles and EXIF orientation are ignored (the
- * reference ignores them too). 16-bit samples keep their high byte.
+ * <p>The RGB conversion follows what the reference (transformers' {@code convert_to_rgb} on the
+ * image PIL opened) gets, format by format:
+ * <ul>
+ *   <li>alpha or a transparent palette entry: composited onto white with PIL's
+ *       {@code alpha_composite} arithmetic; palette entries are looked up;</li>
+ *   <li>8-bit grey is copied to all three channels; <b>16-bit grey</b> (PIL mode {@code I;16}) is
+ *       <b>clipped</b> to 255, not scaled, as PIL's {@code I;16 -> RGB} does, so most of a
+ *       full-range 16-bit grey image turns white;</li>
+ *   <li>16-bit RGB(A) and grey+alpha keep each sample's high byte (PIL's {@code RGB;16B} raw mode);</li>
+ *   <li><b>CMYK JPEG</b>: the raw CMYK samples are read (no ICC transform), inverted as PIL always
+ *       does for JPEG ({@code CMYK;I}, the Adobe convention), then converted with PIL's naive
+ *       {@code cmyk2rgb}. YCCK JPEGs (Adobe transform 2) are left to the reader's own colour
+ *       conversion: close to PIL, but not pinned by a reference;</li>
+ *   <li><b>EXIF orientation is not applied</b>: the reference hands PIL's image to the processor
+ *       without {@code exif_transpose}, so a rotated photo is embedded as stored;</li>
+ *   <li>WebP (lossy and lossless) and CMYK JPEG come from the TwelveMonkeys ImageIO plugins, found
+ *       through ServiceLoader; TwelveMonkeys' JPEG reader ranks itself before the JDK's.</li>
+ * </ul>
+ * Known gap: a JPEG with an embedded non-sRGB ICC profile is colour-converted by the ImageIO
+ * readers (the JDK's and TwelveMonkeys' alike), while PIL ignores the profile.
  */
 public final class ImageDecoder {
 
@@ -56,6 +72,10 @@ public final class ImageDecoder {
               "image is " + reader.getWidth(0) + "x" + reader.getHeight(0) + " = " + pixels
                   + " pixels, above the limit of " + limits.maxPixels());
         }
+        if (isPlainCmykJpeg(reader, bytes)) {
+          // read() would apply a CMYK->sRGB ICC transform; PIL uses the raw samples
+          return cmykToRgb(reader.readRaster(0, null));
+        }
         return toRgb(reader.read(0));
       } finally {
         reader.dispose();
@@ -84,7 +104,12 @@ public final class ImageDecoder {
     // grey (+alpha) has 1-2 bands; colour (+alpha) 3-4; alpha, when present, is the last band
     boolean grey = bands <= 2;
     boolean alpha = cm.hasAlpha();
-    int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8);
+    int sampleBits = raster.getSampleModel().getSampleSize(0);
+    if (bands == 1 && sampleBits > 8) {
+      copyClippedGrey(raster, rgb);
+      return new RgbImage(w, h, rgb);
+    }
+    int shift = Math.max(0, sampleBits - 8);
     int[] row = new int[w * bands];
     for (int y = 0; y < h; y++) {
       raster.getPixels(0, y, w, 1, row);
@@ -118,6 +143,73 @@ public final class ImageDecoder {
     long coef2 = (255L << 7) - coef1;
     long tmp = channel * coef1 + 255 * coef2 + (0x80L << 7);
     return (byte) ((((tmp >> 8) + tmp) >> 8) >> 7);
+  }
+
+  /** PIL opens 16-bit grey as mode {@code I;16}, whose conversion to RGB clips at 255. */
+  private static void copyClippedGrey(Raster raster, byte[] rgb) {
+    int w = raster.getWidth();
+    int[] row = new int[w];
+    for (int y = 0; y < raster.getHeight(); y++) {
+      raster.getSamples(0, y, w, 1, 0, row);
+      int o = y * w * 3;
+      for (int v : row) {
+        byte grey = (byte) Math.min(v, 255);
+        rgb[o++] = grey;
+        rgb[o++] = grey;
+        rgb[o++] = grey;
+      }
+    }
+  }
+
+  /** Raw JPEG CMYK samples (stored inverted) to RGB with PIL's {@code CMYK;I} unpack and {@code cmyk2rgb}. */
+  static RgbImage cmykToRgb(Raster raster) {
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    byte[] rgb = new byte[w * h * 3];
+    int[] row = new int[w * 4];
+    for (int y = 0; y < h; y++) {
+      raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
+      int o = y * w * 3;
+      for (int p = 0; p < row.length; p += 4) {
+        int notK = row[p + 3]; // 255 - K, and K is stored inverted: the raw sample itself
+        rgb[o++] = (byte) (notK - mulDiv255(255 - row[p], notK));
+        rgb[o++] = (byte) (notK - mulDiv255(255 - row[p + 1], notK));
+        rgb[o++] = (byte) (notK - mulDiv255(255 - row[p + 2], notK));
+      }
+    }
+    return new RgbImage(w, h, rgb);
+  }
+
+  /** PIL's {@code MULDIV255}: a*b/255 rounded, in integers. */
+  static int mulDiv255(int a, int b) {
+    int tmp = a * b + 128;
+    return ((tmp >> 8) + tmp) >> 8;
+  }
+
+  /** A JPEG with 4 components that is not YCCK: Adobe CMYK as PIL writes it, or CMYK without APP14. */
+  private static boolean isPlainCmykJpeg(ImageReader reader, byte[] bytes) throws IOException {
+    if (!"jpeg".equalsIgnoreCase(reader.getFormatName())) {
+      return false;
+    }
+    int adobeTransform = -1;
+    int i = 2; // after SOI
+    while (i + 4 <= bytes.length && (bytes[i] & 0xFF) == 0xFF) {
+      int marker = bytes[i + 1] & 0xFF;
+      int length = ((bytes[i + 2] & 0xFF) << 8) | (bytes[i + 3] & 0xFF);
+      boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+      if (sof && i + 9 < bytes.length) {
+        return (bytes[i + 9] & 0xFF) == 4 && adobeTransform != 2;
+      }
+      if (marker == 0xEE && length >= 12 && i + 15 < bytes.length
+          && new String(bytes, i + 4, 5, StandardCharsets.US_ASCII).equals("Adobe")) {
+        adobeTransform = bytes[i + 15] & 0xFF;
+      }
+      if (marker == 0xDA) {
+        return false;
+      }
+      i += 2 + length;
+    }
+    return false;
   }
 
   private static void copyViaArgb(BufferedImage image, byte[] rgb) {

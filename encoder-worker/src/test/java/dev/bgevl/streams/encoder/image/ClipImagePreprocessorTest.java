@@ -14,18 +14,35 @@ import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
 /**
- * Our preprocessed tensors against transformers' CLIPImageProcessor (PIL backend) on the reference
- * images. PNGs must match to float rounding (1e-5); the JPEG within 0.03, about 2 grey levels
- * after normalization, because Java's JPEG decoder is not libjpeg-turbo.
+ * Our preprocessed tensors against transformers' CLIPImageProcessor (PIL backend) on every
+ * reference image, with a tolerance per format (normalized units; one grey level is about 0.015):
+ * <ul>
+ *   <li>PNG (8- and 16-bit, grey, grey+alpha, palette, RGBA), lossless WebP and JPEG (RGB 4:4:4,
+ *       RGB 4:2:0 with EXIF, CMYK): 1e-5, float rounding only (measured at most 4.8e-7). Decoding
+ *       and the PIL-exact resize are bit-exact; for these JPEGs the JDK's libjpeg 6b happens to
+ *       agree with Pillow's libjpeg-turbo bit for bit (both islow IDCT, fancy upsampling), so
+ *       any drift here means our decoding path changed, not the libraries;</li>
+ *   <li>lossy WebP: 0.3 (measured 0.277, i.e. 19 grey levels at a sharp chroma edge, 2.7 levels
+ *       on average): TwelveMonkeys' pure-Java VP8 decoder reconstructs and upsamples chroma
+ *       differently from libwebp. The embedding test bounds what that costs.</li>
+ * </ul>
  */
 class ClipImagePreprocessorTest {
 
+  static final double PIXEL_TOLERANCE_EXACT = 1e-5;
+  static final double PIXEL_TOLERANCE_LOSSY_WEBP = 0.3;
+
+  static double tolerance(String file) {
+    return file.equals("lossy.webp") ? PIXEL_TOLERANCE_LOSSY_WEBP : PIXEL_TOLERANCE_EXACT;
+  }
+
   @Test
-  void shouldReproduceReferencePixels() throws IOException {
+  void shouldReproduceReferencePixelsForEveryFormat() throws IOException {
     ModelBundle bundle = ModelBundle.load(TinyBundle.path());
     ClipImagePreprocessor preprocessor = new ClipImagePreprocessor(bundle.manifest().image());
     ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
     StringBuilder report = new StringBuilder();
+    StringBuilder failures = new StringBuilder();
     for (JsonNode img : TinyBundle.reference().get("images")) {
       String file = img.get("file").asText();
       float[] ours = preprocessor.preprocess(decoder.decode(Files.readAllBytes(TinyBundle.referenceDir().resolve(file))));
@@ -37,9 +54,11 @@ class ClipImagePreprocessorTest {
         maxDiff = Math.max(maxDiff, Math.abs(v - ref.getFloat()));
       }
       report.append(file).append('=').append(maxDiff).append(' ');
-      double tolerance = file.endsWith(".jpg") ? 0.03 : 1e-5;
-      assertTrue(maxDiff <= tolerance, file + ": max abs pixel diff " + maxDiff + " > " + tolerance + " (" + report + ")");
+      if (maxDiff > tolerance(file)) {
+        failures.append(file).append(": max abs pixel diff ").append(maxDiff).append(" > ").append(tolerance(file)).append("; ");
+      }
     }
     System.out.println("Preprocessing max abs diff vs transformers: " + report);
+    assertTrue(failures.isEmpty(), failures + "(all: " + report + ")");
   }
 }

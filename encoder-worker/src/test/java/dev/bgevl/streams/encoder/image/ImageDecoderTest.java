@@ -10,10 +10,15 @@ import dev.bgevl.streams.encoder.RejectReason;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
+import dev.bgevl.streams.encoder.testkit.TinyBundle;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
 import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
@@ -90,6 +95,59 @@ class ImageDecoderTest {
     RgbImage rgb = decoder.decode(encode(image, "jpg"));
     assertEquals(200, rgb.sample(8, 8, 0), 6);
     assertEquals(40, rgb.sample(8, 8, 1), 6);
+  }
+
+  @Test
+  void shouldClipSixteenBitGreyAt255LikePil() throws IOException {
+    BufferedImage image = new BufferedImage(4, 1, BufferedImage.TYPE_USHORT_GRAY);
+    int[] samples = {0, 200, 255, 40000};
+    for (int x = 0; x < samples.length; x++) {
+      image.getRaster().setSample(x, 0, 0, samples[x]);
+    }
+    RgbImage rgb = decoder.decode(encode(image, "png"));
+    // PIL's I;16 -> RGB clips; scaling (v >> 8) would give 0, 0, 0, 156
+    assertEquals(0, rgb.sample(0, 0, 0));
+    assertEquals(200, rgb.sample(1, 0, 1));
+    assertEquals(255, rgb.sample(2, 0, 2));
+    assertEquals(255, rgb.sample(3, 0, 0));
+  }
+
+  @Test
+  void shouldConvertInvertedCmykWithPilArithmetic() {
+    WritableRaster raster = Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 3, 1, 4, null);
+    // stored inverted, as JPEG CMYK is: (C,M,Y,K) = (0,0,0,0), (255,0,0,0), (100,50,25,128)
+    raster.setPixels(0, 0, 3, 1, new int[] {255, 255, 255, 255, 0, 255, 255, 255, 155, 205, 230, 127});
+    RgbImage rgb = ImageDecoder.cmykToRgb(raster);
+    assertEquals(255, rgb.sample(0, 0, 0));
+    assertEquals(0, rgb.sample(1, 0, 0));
+    assertEquals(255, rgb.sample(1, 0, 1));
+    // PIL: 127 - MULDIV255(100, 127) = 77, 127 - 25 = 102, 127 - 12 = 115
+    assertEquals(77, rgb.sample(2, 0, 0));
+    assertEquals(102, rgb.sample(2, 0, 1));
+    assertEquals(115, rgb.sample(2, 0, 2));
+  }
+
+  @Test
+  void shouldPreferTwelveMonkeysJpegReaderOverTheJdks() {
+    ImageReader first = ImageIO.getImageReadersByFormatName("jpeg").next();
+    assertTrue(first.getClass().getName().startsWith("com.twelvemonkeys."), first.getClass().getName());
+  }
+
+  @Test
+  void shouldNotApplyExifOrientationLikeTheReference() throws IOException {
+    // stored 240x160 with Orientation=6; displayed it would be 160x240
+    RgbImage rgb = decoder.decode(Files.readAllBytes(TinyBundle.referenceDir().resolve("exif_rotated.jpg")));
+    assertEquals(240, rgb.width());
+    assertEquals(160, rgb.height());
+    assertTrue(rgb.sample(5, 5, 0) > 200 && rgb.sample(5, 5, 1) < 60, "red block stays top-left");
+  }
+
+  @Test
+  void shouldDecodeCmykJpegAndWebp() throws IOException {
+    for (String file : new String[] {"cmyk.jpg", "lossy.webp", "lossless.webp"}) {
+      RgbImage rgb = decoder.decode(Files.readAllBytes(TinyBundle.referenceDir().resolve(file)));
+      assertTrue(rgb.width() > 0 && rgb.height() > 0, file);
+    }
   }
 
   @Test

@@ -24,15 +24,25 @@ import org.junit.jupiter.api.Test;
  * same weights and inputs.
  *
  * <p>Tolerance: cosine >= 0.9999 per vector, and max absolute difference <= 2e-4 per component
- * of the unit vectors (PNG inputs). ONNX Runtime and PyTorch sum in different orders, which costs
- * about 1e-5 on raw projections; the pixels themselves are bit-exact for PNGs. The JPEG gets
- * 2e-3: Java's and libjpeg-turbo's IDCT and chroma upsampling differ by a grey level here and there.
+ * of the unit vectors for every image whose pixels are bit-exact (all PNGs, lossless WebP and the
+ * JPEGs: RGB, EXIF-rotated, CMYK). ONNX Runtime and PyTorch sum in different orders, which costs
+ * about 1e-5 on raw projections (measured at most 6.2e-7 on the unit vectors).
+ *
+ * <p>Lossy WebP gets cosine >= 0.999 and max abs diff <= 0.015 (measured: cosine 0.99976, max abs
+ * 0.0095): TwelveMonkeys' VP8 decoder differs from libwebp by 2.7 grey levels on average and 19 at
+ * worst (see ClipImagePreprocessorTest), and the tiny random model, built to spread inputs apart,
+ * amplifies pixel noise far more than a trained BGE-VL would.
  */
 class OnnxBgeVlEncoderParityTest {
 
   static final double MIN_COSINE = 0.9999;
   static final double MAX_ABS_DIFF = 2e-4;
-  static final double MAX_ABS_DIFF_JPEG = 2e-3;
+  static final double MIN_COSINE_LOSSY_WEBP = 0.999;
+  static final double MAX_ABS_DIFF_LOSSY_WEBP = 0.015;
+
+  static boolean lossy(String file) {
+    return file.equals("lossy.webp");
+  }
 
   static OnnxBgeVlEncoder encoder;
   static JsonNode reference;
@@ -57,30 +67,54 @@ class OnnxBgeVlEncoderParityTest {
     return ((EncodeResult.Encoded) result).vector();
   }
 
-  static void assertClose(float[] expected, float[] actual, double maxAbs, String what) {
-    assertEquals(expected.length, actual.length, what + ": dimension");
-    double cosine = UnitVectors.dot(expected, actual);
+  static double maxAbsDiff(float[] expected, float[] actual) {
     double maxDiff = 0;
     for (int i = 0; i < expected.length; i++) {
       maxDiff = Math.max(maxDiff, Math.abs(expected[i] - actual[i]));
     }
-    assertTrue(cosine >= MIN_COSINE, what + ": cosine " + cosine + " < " + MIN_COSINE);
+    return maxDiff;
+  }
+
+  static void assertClose(float[] expected, float[] actual, double maxAbs, String what) {
+    assertClose(expected, actual, MIN_COSINE, maxAbs, what);
+  }
+
+  /** Per-image tolerance: bit-exact decodes get the tight bounds, lossy WebP its own. */
+  static void assertCloseForImage(String file, float[] expected, float[] actual, String what) {
+    if (lossy(file)) {
+      assertClose(expected, actual, MIN_COSINE_LOSSY_WEBP, MAX_ABS_DIFF_LOSSY_WEBP, what);
+    } else {
+      assertClose(expected, actual, MIN_COSINE, MAX_ABS_DIFF, what);
+    }
+  }
+
+  static void assertClose(float[] expected, float[] actual, double minCosine, double maxAbs, String what) {
+    assertEquals(expected.length, actual.length, what + ": dimension");
+    double cosine = UnitVectors.dot(expected, actual);
+    double maxDiff = maxAbsDiff(expected, actual);
+    assertTrue(cosine >= minCosine, what + ": cosine " + cosine + " < " + minCosine);
     assertTrue(maxDiff <= maxAbs, what + ": max abs diff " + maxDiff + " > " + maxAbs);
     assertEquals(1.0, UnitVectors.dot(actual, actual), 1e-5, what + ": unit length");
   }
 
   @Test
-  void shouldMatchReferenceImageEmbeddings() throws IOException {
+  void shouldMatchReferenceImageEmbeddingsForEveryFormat() throws IOException {
     List<EncodeInput> inputs = new ArrayList<>();
     for (JsonNode img : reference.get("images")) {
       inputs.add(EncodeInput.image(image(img.get("file").asText())));
     }
     List<EncodeResult> results = encoder.encode(inputs);
+    StringBuilder report = new StringBuilder();
+    for (int i = 0; i < inputs.size(); i++) {
+      JsonNode img = reference.get("images").get(i);
+      float[] expected = floats(img.get("image_embedding"));
+      report.append(img.get("file").asText()).append('=').append(maxAbsDiff(expected, vector(results.get(i)))).append(' ');
+    }
+    System.out.println("Image embedding max abs diff vs PyTorch: " + report);
     for (int i = 0; i < inputs.size(); i++) {
       JsonNode img = reference.get("images").get(i);
       String file = img.get("file").asText();
-      assertClose(floats(img.get("image_embedding")), vector(results.get(i)),
-          file.endsWith(".jpg") ? MAX_ABS_DIFF_JPEG : MAX_ABS_DIFF, file);
+      assertCloseForImage(file, floats(img.get("image_embedding")), vector(results.get(i)), file + " (all: " + report + ")");
     }
   }
 
@@ -107,8 +141,8 @@ class OnnxBgeVlEncoderParityTest {
     List<EncodeResult> results = encoder.encode(inputs);
     for (int i = 0; i < inputs.size(); i++) {
       JsonNode c = reference.get("composed").get(i);
-      double tolerance = c.get("image").asText().endsWith(".jpg") ? MAX_ABS_DIFF_JPEG : MAX_ABS_DIFF;
-      assertClose(floats(c.get("composed_embedding")), vector(results.get(i)), tolerance, "composed #" + i);
+      assertCloseForImage(c.get("image").asText(), floats(c.get("composed_embedding")), vector(results.get(i)),
+          "composed #" + i);
     }
   }
 }

@@ -3,15 +3,23 @@ package dev.bgevl.streams.encoder.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bgevl.streams.encoder.bundle.ModelBundle;
 import dev.bgevl.streams.encoder.testkit.TinyBundle;
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Token ids against transformers' CLIPTokenizer (truncation at 77) on the committed reference texts. */
+/**
+ * Token ids against transformers' CLIPTokenizer (truncation at 77) on the reference texts and on
+ * the edge cases of {@code reference/tokenizer_cases.json} (see tools/tokenizer_cases.py).
+ */
 class ClipTokenizerTest {
 
   static ClipTokenizer tokenizer;
@@ -33,6 +41,32 @@ class ClipTokenizerTest {
       assertArrayEquals(TinyBundle.longs(t.get("input_ids")), tokenizer.ids(t.get("text").asText()),
           "ids of '" + t.get("text").asText() + "'");
     }
+  }
+
+  /**
+   * Every case at once, so one run lists all mismatches. transformers 5.x applies no ftfy or
+   * html.unescape (unlike OpenAI CLIP), only tokenizer.json's normalizer, so no Java-side
+   * normalisation is needed: HTML entities and odd whitespace are tokenized as they are.
+   */
+  @Test
+  void shouldMatchTransformersOnEveryCase() throws IOException {
+    JsonNode cases = new ObjectMapper().readTree(TinyBundle.referenceDir().resolve("tokenizer_cases.json").toFile())
+        .get("cases");
+    assertTrue(cases.size() >= 200, "expected at least 200 cases, got " + cases.size());
+    StringBuilder mismatches = new StringBuilder();
+    int failed = 0;
+    for (JsonNode c : cases) {
+      String text = c.get("text").asText();
+      long[] expected = TinyBundle.longs(c.get("input_ids"));
+      long[] actual = tokenizer.ids(text);
+      if (!Arrays.equals(expected, actual)) {
+        failed++;
+        mismatches.append("\n  ").append(new ObjectMapper().writeValueAsString(text))
+            .append("\n    expected ").append(Arrays.toString(expected))
+            .append("\n    actual   ").append(Arrays.toString(actual));
+      }
+    }
+    assertEquals(0, failed, failed + " of " + cases.size() + " texts tokenize differently:" + mismatches);
   }
 
   @Test
