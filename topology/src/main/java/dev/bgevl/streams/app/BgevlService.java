@@ -98,7 +98,8 @@ public final class BgevlService implements AutoCloseable {
 
       SerdeConfig serdes = serdeConfig(config.wire());
       ImageResolver images = new ImageResolver(config.images());
-      Topology ingestTopology = IngestTopology.build(config.topics(), BgevlSerde.of(MediaEvent.class, serdes),
+      Topology ingestTopology = IngestTopology.build(config.topics(), config.ingest(),
+          BgevlSerde.of(MediaEvent.class, serdes),
           BgevlSerde.of(MediaVector.class, serdes), new LaneEncoder(batcher, Lane.INGEST, encoder.model()),
           new MilvusVectorSink(milvus, config.milvus()), images,
           collection);

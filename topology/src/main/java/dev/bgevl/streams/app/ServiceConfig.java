@@ -2,6 +2,7 @@ package dev.bgevl.streams.app;
 
 import dev.bgevl.streams.encoder.EncoderConfig;
 import dev.bgevl.streams.encoder.batch.BatchPolicy;
+import dev.bgevl.streams.ingest.IngestConfig;
 import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.milvus.MilvusConfig;
 import dev.bgevl.streams.query.QueryConfig;
@@ -18,6 +19,7 @@ public record ServiceConfig(
     BatchPolicy batch,
     MilvusConfig milvus,
     ImageSourcePolicy images,
+    IngestConfig ingest,
     QueryConfig query) {
 
   public ServiceConfig {
@@ -29,6 +31,7 @@ public record ServiceConfig(
     Objects.requireNonNull(batch, "batch");
     Objects.requireNonNull(milvus, "milvus");
     Objects.requireNonNull(images, "images");
+    Objects.requireNonNull(ingest, "ingest");
     Objects.requireNonNull(query, "query");
   }
 }

@@ -9,6 +9,7 @@ import dev.bgevl.streams.encoder.EncoderConfig;
 import dev.bgevl.streams.encoder.ImageLimits;
 import dev.bgevl.streams.encoder.Precision;
 import dev.bgevl.streams.encoder.batch.BatchPolicy;
+import dev.bgevl.streams.ingest.IngestConfig;
 import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.milvus.MilvusConfig;
 import dev.bgevl.streams.query.QueryConfig;
@@ -46,6 +47,12 @@ final class ServiceOptions {
 
   @Option(names = "--query.threads", defaultValue = "1", description = "Stream threads of the query application (default: ${DEFAULT-VALUE}).")
   int queryThreads;
+
+  @Option(names = "--ingest.batch.max-size", defaultValue = "32", description = "Events applied by one encoder call and one Milvus upsert, per task (default: ${DEFAULT-VALUE}).")
+  int ingestBatchSize;
+
+  @Option(names = "--ingest.batch.max-delay-ms", defaultValue = "50", description = "Longest an event waits in the pending store for its batch (default: ${DEFAULT-VALUE}).")
+  long ingestBatchDelayMs;
 
   @Option(names = "--query.max-top-k", defaultValue = "1000", description = "Largest top_k a request may ask for, at most 1000 (default: ${DEFAULT-VALUE}).")
   int maxTopK;
@@ -181,6 +188,7 @@ final class ServiceOptions {
         indexType, consistency);
     return new ServiceConfig(kafka, topics, new WireConfig(format, Optional.ofNullable(schemaRegistryUrl)), bundle,
         encoder, batch, milvus, new ImageSourcePolicy(Optional.ofNullable(fileRoot), maxImageBytes),
+        new IngestConfig(ingestBatchSize, Duration.ofMillis(ingestBatchDelayMs)),
         new QueryConfig(maxTopK, QueryConfig.DEFAULT.filterFields(), queryBatchSize, Duration.ofMillis(queryBatchDelayMs),
             Duration.ofMillis(queryCommitIntervalMs), Duration.ofMillis(queryMilvusTimeoutMs)));
   }

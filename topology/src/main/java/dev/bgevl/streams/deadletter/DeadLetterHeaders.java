@@ -34,21 +34,29 @@ public final class DeadLetterHeaders {
    */
   public static ProducerRecord<byte[], byte[]> deadLetter(
       String deadLetterTopic, ErrorHandlerContext context, DeadLetterReason reason, Exception exception) {
-    Headers headers = new RecordHeaders(context.headers() == null ? new RecordHeaders() : context.headers());
+    SourceRecord source = new SourceRecord(context.topic(), context.partition(), context.offset(), context.timestamp(),
+        context.sourceRawKey(), context.sourceRawValue(), context.headers());
+    String stage = context.processorNodeId() == null ? "source" : context.processorNodeId();
+    return new ProducerRecord<>(deadLetterTopic, null, source.timestamp(), source.key(), source.value(),
+        headers(source, stage, reason, exception));
+  }
+
+  /** The headers of a dead letter for {@code source}: its own headers plus ours. */
+  public static Headers headers(SourceRecord source, String stage, DeadLetterReason reason, Exception exception) {
+    Headers headers = new RecordHeaders(source.headers() == null ? new RecordHeaders() : source.headers());
     put(headers, REASON, reason.name());
-    put(headers, STAGE, context.processorNodeId() == null ? "source" : context.processorNodeId());
+    put(headers, STAGE, stage);
     put(headers, EXCEPTION, exception.getClass().getName());
     put(headers, MESSAGE, String.valueOf(exception.getMessage()));
-    put(headers, TOPIC, context.topic());
-    put(headers, PARTITION, Integer.toString(context.partition()));
-    put(headers, OFFSET, Long.toString(context.offset()));
+    put(headers, TOPIC, source.topic());
+    put(headers, PARTITION, Integer.toString(source.partition()));
+    put(headers, OFFSET, Long.toString(source.offset()));
     if (reason == DeadLetterReason.INTERNAL) {
       StringWriter trace = new StringWriter();
       exception.printStackTrace(new PrintWriter(trace));
       put(headers, STACKTRACE, trace.toString());
     }
-    return new ProducerRecord<>(deadLetterTopic, null, context.timestamp(), context.sourceRawKey(),
-        context.sourceRawValue(), headers);
+    return headers;
   }
 
   /** The value of header {@code name} as text, or {@code null}. */

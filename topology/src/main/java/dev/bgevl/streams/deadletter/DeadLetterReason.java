@@ -24,5 +24,7 @@ public enum DeadLetterReason {
   /** The embed mode asks for something the event does not carry or the model cannot do. */
   UNSUPPORTED_EMBED_MODE,
   /** Anything unexpected; the dead letter carries the stack trace. */
-  INTERNAL
+  INTERNAL,
+  /** A field breaks a store limit (an id over 512 bytes, an image URI over 2048). */
+  INVALID_FIELD
 }

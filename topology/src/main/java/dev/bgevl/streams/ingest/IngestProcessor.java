@@ -1,7 +1,10 @@
 package dev.bgevl.streams.ingest;
 
+import dev.bgevl.streams.deadletter.DeadLetterHeaders;
+import dev.bgevl.streams.deadletter.DeadLetterProcessingHandler;
 import dev.bgevl.streams.deadletter.DeadLetterReason;
 import dev.bgevl.streams.deadletter.RejectedInputException;
+import dev.bgevl.streams.deadletter.SourceRecord;
 import dev.bgevl.streams.encoder.EncodeInput;
 import dev.bgevl.streams.encoder.EncodeResult;
 import dev.bgevl.streams.encoder.Encoder;
@@ -11,73 +14,191 @@ import dev.bgevl.streams.milvus.VectorRow;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaOp;
 import dev.bgevl.streams.schemas.media.MediaVector;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Applies one media event: embeds and upserts it, or deletes it, then writes the vector (or a
- * tombstone) to media-vectors. Bad input is thrown as {@link RejectedInputException}; the
- * processing exception handler turns it into a dead letter.
+ * Applies media events in micro-batches: each raw record waits in the changelogged
+ * {@code ingest-pending} store until the batch is full or {@code ingest.batch.max-delay-ms} passed;
+ * a flush then makes one encoder call, one Milvus upsert and one Milvus delete, and writes the
+ * vectors (or tombstones) to media-vectors and bad events to the dead-letter topic.
  *
- * <p>Milvus is written before media-vectors is, and offsets commit after both, so a crash in
- * between replays the event into an idempotent upsert: nothing is lost, nothing doubled.
+ * <p>Raw bytes are kept, not decoded events, so a dead letter carries the original key and value.
+ * Nothing is lost: the store is changelogged, Milvus is written before media-vectors, and a
+ * transient failure (Milvus or the encoder queue) stops the task before the store is cleared, so
+ * the restarted task flushes the same events again into idempotent upserts. Within a batch the last
+ * event of an id wins, as it would one by one.
  */
-final class IngestProcessor implements Processor<String, MediaEvent, String, MediaVector> {
+final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+  private static final Logger log = LoggerFactory.getLogger(IngestProcessor.class);
 
   private final Encoder encoder;
   private final MilvusVectorSink sink;
   private final ImageResolver images;
   private final String collection;
-  private ProcessorContext<String, MediaVector> context;
+  private final IngestConfig config;
+  private final Deserializer<MediaEvent> events;
+  private final Serializer<MediaVector> vectors;
+  private final String vectorsTopic;
+  private ProcessorContext<byte[], byte[]> context;
+  private KeyValueStore<String, SourceRecord> pending;
+  private int waiting;
 
-  IngestProcessor(Encoder encoder, MilvusVectorSink sink, ImageResolver images, String collection) {
+  IngestProcessor(Encoder encoder, MilvusVectorSink sink, ImageResolver images, String collection, IngestConfig config,
+      Deserializer<MediaEvent> events, Serializer<MediaVector> vectors, String vectorsTopic) {
     this.encoder = encoder;
     this.sink = sink;
     this.images = images;
     this.collection = collection;
+    this.config = config;
+    this.events = events;
+    this.vectors = vectors;
+    this.vectorsTopic = vectorsTopic;
   }
 
   @Override
-  public void init(ProcessorContext<String, MediaVector> context) {
+  public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
+    this.pending = context.getStateStore(IngestTopology.PENDING_STORE);
+    context.schedule(config.batchMaxDelay(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
   }
 
   @Override
-  public void process(Record<String, MediaEvent> record) {
-    MediaEvent event = record.value();
-    String id = mediaId(record.key(), event);
-    if (event == null || event.getOp() == MediaOp.DELETE) {
-      sink.delete(collection, List.of(id));
-      context.forward(record.withKey(id).withValue(null));
+  public void process(Record<byte[], byte[]> record) {
+    RecordMetadata meta = context.recordMetadata().orElseThrow();
+    // offsets order the batch and make a replayed record overwrite its own entry rather than double it
+    pending.put(String.format("%019d", meta.offset()), new SourceRecord(meta.topic(), meta.partition(), meta.offset(),
+        record.timestamp(), record.key(), record.value(), new RecordHeaders(record.headers().toArray())));
+    if (++waiting >= config.batchMaxSize()) {
+      flush();
+    }
+  }
+
+  /** An event of the batch that decoded and passed validation. */
+  private record Accepted(SourceRecord source, String id, MediaEvent event) {}
+
+  private void flush() {
+    List<KeyValue<String, SourceRecord>> batch = new ArrayList<>();
+    try (KeyValueIterator<String, SourceRecord> it = pending.all()) {
+      while (it.hasNext()) {
+        batch.add(it.next());
+      }
+    }
+    waiting = 0;
+    if (batch.isEmpty()) {
       return;
     }
-    byte[] image = images.resolve(bytesOf(event), event.getImageUri());
-    EncodeInput input = EmbedModeRule.inputFor(event.getEmbed(), image, event.getText());
-    EncodeResult result = encoder.encode(List.of(input)).get(0);
-    if (result instanceof EncodeResult.Rejected rejected) {
-      throw new RejectedInputException(reasonOf(rejected), rejected.message());
+    long start = System.nanoTime();
+    try {
+      apply(batch);
+    } catch (RuntimeException e) {
+      if (DeadLetterProcessingHandler.isTransient(e)) {
+        // the store keeps the batch: the restarted task applies it again
+        throw e;
+      }
+      log.error("Batch failed unexpectedly, dead-lettering its events size={}", batch.size(), e);
+      batch.forEach(entry -> deadLetter(entry.value, DeadLetterReason.INTERNAL, e));
     }
-    float[] vector = ((EncodeResult.Encoded) result).vector();
-    long eventTime = event.getEventTime() != null ? event.getEventTime().toEpochMilli() : record.timestamp();
-    String model = encoder.model().id();
-    sink.upsert(collection, List.of(
-        new VectorRow(id, vector, event.getText(), event.getImageUri(), event.getMetadata(), eventTime, model)));
-    context.forward(record.withKey(id).withValue(MediaVector.newBuilder()
-        .setId(id)
-        .setModel(model)
-        .setDim(vector.length)
-        .setVector(boxed(vector))
-        .setText(event.getText())
-        .setImageUri(event.getImageUri())
-        .setMetadata(event.getMetadata())
-        .setEventTime(java.time.Instant.ofEpochMilli(eventTime))
-        .build()));
+    for (KeyValue<String, SourceRecord> entry : batch) {
+      pending.delete(entry.key);
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("Applied batch size={} tookMs={}", batch.size(), (System.nanoTime() - start) / 1_000_000);
+    }
   }
 
-  private static String mediaId(String key, MediaEvent event) {
+  private void apply(List<KeyValue<String, SourceRecord>> batch) {
+    Map<String, Accepted> latest = new LinkedHashMap<>();
+    for (KeyValue<String, SourceRecord> entry : batch) {
+      try {
+        Accepted a = accept(entry.value);
+        latest.remove(a.id()); // re-insert so the map keeps the order of the last events
+        latest.put(a.id(), a);
+      } catch (RejectedInputException e) {
+        deadLetter(entry.value, e.reason(), e);
+      }
+    }
+    List<Accepted> deletes = new ArrayList<>();
+    List<Accepted> upserts = new ArrayList<>();
+    List<EncodeInput> inputs = new ArrayList<>();
+    for (Accepted a : latest.values()) {
+      if (a.event() == null || a.event().getOp() == MediaOp.DELETE) {
+        deletes.add(a);
+        continue;
+      }
+      try {
+        byte[] image = images.resolve(bytesOf(a.event()), a.event().getImageUri());
+        inputs.add(EmbedModeRule.inputFor(a.event().getEmbed(), image, a.event().getText()));
+        upserts.add(a);
+      } catch (RejectedInputException e) {
+        deadLetter(a.source(), e.reason(), e);
+      }
+    }
+    List<EncodeResult> results = inputs.isEmpty() ? List.of() : encoder.encode(inputs);
+    List<VectorRow> rows = new ArrayList<>();
+    List<Accepted> encoded = new ArrayList<>();
+    List<MediaVector> out = new ArrayList<>();
+    String model = encoder.model().id();
+    for (int i = 0; i < upserts.size(); i++) {
+      Accepted a = upserts.get(i);
+      if (results.get(i) instanceof EncodeResult.Rejected rejected) {
+        deadLetter(a.source(), reasonOf(rejected), rejected.toException());
+        continue;
+      }
+      float[] vector = ((EncodeResult.Encoded) results.get(i)).vector();
+      MediaEvent e = a.event();
+      long eventTime = e.getEventTime() != null ? e.getEventTime().toEpochMilli() : a.source().timestamp();
+      try {
+        rows.add(new VectorRow(a.id(), vector, e.getText(), e.getImageUri(), e.getMetadata(), eventTime, model));
+      } catch (IllegalArgumentException invalid) {
+        deadLetter(a.source(), DeadLetterReason.INVALID_FIELD, invalid);
+        continue;
+      }
+      encoded.add(a);
+      out.add(MediaVector.newBuilder().setId(a.id()).setModel(model).setDim(vector.length).setVector(boxed(vector))
+          .setText(e.getText()).setImageUri(e.getImageUri()).setMetadata(e.getMetadata())
+          .setEventTime(Instant.ofEpochMilli(eventTime)).build());
+    }
+    if (!rows.isEmpty()) {
+      sink.upsert(collection, rows);
+    }
+    if (!deletes.isEmpty()) {
+      sink.delete(collection, deletes.stream().map(Accepted::id).toList());
+    }
+    for (int i = 0; i < encoded.size(); i++) {
+      forwardVector(encoded.get(i), vectors.serialize(vectorsTopic, out.get(i)));
+    }
+    for (Accepted d : deletes) {
+      forwardVector(d, null);
+    }
+  }
+
+  private Accepted accept(SourceRecord source) {
+    MediaEvent event;
+    try {
+      event = events.deserialize(source.topic(), source.headers(), source.value());
+    } catch (SerializationException e) {
+      throw new RejectedInputException(DeadLetterReason.UNDECODABLE_RECORD, e.getMessage());
+    }
+    String key = source.key() == null ? null : new String(source.key(), StandardCharsets.UTF_8);
     String valueId = event == null ? null : event.getId();
     if (key != null && valueId != null && !valueId.isEmpty() && !key.equals(valueId)) {
       throw new RejectedInputException(DeadLetterReason.ID_MISMATCH,
@@ -87,7 +208,21 @@ final class IngestProcessor implements Processor<String, MediaEvent, String, Med
     if (id == null || id.isBlank()) {
       throw new RejectedInputException(DeadLetterReason.MISSING_ID, "event has no media id (no key, no id)");
     }
-    return id;
+    return new Accepted(source, id, event);
+  }
+
+  private void forwardVector(Accepted a, byte[] value) {
+    context.forward(new Record<>(a.id().getBytes(StandardCharsets.UTF_8), value, a.source().timestamp()),
+        IngestTopology.VECTORS_SINK);
+  }
+
+  private void deadLetter(SourceRecord source, DeadLetterReason reason, Exception e) {
+    if (reason != DeadLetterReason.INTERNAL) {
+      log.warn("Dead-lettered event topic={} partition={} offset={} reason={} error={}", source.topic(),
+          source.partition(), source.offset(), reason, e.getMessage());
+    }
+    context.forward(new Record<>(source.key(), source.value(), source.timestamp(),
+        DeadLetterHeaders.headers(source, IngestTopology.APPLY, reason, e)), IngestTopology.DEAD_LETTER_SINK);
   }
 
   private static byte[] bytesOf(MediaEvent event) {

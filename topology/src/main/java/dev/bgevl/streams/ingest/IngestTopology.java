@@ -6,16 +6,26 @@ import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.milvus.MilvusVectorSink;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaVector;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
 
-/** Builds the ingest topology: {@code ingest-source → ingest-apply → ingest-vectors-sink}. */
+/**
+ * Builds the ingest topology: {@code ingest-source → ingest-apply (store ingest-pending) →
+ * ingest-vectors-sink | ingest-dead-letter-sink}. The source reads raw bytes; ingest-apply decodes
+ * them itself, so every dead letter carries the original bytes.
+ */
 public final class IngestTopology {
 
   public static final String SOURCE = "ingest-source";
   public static final String APPLY = "ingest-apply";
   public static final String VECTORS_SINK = "ingest-vectors-sink";
+  public static final String DEAD_LETTER_SINK = "ingest-dead-letter-sink";
+  /** Events waiting for their batch; changelogged, so a crash never loses one. */
+  public static final String PENDING_STORE = "ingest-pending";
 
   private IngestTopology() {}
 
@@ -24,12 +34,17 @@ public final class IngestTopology {
    *
    * @param collection the Milvus collection of the encoder's model
    */
-  public static Topology build(Topics topics, Serde<MediaEvent> events, Serde<MediaVector> vectors,
+  public static Topology build(Topics topics, IngestConfig config, Serde<MediaEvent> events, Serde<MediaVector> vectors,
       Encoder encoder, MilvusVectorSink sink, ImageResolver images, String collection) {
     Topology topology = new Topology();
-    topology.addSource(SOURCE, Serdes.String().deserializer(), events.deserializer(), topics.mediaEvents());
-    topology.addProcessor(APPLY, () -> new IngestProcessor(encoder, sink, images, collection), SOURCE);
-    topology.addSink(VECTORS_SINK, topics.mediaVectors(), Serdes.String().serializer(), vectors.serializer(), APPLY);
+    topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.mediaEvents());
+    topology.addProcessor(APPLY, () -> new IngestProcessor(encoder, sink, images, collection, config,
+        events.deserializer(), vectors.serializer(), topics.mediaVectors()), SOURCE);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(),
+        new PendingEventSerde()), APPLY);
+    topology.addSink(VECTORS_SINK, topics.mediaVectors(), new ByteArraySerializer(), new ByteArraySerializer(), APPLY);
+    topology.addSink(DEAD_LETTER_SINK, topics.mediaDeadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
+        APPLY);
     return topology;
   }
 }

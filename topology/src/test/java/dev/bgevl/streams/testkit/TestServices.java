@@ -6,6 +6,7 @@ import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.app.WireConfig;
 import dev.bgevl.streams.encoder.EncoderConfig;
 import dev.bgevl.streams.encoder.batch.BatchPolicy;
+import dev.bgevl.streams.ingest.IngestConfig;
 import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.WireFormat;
@@ -30,6 +31,7 @@ public final class TestServices {
         BatchPolicy.DEFAULT,
         milvus.config(),
         new ImageSourcePolicy(Optional.empty(), 1 << 20),
+        IngestConfig.DEFAULT,
         QueryConfig.DEFAULT);
   }
 }
