@@ -1,0 +1,37 @@
+"""Print the README's configuration reference from the picocli options in the CLI sources.
+
+Keeps README and code from drifting: run it after adding a flag and paste the output.
+
+    python3 tools/config_table.py
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = ROOT / "topology/src/main/java/dev/bgevl/streams/cli"
+OPTION = re.compile(
+    r'@Option\(names = "([^"]+)"(?:, split = ",")?(?:, defaultValue = "([^"]*)")?, description = "((?:[^"\\]|\\.)*)"\)'
+)
+
+
+def table(source: Path, title: str) -> str:
+    """One markdown table of every @Option in {source}."""
+    rows = []
+    for name, default, desc in OPTION.findall(source.read_text()):
+        desc = re.sub(r"\s*\(default: \$\{DEFAULT-VALUE\}\)", "", desc).replace('\\"', '"')
+        env = "APP_" + re.sub("[^A-Z0-9]", "_", name.lstrip("-").upper())
+        shown = f"`{default}`" if default else "—"
+        rows.append(f"| `{name}` | `{env}` | {shown} | {desc} |")
+    head = f"**{title}**\n\n| flag | environment | default | meaning |\n|---|---|---|---|\n"
+    return head + "\n".join(rows) + "\n"
+
+
+def main() -> None:
+    print(table(CLI / "ServiceOptions.java", "Service (`run` and `local`)"))
+    print(table(CLI / "LocalCommand.java", "`local` only"))
+
+
+if __name__ == "__main__":
+    main()
