@@ -1,5 +1,6 @@
 package dev.bgevl.streams.ingest;
 
+import dev.bgevl.streams.batching.PendingBuffer;
 import dev.bgevl.streams.deadletter.DeadLetterHeaders;
 import dev.bgevl.streams.deadletter.DeadLetterProcessingHandler;
 import dev.bgevl.streams.deadletter.DeadLetterReason;
@@ -8,6 +9,7 @@ import dev.bgevl.streams.deadletter.SourceRecord;
 import dev.bgevl.streams.encoder.EncodeInput;
 import dev.bgevl.streams.encoder.EncodeResult;
 import dev.bgevl.streams.encoder.Encoder;
+import dev.bgevl.streams.media.ImageBytes;
 import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.milvus.MilvusVectorSink;
 import dev.bgevl.streams.milvus.VectorRow;
@@ -30,8 +32,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +59,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   private final Serializer<MediaVector> vectors;
   private final String vectorsTopic;
   private ProcessorContext<byte[], byte[]> context;
-  private KeyValueStore<String, SourceRecord> pending;
-  private int waiting;
+  private PendingBuffer<SourceRecord> pending;
 
   IngestProcessor(Encoder encoder, MilvusVectorSink sink, ImageResolver images, String collection, IngestConfig config,
       Deserializer<MediaEvent> events, Serializer<MediaVector> vectors, String vectorsTopic) {
@@ -77,17 +76,16 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   @Override
   public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
-    this.pending = context.getStateStore(IngestTopology.PENDING_STORE);
+    this.pending = new PendingBuffer<>(context.getStateStore(IngestTopology.PENDING_STORE));
     context.schedule(config.batchMaxDelay(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
     RecordMetadata meta = context.recordMetadata().orElseThrow();
-    // offsets order the batch and make a replayed record overwrite its own entry rather than double it
-    pending.put(String.format("%019d", meta.offset()), new SourceRecord(meta.topic(), meta.partition(), meta.offset(),
+    int waiting = pending.add(meta.offset(), new SourceRecord(meta.topic(), meta.partition(), meta.offset(),
         record.timestamp(), record.key(), record.value(), new RecordHeaders(record.headers().toArray())));
-    if (++waiting >= config.batchMaxSize()) {
+    if (waiting >= config.batchMaxSize()) {
       flush();
     }
   }
@@ -96,13 +94,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   private record Accepted(SourceRecord source, String id, MediaEvent event) {}
 
   private void flush() {
-    List<KeyValue<String, SourceRecord>> batch = new ArrayList<>();
-    try (KeyValueIterator<String, SourceRecord> it = pending.all()) {
-      while (it.hasNext()) {
-        batch.add(it.next());
-      }
-    }
-    waiting = 0;
+    List<KeyValue<String, SourceRecord>> batch = pending.snapshot();
     if (batch.isEmpty()) {
       return;
     }
@@ -117,9 +109,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
       log.error("Batch failed unexpectedly, dead-lettering its events size={}", batch.size(), e);
       batch.forEach(entry -> deadLetter(entry.value, DeadLetterReason.INTERNAL, e));
     }
-    for (KeyValue<String, SourceRecord> entry : batch) {
-      pending.delete(entry.key);
-    }
+    pending.remove(batch);
     if (log.isDebugEnabled()) {
       log.debug("Applied batch size={} tookMs={}", batch.size(), (System.nanoTime() - start) / 1_000_000);
     }
@@ -145,7 +135,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
         continue;
       }
       try {
-        byte[] image = images.resolve(bytesOf(a.event()), a.event().getImageUri());
+        byte[] image = images.resolve(ImageBytes.copyOf(a.event().getImage()), a.event().getImageUri());
         inputs.add(EmbedModeRule.inputFor(a.event().getEmbed(), image, a.event().getText()));
         upserts.add(a);
       } catch (RejectedInputException e) {
@@ -225,15 +215,6 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
         DeadLetterHeaders.headers(source, IngestTopology.APPLY, reason, e)), IngestTopology.DEAD_LETTER_SINK);
   }
 
-  private static byte[] bytesOf(MediaEvent event) {
-    if (event.getImage() == null) {
-      return null;
-    }
-    var buffer = event.getImage().duplicate();
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.get(bytes);
-    return bytes;
-  }
 
   private static DeadLetterReason reasonOf(EncodeResult.Rejected rejected) {
     return switch (rejected.reason()) {

@@ -1,9 +1,11 @@
 package dev.bgevl.streams.query;
 
 import dev.bgevl.streams.app.Topics;
+import dev.bgevl.streams.batching.PendingBuffer;
 import dev.bgevl.streams.encoder.EncodeInput;
 import dev.bgevl.streams.encoder.EncodeResult;
 import dev.bgevl.streams.encoder.Encoder;
+import dev.bgevl.streams.media.ImageBytes;
 import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.milvus.MetadataFilter;
 import dev.bgevl.streams.milvus.MilvusSearcher;
@@ -26,8 +28,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +53,7 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
   private final String collection;
   private final Clock clock;
   private ProcessorContext<String, RetrievalReply> context;
-  private KeyValueStore<String, PendingRetrieval> pending;
-  private int waiting;
+  private PendingBuffer<PendingRetrieval> pending;
 
   QueryProcessor(Encoder encoder, MilvusSearcher searcher, ImageResolver images, Topics topics, QueryConfig config,
       String collection, Clock clock) {
@@ -70,7 +69,7 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
   @Override
   public void init(ProcessorContext<String, RetrievalReply> context) {
     this.context = context;
-    this.pending = context.getStateStore(QueryTopology.PENDING_STORE);
+    this.pending = new PendingBuffer<>(context.getStateStore(QueryTopology.PENDING_STORE));
     context.schedule(config.batchMaxDelay(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
   }
 
@@ -96,11 +95,9 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
           request != null ? request : RetrievalRequest.newBuilder().setRequestId(requestId).build()), failure(e), e);
       return;
     }
-    // offsets are unique per partition, and a task owns one partition: a key that sorts in arrival order
-    long offset = context.recordMetadata().map(m -> m.offset()).orElse((long) waiting);
-    pending.put(String.format("%019d", offset),
-        new PendingRetrieval(requestId, record.timestamp(), correlationId, replyTopic, request));
-    if (++waiting >= config.batchMaxSize()) {
+    long offset = context.recordMetadata().orElseThrow().offset();
+    if (pending.add(offset, new PendingRetrieval(requestId, record.timestamp(), correlationId, replyTopic, request))
+        >= config.batchMaxSize()) {
       flush();
     }
   }
@@ -143,13 +140,7 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
 
   /** Answers everything waiting: one encoder call, one search per distinct filter. */
   private void flush() {
-    List<KeyValue<String, PendingRetrieval>> batch = new ArrayList<>();
-    try (KeyValueIterator<String, PendingRetrieval> it = pending.all()) {
-      while (it.hasNext()) {
-        batch.add(it.next());
-      }
-    }
-    waiting = 0;
+    List<KeyValue<String, PendingRetrieval>> batch = pending.snapshot();
     if (batch.isEmpty()) {
       return;
     }
@@ -164,7 +155,7 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
           throw new RetrievalFailure(ReplyStatus.DEADLINE_EXCEEDED, "deadline passed before the request was encoded");
         }
         RetrievalRequest r = p.request();
-        byte[] image = images.resolve(bytesOf(r), r.getImageUri());
+        byte[] image = images.resolve(ImageBytes.copyOf(r.getImage()), r.getImageUri());
         String text = r.getText() == null || r.getText().isBlank() ? null : r.getText();
         if (image == null && text == null) {
           throw new RetrievalFailure(ReplyStatus.INVALID_REQUEST, "request has neither text nor image");
@@ -176,9 +167,7 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
       }
     }
     answer(live, inputs);
-    for (KeyValue<String, PendingRetrieval> entry : batch) {
-      pending.delete(entry.key);
-    }
+    pending.remove(batch);
     if (log.isDebugEnabled()) {
       log.debug("Answered batch size={} encoded={} tookMs={}", batch.size(), live.size(),
           (System.nanoTime() - start) / 1_000_000);
@@ -267,13 +256,4 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
         .build();
   }
 
-  private static byte[] bytesOf(RetrievalRequest request) {
-    if (request.getImage() == null) {
-      return null;
-    }
-    var buffer = request.getImage().duplicate();
-    byte[] bytes = new byte[buffer.remaining()];
-    buffer.get(bytes);
-    return bytes;
-  }
 }
