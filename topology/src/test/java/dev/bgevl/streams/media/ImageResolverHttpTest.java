@@ -230,17 +230,19 @@ class ImageResolverHttpTest {
   }
 
   @Test
-  void shouldTimeOutBodyThatTricklesPastDeadline() {
+  void shouldTimeOutBodyThatTricklesPastDeadlineAndHangUp() throws Exception {
+    CompletableFuture<Boolean> clientClosed = new CompletableFuture<>();
     server.route("/drip", exchange -> {
       exchange.sendResponseHeaders(200, 0);
       try (OutputStream out = exchange.getResponseBody()) {
         for (int i = 0; i < 100; i++) {
-          out.write(i);
+          out.write(new byte[256]);
           out.flush();
           Thread.sleep(100);
         }
+        clientClosed.complete(false);
       } catch (InterruptedException | IOException e) {
-        // the client gave up, as it should
+        clientClosed.complete(true);
       }
     });
     ImageResolver resolver = resolver(policy("127.0.0.1").withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)));
@@ -252,6 +254,7 @@ class ImageResolverHttpTest {
 
     assertTrue(e.getMessage().contains("timed out after 500 ms"), e.getMessage());
     assertTrue(tookMs < 1_500, "took " + tookMs + " ms");
+    assertTrue(clientClosed.get(5, TimeUnit.SECONDS), "the cancelled fetch closed its connection");
   }
 
   /** Writes {@code total} bytes in 64 KiB chunks; records how far it got before the client hung up. */
