@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * The running service: the encoder behind one micro-batcher, one Milvus client and two Kafka Streams
  * applications (ingest and query, separate so a long ingest batch never holds up a query thread; the
  * batcher's query lane puts queries first on the device). It owns all of them and closes them in
- * reverse order of creation: Streams, batcher, encoder, Milvus clients.
+ * reverse order of creation: Streams, image fetch pool, batcher, encoder, Milvus clients.
  */
 public final class BgevlService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BgevlService.class);
@@ -58,12 +58,14 @@ public final class BgevlService implements AutoCloseable {
   private final MicroBatcher batcher;
   private final MilvusClientV2 milvus;
   private final MilvusClientV2 queryMilvus;
+  private final ImageResolver images;
   private final KafkaStreams ingest;
   private final KafkaStreams query;
   private final String collection;
 
   private BgevlService(Encoder encoder, MicroBatcher batcher, MilvusClientV2 milvus, MilvusClientV2 queryMilvus,
-      KafkaStreams ingest, KafkaStreams query, String collection) {
+      ImageResolver images, KafkaStreams ingest, KafkaStreams query, String collection) {
+    this.images = images;
     this.queryMilvus = queryMilvus;
     this.encoder = encoder;
     this.batcher = batcher;
@@ -98,6 +100,7 @@ public final class BgevlService implements AutoCloseable {
 
       SerdeConfig serdes = serdeConfig(config.wire());
       ImageResolver images = new ImageResolver(config.images());
+      opened.add(images);
       Topology ingestTopology = IngestTopology.build(config.topics(), config.ingest(),
           BgevlSerde.of(MediaEvent.class, serdes),
           BgevlSerde.of(MediaVector.class, serdes), new LaneEncoder(batcher, Lane.INGEST, encoder.model()),
@@ -121,7 +124,7 @@ public final class BgevlService implements AutoCloseable {
       query.start();
       log.info("Service started model={} collection={} bootstrap={} tookMs={}", encoder.model().id(), collection,
           config.kafka().bootstrapServers(), (System.nanoTime() - begin) / 1_000_000);
-      return new BgevlService(encoder, batcher, milvus, queryMilvus, ingest, query, collection);
+      return new BgevlService(encoder, batcher, milvus, queryMilvus, images, ingest, query, collection);
     } catch (RuntimeException e) {
       closeAll(opened);
       throw e;
@@ -203,6 +206,7 @@ public final class BgevlService implements AutoCloseable {
         .withTimeout(CLOSE_TIMEOUT);
     boolean queryClosed = query.close(leave);
     boolean ingestClosed = ingest.close(leave);
+    images.close();
     boolean batcherClosed = batcher.close(MicroBatcher.DEFAULT_CLOSE_TIMEOUT);
     if (batcherClosed) {
       encoder.close();

@@ -138,6 +138,21 @@ final class ServiceOptions {
   @Option(names = "--images.file-root", description = "file: image URIs are read only below this folder (default: file: refused).")
   Path fileRoot;
 
+  @Option(names = "--images.http.allowed-hosts", split = ",", description = "Hosts http(s) image URIs may name: exact host names, IP literals or *.example.com (any name below example.com); none = http(s) refused (default: none).")
+  Set<String> httpAllowedHosts = Set.of();
+
+  @Option(names = "--images.http.connect-timeout-ms", defaultValue = "2000", description = "Longest a connect to an image host may take (default: ${DEFAULT-VALUE}).")
+  long httpConnectTimeoutMs;
+
+  @Option(names = "--images.http.read-timeout-ms", defaultValue = "5000", description = "Total deadline of one image fetch, redirects and body included (default: ${DEFAULT-VALUE}).")
+  long httpReadTimeoutMs;
+
+  @Option(names = "--images.http.allow-private-addresses", defaultValue = "false", description = "Let image hosts resolve to loopback, private, link-local and other non-public addresses; tests and closed networks only (default: ${DEFAULT-VALUE}).")
+  boolean httpAllowPrivateAddresses;
+
+  @Option(names = "--images.fetch-threads", defaultValue = "4", description = "Threads fetching http(s) images at once; each holds a queue of 16 more (default: ${DEFAULT-VALUE}).")
+  int fetchThreads;
+
   @Option(names = "--milvus.uri", defaultValue = "http://127.0.0.1:19530", description = "Milvus URI (default: ${DEFAULT-VALUE}).")
   String milvusUri;
 
@@ -187,7 +202,9 @@ final class ServiceOptions {
         new MilvusConfig.RetryPolicy(retryAttempts, Duration.ofMillis(retryInitialMs), Duration.ofMillis(retryMaxMs)),
         indexType, consistency);
     return new ServiceConfig(kafka, topics, new WireConfig(format, Optional.ofNullable(schemaRegistryUrl)), bundle,
-        encoder, batch, milvus, new ImageSourcePolicy(Optional.ofNullable(fileRoot), maxImageBytes),
+        encoder, batch, milvus, new ImageSourcePolicy(Optional.ofNullable(fileRoot), maxImageBytes, httpAllowedHosts,
+            Duration.ofMillis(httpConnectTimeoutMs), Duration.ofMillis(httpReadTimeoutMs),
+            httpAllowPrivateAddresses, fetchThreads),
         new IngestConfig(ingestBatchSize, Duration.ofMillis(ingestBatchDelayMs)),
         new QueryConfig(maxTopK, QueryConfig.DEFAULT.filterFields(), queryBatchSize, Duration.ofMillis(queryBatchDelayMs),
             Duration.ofMillis(queryCommitIntervalMs), Duration.ofMillis(queryMilvusTimeoutMs)));

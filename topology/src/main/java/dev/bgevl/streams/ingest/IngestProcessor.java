@@ -11,6 +11,8 @@ import dev.bgevl.streams.encoder.EncodeResult;
 import dev.bgevl.streams.encoder.Encoder;
 import dev.bgevl.streams.media.ImageBytes;
 import dev.bgevl.streams.media.ImageResolver;
+import dev.bgevl.streams.media.ImageResult;
+import dev.bgevl.streams.media.ImageSource;
 import dev.bgevl.streams.milvus.MilvusVectorSink;
 import dev.bgevl.streams.milvus.VectorRow;
 import dev.bgevl.streams.schemas.media.MediaEvent;
@@ -127,16 +129,24 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
       }
     }
     List<Accepted> deletes = new ArrayList<>();
-    List<Accepted> upserts = new ArrayList<>();
-    List<EncodeInput> inputs = new ArrayList<>();
+    List<Accepted> candidates = new ArrayList<>();
+    List<ImageSource> sources = new ArrayList<>();
     for (Accepted a : latest.values()) {
       if (a.event() == null || a.event().getOp() == MediaOp.DELETE) {
         deletes.add(a);
-        continue;
+      } else {
+        candidates.add(a);
+        sources.add(ImageSource.of(ImageBytes.copyOf(a.event().getImage()), a.event().getImageUri()));
       }
+    }
+    // image URIs of the batch are fetched in parallel: the batch waits for the slowest, not the sum
+    List<ImageResult> fetched = sources.isEmpty() ? List.of() : images.resolveAll(sources);
+    List<Accepted> upserts = new ArrayList<>();
+    List<EncodeInput> inputs = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      Accepted a = candidates.get(i);
       try {
-        byte[] image = images.resolve(ImageBytes.copyOf(a.event().getImage()), a.event().getImageUri());
-        inputs.add(EmbedModeRule.inputFor(a.event().getEmbed(), image, a.event().getText()));
+        inputs.add(EmbedModeRule.inputFor(a.event().getEmbed(), fetched.get(i).orThrow(), a.event().getText()));
         upserts.add(a);
       } catch (RejectedInputException e) {
         deadLetter(a.source(), e.reason(), e);
