@@ -70,21 +70,33 @@ public final class OpsServer implements AutoCloseable {
     try (exchange) {
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getPath();
-      Response response = switch (path) {
-        case "/metrics" -> new Response(200, PrometheusWriter.CONTENT_TYPE, metrics.scrape());
-        case "/health/live" -> new Response(200, JSON, "{\"status\":\"UP\"}");
-        case "/health/ready" -> readiness();
-        default -> new Response(404, JSON, "{\"error\":\"not found\"}");
-      };
-      if (response.status() != 404 && !method.equals("GET") && !method.equals("HEAD")) {
+      Response response;
+      try {
+        response = respond(method, path);
+      } catch (RuntimeException e) {
+        log.warn("Ops request failed path={} error={}", path, e.toString());
+        response = new Response(500, JSON, "{\"error\":\"internal\"}");
+      }
+      if (response.status() == 405) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        response = new Response(405, JSON, "{\"error\":\"method not allowed\"}");
       }
       send(exchange, response, method.equals("HEAD"));
-    } catch (RuntimeException e) {
-      log.warn("Ops request failed path={} error={}", exchange.getRequestURI().getPath(), e.toString());
-      throw e;
     }
+  }
+
+  private Response respond(String method, String path) {
+    boolean known = path.equals("/metrics") || path.equals("/health/live") || path.equals("/health/ready");
+    if (!known) {
+      return new Response(404, JSON, "{\"error\":\"not found\"}");
+    }
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return new Response(405, JSON, "{\"error\":\"method not allowed\"}");
+    }
+    return switch (path) {
+      case "/metrics" -> new Response(200, PrometheusWriter.CONTENT_TYPE, metrics.scrape());
+      case "/health/live" -> new Response(200, JSON, "{\"status\":\"UP\"}");
+      default -> readiness();
+    };
   }
 
   private Response readiness() {
