@@ -1,0 +1,88 @@
+package dev.bgevl.streams.ops;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The named readiness checks behind {@code /health/ready}: ready when every one passes. A check that throws
+ * fails. Checks run on the probing thread at every probe, so a slow one (a network call) is wrapped in a
+ * {@link CachedCheck}. Registering a name again replaces its check, so a service can declare a check as
+ * {@link #pending} before the thing it checks exists, and is not ready in between.
+ */
+public final class HealthChecks {
+  private static final Logger log = LoggerFactory.getLogger(HealthChecks.class);
+
+  /** The outcome of one probe: the names of the checks that failed, in registration order. */
+  public record Readiness(List<String> failing) {
+    public Readiness {
+      failing = List.copyOf(failing);
+    }
+
+    public boolean ready() {
+      return failing.isEmpty();
+    }
+  }
+
+  private record Check(String name, BooleanSupplier check) {}
+
+  private volatile List<Check> checks = List.of();
+  private final AtomicBoolean wasReady = new AtomicBoolean(true);
+
+  /** Adds the check {@code name}, or replaces the check already registered under it (keeping its place). */
+  public synchronized void register(String name, BooleanSupplier check) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(check, "check");
+    List<Check> next = new ArrayList<>(checks);
+    Check added = new Check(name, check);
+    int at = indexOf(next, name);
+    if (at >= 0) {
+      next.set(at, added);
+    } else {
+      next.add(added);
+    }
+    checks = List.copyOf(next);
+  }
+
+  /** Declares {@code name} as failing until a real check is registered under it. */
+  public void pending(String name) {
+    register(name, () -> false);
+  }
+
+  /** Runs every check once. */
+  public Readiness check() {
+    List<String> failing = new ArrayList<>();
+    for (Check c : checks) {
+      if (!passes(c)) {
+        failing.add(c.name());
+      }
+    }
+    Readiness readiness = new Readiness(failing);
+    if (wasReady.getAndSet(readiness.ready()) != readiness.ready()) {
+      log.info("Readiness changed ready={} failing={}", readiness.ready(), failing);
+    }
+    return readiness;
+  }
+
+  private static boolean passes(Check c) {
+    try {
+      return c.check().getAsBoolean();
+    } catch (RuntimeException e) {
+      log.debug("Readiness check failed check={} error={}", c.name(), e.toString());
+      return false;
+    }
+  }
+
+  private static int indexOf(List<Check> list, String name) {
+    for (int i = 0; i < list.size(); i++) {
+      if (list.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
