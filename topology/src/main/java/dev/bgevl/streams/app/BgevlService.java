@@ -4,7 +4,6 @@ import dev.bgevl.streams.deadletter.DeadLetterConfig;
 import dev.bgevl.streams.deadletter.DeadLetterDeserializationHandler;
 import dev.bgevl.streams.deadletter.DeadLetterProcessingHandler;
 import dev.bgevl.streams.encoder.Encoder;
-import dev.bgevl.streams.encoder.batch.BatchListener;
 import dev.bgevl.streams.encoder.batch.Lane;
 import dev.bgevl.streams.encoder.batch.LaneEncoder;
 import dev.bgevl.streams.encoder.batch.MicroBatcher;
@@ -17,6 +16,10 @@ import dev.bgevl.streams.milvus.MilvusConfig;
 import dev.bgevl.streams.milvus.MilvusConnector;
 import dev.bgevl.streams.milvus.MilvusSearcher;
 import dev.bgevl.streams.milvus.MilvusVectorSink;
+import dev.bgevl.streams.ops.CachedCheck;
+import dev.bgevl.streams.ops.HealthChecks;
+import dev.bgevl.streams.ops.OpsServer;
+import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.query.QueryTopology;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaVector;
@@ -53,6 +56,10 @@ import org.slf4j.LoggerFactory;
 public final class BgevlService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BgevlService.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private static final String MODEL_LOADED = "model loaded";
+  private static final String MILVUS_REACHABLE = "Milvus reachable";
+  private static final String INGEST_RUNNING = "ingest streams RUNNING";
+  private static final String QUERY_RUNNING = "query streams RUNNING";
 
   private final Encoder encoder;
   private final MicroBatcher batcher;
@@ -62,9 +69,10 @@ public final class BgevlService implements AutoCloseable {
   private final KafkaStreams ingest;
   private final KafkaStreams query;
   private final String collection;
+  private final OpsServer ops;
 
   private BgevlService(Encoder encoder, MicroBatcher batcher, MilvusClientV2 milvus, MilvusClientV2 queryMilvus,
-      ImageResolver images, KafkaStreams ingest, KafkaStreams query, String collection) {
+      ImageResolver images, KafkaStreams ingest, KafkaStreams query, String collection, OpsServer ops) {
     this.images = images;
     this.queryMilvus = queryMilvus;
     this.encoder = encoder;
@@ -73,6 +81,7 @@ public final class BgevlService implements AutoCloseable {
     this.ingest = ingest;
     this.query = query;
     this.collection = collection;
+    this.ops = ops;
   }
 
   /** Loads the model, connects to Milvus and Kafka, creates what is missing, and starts both applications. */
@@ -80,18 +89,30 @@ public final class BgevlService implements AutoCloseable {
     long begin = System.nanoTime();
     List<AutoCloseable> opened = new ArrayList<>();
     try {
+      ServiceMetrics metrics = new ServiceMetrics();
+      HealthChecks health = new HealthChecks();
+      List.of(MODEL_LOADED, MILVUS_REACHABLE, INGEST_RUNNING, QUERY_RUNNING).forEach(health::pending);
+      // up before the model loads: liveness answers at once, readiness names what is still missing
+      OpsServer ops = OpsServer.start(config.ops(), metrics, health);
+      opened.add(ops);
       Encoder encoder = OnnxBgeVlEncoder.open(ModelBundle.load(config.modelBundle()), config.encoder());
       opened.add(encoder);
-      MicroBatcher batcher = new MicroBatcher(encoder, config.batch(), BatchListener.NONE);
+      MicroBatcher batcher = new MicroBatcher(encoder, config.batch(), metrics.batchListener());
       opened.add(batcher);
       // the first real batch must not pay for ONNX Runtime's first run of a shape
       batcher.warmUp(1, config.batch().maxBatchSize());
+      health.register(MODEL_LOADED, () -> true);
       MilvusClientV2 milvus = MilvusConnector.connect(config.milvus());
       opened.add(milvus::close);
       // queries get their own client: its short call deadline must not cut ingest's long upserts short
       MilvusConfig queryMilvusConfig = config.milvus().withTimeout(config.query().milvusTimeout());
       MilvusClientV2 queryMilvus = MilvusConnector.connect(queryMilvusConfig);
       opened.add(queryMilvus::close);
+      // the query client's short deadline bounds a probe; the cache keeps probes off Milvus
+      health.register(MILVUS_REACHABLE, CachedCheck.every(Duration.ofSeconds(5), MILVUS_REACHABLE, () -> {
+        queryMilvus.listCollections();
+        return true;
+      }));
       String collection = config.milvus().collectionName(encoder.model().id());
       new MilvusCollections(milvus, config.milvus()).ensure(collection, encoder.model().dimension());
       try (Admin admin = Admin.create(adminProperties(config.kafka()))) {
@@ -105,11 +126,11 @@ public final class BgevlService implements AutoCloseable {
           BgevlSerde.of(MediaEvent.class, serdes),
           BgevlSerde.of(MediaVector.class, serdes), new LaneEncoder(batcher, Lane.INGEST, encoder.model()),
           new MilvusVectorSink(milvus, config.milvus()), images,
-          collection);
+          collection, metrics);
       Topology queryTopology = QueryTopology.build(config.topics(), config.query(),
           BgevlSerde.of(RetrievalRequest.class, serdes), BgevlSerde.of(RetrievalReply.class, serdes),
           new LaneEncoder(batcher, Lane.QUERY, encoder.model()),
-          new MilvusSearcher(queryMilvus, queryMilvusConfig), images, collection, Clock.systemUTC());
+          new MilvusSearcher(queryMilvus, queryMilvusConfig), images, collection, Clock.systemUTC(), metrics);
       log.debug("Ingest topology {}", ingestTopology.describe());
       log.debug("Query topology {}", queryTopology.describe());
 
@@ -120,11 +141,15 @@ public final class BgevlService implements AutoCloseable {
           config.topics().requestDeadLetters(), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
               config.query().commitInterval().toMillis()));
       opened.add(() -> query.close(CLOSE_TIMEOUT));
+      metrics.registerStreams("ingest", ingest);
+      metrics.registerStreams("query", query);
+      health.register(INGEST_RUNNING, () -> ingest.state() == KafkaStreams.State.RUNNING);
+      health.register(QUERY_RUNNING, () -> query.state() == KafkaStreams.State.RUNNING);
       ingest.start();
       query.start();
       log.info("Service started model={} collection={} bootstrap={} tookMs={}", encoder.model().id(), collection,
           config.kafka().bootstrapServers(), (System.nanoTime() - begin) / 1_000_000);
-      return new BgevlService(encoder, batcher, milvus, queryMilvus, images, ingest, query, collection);
+      return new BgevlService(encoder, batcher, milvus, queryMilvus, images, ingest, query, collection, ops);
     } catch (RuntimeException e) {
       closeAll(opened);
       throw e;
@@ -189,6 +214,11 @@ public final class BgevlService implements AutoCloseable {
     return collection;
   }
 
+  /** The port of the ops HTTP server (the chosen one under {@code --ops.port 0}), or -1 when it is off. */
+  public int opsPort() {
+    return ops.port();
+  }
+
   public KafkaStreams.State ingestState() {
     return ingest.state();
   }
@@ -216,6 +246,7 @@ public final class BgevlService implements AutoCloseable {
     }
     queryMilvus.close();
     milvus.close();
+    ops.close();
     log.info("Service closed clean={} tookMs={}", queryClosed && ingestClosed && batcherClosed, (System.nanoTime() - begin) / 1_000_000);
   }
 

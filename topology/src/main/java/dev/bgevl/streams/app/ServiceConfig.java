@@ -5,6 +5,7 @@ import dev.bgevl.streams.encoder.batch.BatchPolicy;
 import dev.bgevl.streams.ingest.IngestConfig;
 import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.milvus.MilvusConfig;
+import dev.bgevl.streams.ops.OpsConfig;
 import dev.bgevl.streams.query.QueryConfig;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -20,7 +21,8 @@ public record ServiceConfig(
     MilvusConfig milvus,
     ImageSourcePolicy images,
     IngestConfig ingest,
-    QueryConfig query) {
+    QueryConfig query,
+    OpsConfig ops) {
 
   public ServiceConfig {
     Objects.requireNonNull(kafka, "kafka");
@@ -33,5 +35,12 @@ public record ServiceConfig(
     Objects.requireNonNull(images, "images");
     Objects.requireNonNull(ingest, "ingest");
     Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(ops, "ops");
+  }
+
+  /** A configuration without the ops server, as tests and embedders want. */
+  public ServiceConfig(KafkaConfig kafka, Topics topics, WireConfig wire, Path modelBundle, EncoderConfig encoder,
+      BatchPolicy batch, MilvusConfig milvus, ImageSourcePolicy images, IngestConfig ingest, QueryConfig query) {
+    this(kafka, topics, wire, modelBundle, encoder, batch, milvus, images, ingest, query, OpsConfig.DISABLED);
   }
 }

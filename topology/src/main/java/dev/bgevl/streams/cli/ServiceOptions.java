@@ -12,6 +12,7 @@ import dev.bgevl.streams.encoder.batch.BatchPolicy;
 import dev.bgevl.streams.ingest.IngestConfig;
 import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.milvus.MilvusConfig;
+import dev.bgevl.streams.ops.OpsConfig;
 import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.WireFormat;
 import io.milvus.v2.common.ConsistencyLevel;
@@ -183,6 +184,9 @@ final class ServiceOptions {
   @Option(names = "--milvus.consistency-level", defaultValue = "STRONG", description = "Search consistency; STRONG reads its own writes (default: ${DEFAULT-VALUE}).")
   ConsistencyLevel consistency;
 
+  @Option(names = "--ops.port", defaultValue = "8080", description = "Port of /metrics, /health/live and /health/ready on all interfaces; 0 = any free port, -1 = off (default: ${DEFAULT-VALUE}).")
+  int opsPort;
+
   /** Validates the flags into the service configuration; {@code bundle} replaces a missing --encoder.model. */
   ServiceConfig toConfig(Path defaultBundle) {
     Path bundle = model != null ? model : defaultBundle;
@@ -207,6 +211,7 @@ final class ServiceOptions {
             httpAllowPrivateAddresses, fetchThreads),
         new IngestConfig(ingestBatchSize, Duration.ofMillis(ingestBatchDelayMs)),
         new QueryConfig(maxTopK, QueryConfig.DEFAULT.filterFields(), queryBatchSize, Duration.ofMillis(queryBatchDelayMs),
-            Duration.ofMillis(queryCommitIntervalMs), Duration.ofMillis(queryMilvusTimeoutMs)));
+            Duration.ofMillis(queryCommitIntervalMs), Duration.ofMillis(queryMilvusTimeoutMs)),
+        new OpsConfig(opsPort));
   }
 }

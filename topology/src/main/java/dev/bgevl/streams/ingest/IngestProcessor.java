@@ -15,6 +15,7 @@ import dev.bgevl.streams.media.ImageResult;
 import dev.bgevl.streams.media.ImageSource;
 import dev.bgevl.streams.milvus.MilvusVectorSink;
 import dev.bgevl.streams.milvus.VectorRow;
+import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaOp;
 import dev.bgevl.streams.schemas.media.MediaVector;
@@ -60,11 +61,12 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   private final Deserializer<MediaEvent> events;
   private final Serializer<MediaVector> vectors;
   private final String vectorsTopic;
+  private final ServiceMetrics metrics;
   private ProcessorContext<byte[], byte[]> context;
   private PendingBuffer<SourceRecord> pending;
 
   IngestProcessor(Encoder encoder, MilvusVectorSink sink, ImageResolver images, String collection, IngestConfig config,
-      Deserializer<MediaEvent> events, Serializer<MediaVector> vectors, String vectorsTopic) {
+      Deserializer<MediaEvent> events, Serializer<MediaVector> vectors, String vectorsTopic, ServiceMetrics metrics) {
     this.encoder = encoder;
     this.sink = sink;
     this.images = images;
@@ -73,6 +75,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     this.events = events;
     this.vectors = vectors;
     this.vectorsTopic = vectorsTopic;
+    this.metrics = metrics;
   }
 
   @Override
@@ -84,6 +87,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
 
   @Override
   public void process(Record<byte[], byte[]> record) {
+    metrics.ingestEventIn();
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     int waiting = pending.add(meta.offset(), new SourceRecord(meta.topic(), meta.partition(), meta.offset(),
         record.timestamp(), record.key(), record.value(), new RecordHeaders(record.headers().toArray())));
@@ -100,6 +104,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     if (batch.isEmpty()) {
       return;
     }
+    metrics.ingestBatch(batch.size());
     long start = System.nanoTime();
     try {
       apply(batch);
@@ -178,10 +183,20 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
           .setEventTime(Instant.ofEpochMilli(eventTime)).build());
     }
     if (!rows.isEmpty()) {
-      sink.upsert(collection, rows);
+      long upsertStart = System.nanoTime();
+      try {
+        sink.upsert(collection, rows);
+      } finally {
+        metrics.milvusUpsert(System.nanoTime() - upsertStart);
+      }
     }
     if (!deletes.isEmpty()) {
-      sink.delete(collection, deletes.stream().map(Accepted::id).toList());
+      long deleteStart = System.nanoTime();
+      try {
+        sink.delete(collection, deletes.stream().map(Accepted::id).toList());
+      } finally {
+        metrics.milvusDelete(System.nanoTime() - deleteStart);
+      }
     }
     for (int i = 0; i < encoded.size(); i++) {
       forwardVector(encoded.get(i), vectors.serialize(vectorsTopic, out.get(i)));
@@ -189,6 +204,8 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     for (Accepted d : deletes) {
       forwardVector(d, null);
     }
+    metrics.ingestVectorsOut(encoded.size());
+    metrics.ingestDeletes(deletes.size());
   }
 
   private Accepted accept(SourceRecord source) {
@@ -217,6 +234,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   }
 
   private void deadLetter(SourceRecord source, DeadLetterReason reason, Exception e) {
+    metrics.deadLetter(reason);
     if (reason != DeadLetterReason.INTERNAL) {
       log.warn("Dead-lettered event topic={} partition={} offset={} reason={} error={}", source.topic(),
           source.partition(), source.offset(), reason, e.getMessage());

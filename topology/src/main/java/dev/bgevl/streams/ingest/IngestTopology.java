@@ -4,6 +4,7 @@ import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.encoder.Encoder;
 import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.milvus.MilvusVectorSink;
+import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaVector;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -33,13 +34,14 @@ public final class IngestTopology {
    * The topology the service runs; tests build the same one.
    *
    * @param collection the Milvus collection of the encoder's model
+   * @param metrics where the processor counts events, batches, dead letters and Milvus call times
    */
   public static Topology build(Topics topics, IngestConfig config, Serde<MediaEvent> events, Serde<MediaVector> vectors,
-      Encoder encoder, MilvusVectorSink sink, ImageResolver images, String collection) {
+      Encoder encoder, MilvusVectorSink sink, ImageResolver images, String collection, ServiceMetrics metrics) {
     Topology topology = new Topology();
     topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.mediaEvents());
     topology.addProcessor(APPLY, () -> new IngestProcessor(encoder, sink, images, collection, config,
-        events.deserializer(), vectors.serializer(), topics.mediaVectors()), SOURCE);
+        events.deserializer(), vectors.serializer(), topics.mediaVectors(), metrics), SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(),
         new PendingEventSerde()), APPLY);
     topology.addSink(VECTORS_SINK, topics.mediaVectors(), new ByteArraySerializer(), new ByteArraySerializer(), APPLY);

@@ -10,6 +10,7 @@ import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.milvus.MetadataFilter;
 import dev.bgevl.streams.milvus.MilvusSearcher;
 import dev.bgevl.streams.milvus.SearchHit;
+import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.schemas.retrieval.ReplyStatus;
 import dev.bgevl.streams.schemas.retrieval.RetrievalHit;
 import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
@@ -52,11 +53,12 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
   private final QueryConfig config;
   private final String collection;
   private final Clock clock;
+  private final ServiceMetrics metrics;
   private ProcessorContext<String, RetrievalReply> context;
   private PendingBuffer<PendingRetrieval> pending;
 
   QueryProcessor(Encoder encoder, MilvusSearcher searcher, ImageResolver images, Topics topics, QueryConfig config,
-      String collection, Clock clock) {
+      String collection, Clock clock, ServiceMetrics metrics) {
     this.encoder = encoder;
     this.searcher = searcher;
     this.images = images;
@@ -64,6 +66,7 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
     this.config = config;
     this.collection = collection;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -75,6 +78,7 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
 
   @Override
   public void process(Record<String, RetrievalRequest> record) {
+    metrics.queryRequest();
     RetrievalRequest request = record.value();
     String requestId = request != null && !request.getRequestId().isEmpty() ? request.getRequestId() : record.key();
     if (requestId == null) {
@@ -205,9 +209,14 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
         Instant d = deadlineOf(live.get(i));
         deadline = d == null ? deadline : deadline == null || d.isBefore(deadline) ? d : deadline;
       }
+      long searchStart = System.nanoTime();
       try {
-        List<List<SearchHit>> hits = searcher.search(collection, vectors, topK, filterOf(live.get(group.get(0)).request()),
-            deadline);
+        List<List<SearchHit>> hits;
+        try {
+          hits = searcher.search(collection, vectors, topK, filterOf(live.get(group.get(0)).request()), deadline);
+        } finally {
+          metrics.milvusSearch(System.nanoTime() - searchStart);
+        }
         for (int j = 0; j < group.size(); j++) {
           PendingRetrieval p = live.get(group.get(j));
           List<RetrievalHit> mine = hits.get(j).stream().limit(p.request().getTopK()).map(QueryProcessor::toHit).toList();
@@ -244,6 +253,7 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
     headers.add(ReplyRouting.CORRELATION_ID, p.correlationId());
     headers.add(ReplyRouting.REPLY_TOPIC, p.replyTopic().getBytes(StandardCharsets.UTF_8));
     context.forward(new Record<>(p.requestId(), value, now, headers));
+    metrics.queryReply(status, now - p.receivedAt());
   }
 
   private static RetrievalHit toHit(SearchHit hit) {

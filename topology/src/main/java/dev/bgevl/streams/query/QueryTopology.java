@@ -4,6 +4,7 @@ import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.encoder.Encoder;
 import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.milvus.MilvusSearcher;
+import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
 import java.time.Clock;
@@ -29,11 +30,11 @@ public final class QueryTopology {
   /** The topology the service runs; tests build the same one. */
   public static Topology build(Topics topics, QueryConfig config, Serde<RetrievalRequest> requests,
       Serde<RetrievalReply> replies, Encoder encoder, MilvusSearcher searcher, ImageResolver images,
-      String collection, Clock clock) {
+      String collection, Clock clock, ServiceMetrics metrics) {
     Topology topology = new Topology();
     topology.addSource(SOURCE, Serdes.String().deserializer(), requests.deserializer(), topics.requests());
     topology.addProcessor(ANSWER,
-        () -> new QueryProcessor(encoder, searcher, images, topics, config, collection, clock), SOURCE);
+        () -> new QueryProcessor(encoder, searcher, images, topics, config, collection, clock, metrics), SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(),
         new PendingRetrievalSerde()), ANSWER);
     topology.addSink(REPLY_SINK,

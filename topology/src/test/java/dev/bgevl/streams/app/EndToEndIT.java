@@ -72,7 +72,8 @@ class EndToEndIT {
 
   @BeforeAll
   static void startService() throws Exception {
-    ServiceConfig config = TestServices.config("e2e", KAFKA, MILVUS, stateDir, Topics.DEFAULT);
+    ServiceConfig config = TestServices.config("e2e", KAFKA, MILVUS, stateDir, Topics.DEFAULT,
+        new dev.bgevl.streams.ops.OpsConfig(0));
     service = BgevlService.start(config);
     assertTrue(service.awaitRunning(WAIT), "both Streams applications reach RUNNING");
     searcher = new MilvusSearcher(MILVUS.client(), MILVUS.config());
@@ -200,6 +201,22 @@ class EndToEndIT {
 
   @Test
   @Order(6)
+  void shouldExposeMetricsAndReadiness() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + service.opsPort();
+    var ready = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/health/ready")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, ready.statusCode(), ready.body());
+    String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(metrics.contains("bgevl_dead_letters_total{reason=\"IMAGE_UNDECODABLE\"} 1"), metrics);
+    assertTrue(metrics.contains("bgevl_dead_letters_total{reason=\"UNDECODABLE_RECORD\"} 1"), metrics);
+    assertTrue(metrics.matches("(?s).*bgevl_ingest_vectors_out_total (2[0-9]|[3-9][0-9]).*"), "20+ vectors out");
+    assertTrue(metrics.contains("bgevl_query_replies_total{status=\"OK\"}"), metrics);
+  }
+
+  @Test
+  @Order(7)
   void shouldProduceAndQueryThroughTheCli(@TempDir Path folder) throws Exception {
     TestImages.Sample sample = TestImages.generate(20).get(7);
     java.nio.file.Files.write(folder.resolve("cli-shot.png"), sample.png());
@@ -222,7 +239,7 @@ class EndToEndIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void shouldRemoveDeletedItemsFromResults() throws Exception {
     TestImages.Sample victim = IMAGES.get(3);
     produce(List.of(new ProducerRecord<>(Topics.DEFAULT.mediaEvents(), victim.id(),

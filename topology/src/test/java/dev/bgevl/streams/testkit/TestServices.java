@@ -8,6 +8,7 @@ import dev.bgevl.streams.encoder.EncoderConfig;
 import dev.bgevl.streams.encoder.batch.BatchPolicy;
 import dev.bgevl.streams.ingest.IngestConfig;
 import dev.bgevl.streams.media.ImageSourcePolicy;
+import dev.bgevl.streams.ops.OpsConfig;
 import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.WireFormat;
 import java.nio.file.Path;
@@ -21,6 +22,12 @@ public final class TestServices {
 
   public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusLiteExtension milvus,
       Path stateDir, Topics topics) {
+    return config(applicationId, kafka, milvus, stateDir, topics, OpsConfig.DISABLED);
+  }
+
+  /** As above, with the ops HTTP server configured ({@code new OpsConfig(0)}: any free port). */
+  public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusLiteExtension milvus,
+      Path stateDir, Topics topics, OpsConfig ops) {
     return new ServiceConfig(
         new KafkaConfig(kafka.bootstrapServers(), applicationId, stateDir, "exactly_once_v2", 1, 1, 2, (short) 1,
             Map.of()),
@@ -32,6 +39,7 @@ public final class TestServices {
         milvus.config(),
         new ImageSourcePolicy(Optional.empty(), 1 << 20),
         IngestConfig.DEFAULT,
-        QueryConfig.DEFAULT);
+        QueryConfig.DEFAULT,
+        ops);
   }
 }
