@@ -39,7 +39,7 @@ import java.util.Map;
  * {@link OrtSession} on the same graphs with the same session options fed pre-made tensors ("bare").
  *
  * <p>A benchmark, not a test: run it through {@code bench/encoder.sh} (or {@code -Pbench exec:exec}).
- * Method: per (implementation, modality, batch size) {@code --warmup} untimed repetitions, then
+ * Method: per (implementation, modality, batch size) {@code --warmup} untimed batch calls, then
  * {@code --reps} timed ones; a repetition runs whole batches until at least {@code --image-items}
  * / {@code --text-items} inputs are done. The median repetition's items/s is reported, with min
  * and max. Results go to stdout as a table and to {@code --out} as JSON lines.
@@ -92,7 +92,7 @@ public final class EncoderBenchmark {
       return new Options(Path.of(m.get("--bundle")), Path.of(m.get("--out")),
           m.containsKey("--images-dir") ? Path.of(m.get("--images-dir")) : null,
           Integer.parseInt(m.getOrDefault("--threads", "2")), batches,
-          Integer.parseInt(m.getOrDefault("--warmup", "1")), Integer.parseInt(m.getOrDefault("--reps", "5")),
+          Integer.parseInt(m.getOrDefault("--warmup", "1")), Integer.parseInt(m.getOrDefault("--reps", "3")),
           Integer.parseInt(m.getOrDefault("--image-items", "8")), Integer.parseInt(m.getOrDefault("--text-items", "64")),
           Double.parseDouble(m.getOrDefault("--cpu-ghz", "0")), Integer.parseInt(m.getOrDefault("--flops-per-cycle", "0")),
           Integer.parseInt(m.getOrDefault("--cores", String.valueOf(Runtime.getRuntime().availableProcessors()))),
@@ -105,8 +105,8 @@ public final class EncoderBenchmark {
         usage: EncoderBenchmark --bundle DIR --out results.jsonl [options]
           --threads N          ONNX Runtime intra-op threads for ours and bare (default 2)
           --batches 1,8,32     batch sizes (default 1,8,32)
-          --warmup N           untimed repetitions first (default 1)
-          --reps N             timed repetitions, median reported (default 5)
+          --warmup N           untimed batch calls first (default 1)
+          --reps N             timed repetitions, median reported (default 3)
           --image-items N      images per repetition at least (default 8)
           --text-items N       texts per repetition at least (default 64)
           --images-dir DIR     also write the generated images there (for bench_pytorch.py)
@@ -304,10 +304,10 @@ public final class EncoderBenchmark {
       throws OrtException {
     int calls = Math.max(1, (minItems + batch - 1) / batch);
     int call = 0;
+    // why whole calls, not repetitions: at batch 32 one ViT-B call takes tens of seconds on 2 cores,
+    // and one call already sizes ONNX Runtime's arena for the shape and warms the JIT
     for (int w = 0; w < options.warmup(); w++) {
-      for (int c = 0; c < calls; c++) {
-        body.run(call++);
-      }
+      body.run(call++);
     }
     List<Double> rates = new ArrayList<>();
     for (int r = 0; r < options.reps(); r++) {
