@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -206,17 +207,21 @@ class IngestFaultIT {
     assertTrue(service.awaitRunning(START), "both applications RUNNING");
     MilvusSearcher searcher = new MilvusSearcher(MILVUS.client(), MILVUS.config());
     List<String> ids = ids("r-", 40);
-    MediaEvents.produce(bootstrap, topics.mediaEvents(),
-        IntStream.range(0, 20).mapToObj(i -> MediaEvents.upsert(ids.get(i), i, "caption " + i)).toList());
-    await("the first half in Milvus").atMost(WAIT).pollInterval(POLL)
-        .until(() -> searcher.count(service.collection()) == 20);
+    // one producer across the restart, as a real upstream has: with the single broker restarted, a new producer was
+    // seen to get the old one's producer id again and be refused with OUT_OF_ORDER_SEQUENCE_NUMBER for good
+    try (KafkaProducer<String, MediaEvent> producer = MediaEvents.producer(bootstrap)) {
+      MediaEvents.send(producer, topics.mediaEvents(),
+          IntStream.range(0, 20).mapToObj(i -> MediaEvents.upsert(ids.get(i), i, "caption " + i)).toList());
+      await("the first half in Milvus").atMost(WAIT).pollInterval(POLL)
+          .until(() -> searcher.count(service.collection()) == 20);
 
-    KAFKA.shutdownBroker(0);
-    KAFKA.startBroker(0);
-    assertEquals(bootstrap, KAFKA.bootstrapServers(), "the restarted broker listens where the service connected");
+      KAFKA.shutdownBroker(0);
+      KAFKA.startBroker(0);
+      assertEquals(bootstrap, KAFKA.bootstrapServers(), "the restarted broker listens where the service connected");
 
-    MediaEvents.produce(bootstrap, topics.mediaEvents(),
-        IntStream.range(20, 40).mapToObj(i -> MediaEvents.upsert(ids.get(i), i, "caption " + i)).toList());
+      MediaEvents.send(producer, topics.mediaEvents(),
+          IntStream.range(20, 40).mapToObj(i -> MediaEvents.upsert(ids.get(i), i, "caption " + i)).toList());
+    }
     await("all 40 in Milvus").atMost(WAIT).pollInterval(POLL)
         .until(() -> searcher.count(service.collection()) == ids.size());
     assertEquals(Set.copyOf(ids), idsOf(MilvusRows.byIds(MILVUS.client(), service.collection(), ids)));

@@ -45,22 +45,32 @@ public final class MediaEvents {
     return MediaEvent.newBuilder().setId(id).setOp(MediaOp.DELETE).build();
   }
 
-  /** Sends every event keyed by its id and waits until the broker acknowledged all of them. */
+  /** Sends every event keyed by its id with a producer of its own and waits until the broker acknowledged all. */
   public static void produce(String bootstrapServers, String topic, List<MediaEvent> events) throws Exception {
+    try (KafkaProducer<String, MediaEvent> producer = producer(bootstrapServers)) {
+      send(producer, topic, events);
+    }
+  }
+
+  /** An idempotent producer of events keyed by id, for a test that sends several times; the caller closes it. */
+  public static KafkaProducer<String, MediaEvent> producer(String bootstrapServers) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     // a missing topic must fail the test, not block each send for the default minute
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
-    try (KafkaProducer<String, MediaEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
-        BgevlSerde.of(MediaEvent.class, JSON).serializer())) {
-      List<Future<RecordMetadata>> sent = new ArrayList<>();
-      for (MediaEvent event : events) {
-        sent.add(producer.send(new ProducerRecord<>(topic, event.getId(), event)));
-      }
-      for (Future<RecordMetadata> f : sent) {
-        f.get(60, TimeUnit.SECONDS);
-      }
+    return new KafkaProducer<>(props, new StringSerializer(), BgevlSerde.of(MediaEvent.class, JSON).serializer());
+  }
+
+  /** Sends every event keyed by its id and waits until the broker acknowledged all of them. */
+  public static void send(KafkaProducer<String, MediaEvent> producer, String topic, List<MediaEvent> events)
+      throws Exception {
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    for (MediaEvent event : events) {
+      sent.add(producer.send(new ProducerRecord<>(topic, event.getId(), event)));
+    }
+    for (Future<RecordMetadata> f : sent) {
+      f.get(60, TimeUnit.SECONDS);
     }
   }
 }
