@@ -42,9 +42,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ingest under faults, on a real in-process KRaft broker, Milvus Lite and the tiny model: Milvus going away, the whole
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
  * none becomes a dead letter, since none was bad. Each test has its own application id, topics and collection.
  */
 class IngestFaultIT {
+  private static final Logger log = LoggerFactory.getLogger(IngestFaultIT.class);
 
   @RegisterExtension
   static final KafkaTestCluster KAFKA = new KafkaTestCluster();
@@ -70,8 +72,8 @@ class IngestFaultIT {
   private final List<AutoCloseable> running = new ArrayList<>();
 
   @AfterEach
-  void stopEverything(TestInfo test) throws Exception {
-    // children first: a child service left alive would keep consuming from the next test's broker
+  void stopEverything() throws Exception {
+    // last started first; a child service left alive would keep writing to the next test's Milvus
     for (int i = running.size() - 1; i >= 0; i--) {
       running.get(i).close();
     }
@@ -165,7 +167,7 @@ class IngestFaultIT {
         });
     first.kill();
     long atKill = searcher.count(collection);
-    System.out.println("Killed the first child with " + atKill + " of " + live.size() + " rows in Milvus");
+    log.info("Killed the first child rows={} of={}", atKill, live.size());
     assertTrue(atKill < live.size(), "killed mid-stream, not after the last batch: " + atKill + " rows");
 
     ChildService second = child(state, "second.log");
@@ -195,7 +197,7 @@ class IngestFaultIT {
       }
       assertEquals(List.of(), TopicReader.readCommitted(KAFKA.bootstrapServers(), topics.mediaDeadLetters(), READ));
     } catch (AssertionError | RuntimeException e) {
-      System.out.println("=== first child ===\n" + first.log() + "\n=== second child ===\n" + second.log());
+      log.error("Output of the first child:\n{}\nOutput of the second child:\n{}", first.log(), second.log());
       throw e;
     }
   }
