@@ -34,14 +34,19 @@ import io.milvus.v2.client.MilvusClientV2;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -225,6 +230,17 @@ public final class BgevlService implements AutoCloseable {
 
   public KafkaStreams.State queryState() {
     return query.state();
+  }
+
+  /** The media-events partitions this instance's ingest application works on now (its active tasks); empty while it rebalances. */
+  public Set<TopicPartition> ingestAssignment() {
+    Set<TopicPartition> assigned = new HashSet<>();
+    for (ThreadMetadata thread : ingest.metadataForLocalThreads()) {
+      for (TaskMetadata task : thread.activeTasks()) {
+        assigned.addAll(task.topicPartitions());
+      }
+    }
+    return Set.copyOf(assigned);
   }
 
   @Override
