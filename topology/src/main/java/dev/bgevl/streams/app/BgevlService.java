@@ -41,6 +41,7 @@ import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -190,6 +191,13 @@ public final class BgevlService implements AutoCloseable {
     p.put(DeadLetterConfig.TOPIC_CONFIG, deadLetterTopic);
     if (kafka.replicationFactor() > 0) {
       p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
+    }
+    // a stream thread that died on a transient failure leaves its group member behind; its partitions
+    // move to the replacement thread only when that member's session expires (45 s by default)
+    if (!p.containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)
+        && !p.containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))) {
+      p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+      p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
     }
     p.putAll(overrides);
     KafkaStreams streams = new KafkaStreams(topology, p);

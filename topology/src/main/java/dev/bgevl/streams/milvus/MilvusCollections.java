@@ -124,16 +124,18 @@ public final class MilvusCollections {
     }
   }
 
-  private void load(String collection) {
+  /** Loads {@code collection} for search unless it is loaded already; true when it had to load it. */
+  public boolean load(String collection) {
     GetLoadStateReq.GetLoadStateReqBuilder state = GetLoadStateReq.builder().collectionName(collection);
     config.database().ifPresent(state::databaseName);
     if (Boolean.TRUE.equals(executor.call("get-load-state", () -> client.getLoadState(state.build())))) {
-      return;
+      return false;
     }
     LoadCollectionReq.LoadCollectionReqBuilder request = LoadCollectionReq.builder().collectionName(collection).sync(true)
         .timeout(config.timeout().toMillis());
     config.database().ifPresent(request::databaseName);
     executor.run("load-collection", () -> client.loadCollection(request.build()));
     log.info("Loaded collection name={}", collection);
+    return true;
   }
 }

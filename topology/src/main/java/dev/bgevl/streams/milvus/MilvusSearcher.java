@@ -82,7 +82,18 @@ public final class MilvusSearcher {
     filter.ifPresent(f -> request.filter(f.toExpression()));
     config.database().ifPresent(request::databaseName);
     long start = System.nanoTime();
-    SearchResp response = executor.call("search", () -> client.search(request.build()), deadline);
+    SearchResp response;
+    try {
+      response = executor.call("search", () -> client.search(request.build()), deadline);
+    } catch (MilvusRequestException e) {
+      // a restarted server may come back with the collection released (Milvus Lite always does, and its error
+      // code does not decode, so ask the load state rather than parse the error): load it, retry once
+      if (!new MilvusCollections(client, config).load(collection)) {
+        throw e;
+      }
+      log.warn("Collection was released, loaded it again and retried the search collection={}", collection);
+      response = executor.call("search", () -> client.search(request.build()), deadline);
+    }
     List<List<SearchResp.SearchResult>> results = response.getSearchResults();
     if (results == null || results.size() != queries.size()) {
       throw new MilvusRequestException("search", -1, "Milvus answered " + (results == null ? 0 : results.size())
