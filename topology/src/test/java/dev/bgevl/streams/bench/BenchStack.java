@@ -51,8 +51,13 @@ final class BenchStack implements AutoCloseable {
   }
 
   static BenchStack start(Path workDir, Path venv) throws Exception {
+    return start(workDir, venv, Map.of());
+  }
+
+  /** As {@link #start(Path, Path)}, with broker settings over the test cluster's defaults. */
+  static BenchStack start(Path workDir, Path venv, Map<String, String> brokerProperties) throws Exception {
     Files.createDirectories(workDir);
-    KafkaTestCluster kafka = new KafkaTestCluster();
+    KafkaTestCluster kafka = new KafkaTestCluster(1, brokerProperties);
     kafka.start();
     MilvusLiteServer milvus = null;
     try {
@@ -88,9 +93,15 @@ final class BenchStack implements AutoCloseable {
    * documented) with the encoder on CPU at {@code encoderThreads} ONNX Runtime threads.
    */
   ServiceConfig serviceConfig(String applicationId, Topics topics, Path bundle, int encoderThreads, String guarantee) {
+    return serviceConfig(applicationId, topics, bundle, encoderThreads, guarantee, Map.of());
+  }
+
+  /** As above, with Kafka client properties passed to every client of the service. */
+  ServiceConfig serviceConfig(String applicationId, Topics topics, Path bundle, int encoderThreads, String guarantee,
+      Map<String, String> clientProperties) {
     return new ServiceConfig(
         new KafkaConfig(kafka.bootstrapServers(), applicationId, workDir.resolve("state-" + applicationId), guarantee,
-            1, 1, 3, (short) 1, Map.of()),
+            1, 1, 3, (short) 1, clientProperties),
         topics,
         new WireConfig(WireFormat.JSON, Optional.empty()),
         bundle,
