@@ -1,5 +1,6 @@
 package dev.bgevl.streams.batching;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -11,22 +12,49 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * source offset: offsets sort in arrival order and are unique per partition (a task reads one),
  * and a record replayed after a crash overwrites its own entry instead of doubling it.
  *
- * <p>A flush takes a {@link #snapshot()} and {@link #remove removes} it only once the batch is
- * applied, so a failure in between leaves the batch in the store for the restarted task.
+ * <p>A batch is due when it is full or its oldest record has waited the maximum delay: a flush on a
+ * fixed clock instead would fire between two records whenever the flush itself takes about as long
+ * as the interval, and batches would shrink to one record. A flush takes a {@link #snapshot()} and
+ * {@link #remove removes} it only once the batch is applied, so a failure in between leaves the batch
+ * in the store for the restarted task.
  */
 public final class PendingBuffer<V> {
 
-  private final KeyValueStore<String, V> store;
-  private int added;
+  private static final long NONE = -1;
 
-  public PendingBuffer(KeyValueStore<String, V> store) {
+  private final KeyValueStore<String, V> store;
+  private final int maxSize;
+  private final long maxDelayNanos;
+  private int added;
+  private long oldestNanos = NONE;
+
+  public PendingBuffer(KeyValueStore<String, V> store, int maxSize, Duration maxDelay) {
     this.store = store;
+    this.maxSize = maxSize;
+    this.maxDelayNanos = maxDelay.toNanos();
+    // entries restored from the changelog waited for an unknown time: flush them at the first check
+    if (store.approximateNumEntries() > 0) {
+      oldestNanos = System.nanoTime() - maxDelayNanos;
+    }
   }
 
-  /** Adds the record read at {@code offset}; returns how many were added since the last snapshot. */
-  public int add(long offset, V value) {
+  /** How often a wall-clock punctuator should ask {@link #isDue()}: a fraction of the delay, at least 1 ms. */
+  public static Duration checkInterval(Duration maxDelay) {
+    return Duration.ofMillis(Math.max(1, maxDelay.toMillis() / 5));
+  }
+
+  /** Adds the record read at {@code offset}; true when the batch is now full. */
+  public boolean add(long offset, V value) {
     store.put(String.format("%019d", offset), value);
-    return ++added;
+    if (oldestNanos == NONE) {
+      oldestNanos = System.nanoTime();
+    }
+    return ++added >= maxSize;
+  }
+
+  /** Whether the oldest waiting record has waited the maximum delay. */
+  public boolean isDue() {
+    return oldestNanos != NONE && System.nanoTime() - oldestNanos >= maxDelayNanos;
   }
 
   /** Everything waiting, in offset order, including what a restored changelog brought back. */
@@ -38,6 +66,7 @@ public final class PendingBuffer<V> {
       }
     }
     added = 0;
+    oldestNanos = NONE;
     return batch;
   }
 

@@ -81,17 +81,22 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   @Override
   public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
-    this.pending = new PendingBuffer<>(context.getStateStore(IngestTopology.PENDING_STORE));
-    context.schedule(config.batchMaxDelay(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+    this.pending = new PendingBuffer<>(context.getStateStore(IngestTopology.PENDING_STORE), config.batchMaxSize(),
+        config.batchMaxDelay());
+    context.schedule(PendingBuffer.checkInterval(config.batchMaxDelay()), PunctuationType.WALL_CLOCK_TIME, now -> {
+      if (pending.isDue()) {
+        flush();
+      }
+    });
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
     metrics.ingestEventIn();
     RecordMetadata meta = context.recordMetadata().orElseThrow();
-    int waiting = pending.add(meta.offset(), new SourceRecord(meta.topic(), meta.partition(), meta.offset(),
+    boolean full = pending.add(meta.offset(), new SourceRecord(meta.topic(), meta.partition(), meta.offset(),
         record.timestamp(), record.key(), record.value(), new RecordHeaders(record.headers().toArray())));
-    if (waiting >= config.batchMaxSize()) {
+    if (full) {
       flush();
     }
   }

@@ -72,8 +72,13 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
   @Override
   public void init(ProcessorContext<String, RetrievalReply> context) {
     this.context = context;
-    this.pending = new PendingBuffer<>(context.getStateStore(QueryTopology.PENDING_STORE));
-    context.schedule(config.batchMaxDelay(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+    this.pending = new PendingBuffer<>(context.getStateStore(QueryTopology.PENDING_STORE), config.batchMaxSize(),
+        config.batchMaxDelay());
+    context.schedule(PendingBuffer.checkInterval(config.batchMaxDelay()), PunctuationType.WALL_CLOCK_TIME, now -> {
+      if (pending.isDue()) {
+        flush();
+      }
+    });
   }
 
   @Override
@@ -100,8 +105,7 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
       return;
     }
     long offset = context.recordMetadata().orElseThrow().offset();
-    if (pending.add(offset, new PendingRetrieval(requestId, record.timestamp(), correlationId, replyTopic, request))
-        >= config.batchMaxSize()) {
+    if (pending.add(offset, new PendingRetrieval(requestId, record.timestamp(), correlationId, replyTopic, request))) {
       flush();
     }
   }
