@@ -42,6 +42,7 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -198,6 +199,12 @@ public final class BgevlService implements AutoCloseable {
         && !p.containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))) {
       p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
       p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
+    }
+    // under exactly-once a flush runs inside the task's open transaction; Streams' 10 s default would abort
+    // it whenever a batch of images takes longer to encode on a CPU (32 ViT-B/16 images take ~10 s on 2 cores)
+    if (!p.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)
+        && !p.containsKey(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))) {
+      p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 300_000);
     }
     p.putAll(overrides);
     KafkaStreams streams = new KafkaStreams(topology, p);

@@ -65,6 +65,7 @@ public final class IngestBenchmark {
         --threads N            ONNX Runtime intra-op threads (default 2)
         --guarantee G          exactly_once_v2 or at_least_once (default exactly_once_v2)
         --ingest-delay-ms N    ingest.batch.max-delay-ms of the service (default 50, the CLI default)
+        --ingest-batch N       ingest.batch.max-size of the service (default 32, the CLI default)
         --work DIR / --venv DIR   as QueryLatencyBenchmark""";
 
   private static final int ENCODER_BATCH = 32;
@@ -128,8 +129,10 @@ public final class IngestBenchmark {
     env.put("java_version", System.getProperty("java.version"));
     out.emit(env);
     env.put("ingest_batch_max_delay_ms", args.integer("ingest-delay-ms", 50));
-    out.println("encoder threads=%d guarantee=%s ingest batch=32 delay=%d ms, encoder batch=32 delay=10 ms, 3 partitions,"
-        + " 1 ingest thread, JSON events", threads, guarantee, args.integer("ingest-delay-ms", 50));
+    env.put("ingest_batch_max_size", args.integer("ingest-batch", 32));
+    out.println("encoder threads=%d guarantee=%s ingest batch=%d delay=%d ms, encoder batch=32 delay=10 ms, 3 partitions,"
+        + " 1 ingest thread, JSON events", threads, guarantee, args.integer("ingest-batch", 32),
+        args.integer("ingest-delay-ms", 50));
     out.emit(env);
 
     List<Result> results = new ArrayList<>();
@@ -158,7 +161,7 @@ public final class IngestBenchmark {
         Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES));
     ServiceConfig config = new ServiceConfig(defaults.kafka(), defaults.topics(), defaults.wire(), defaults.modelBundle(),
         defaults.encoder(), defaults.batch(), defaults.milvus(), defaults.images(),
-        new IngestConfig(defaults.ingest().batchMaxSize(), Duration.ofMillis(args.integer("ingest-delay-ms", 50))),
+        new IngestConfig(args.integer("ingest-batch", 32), Duration.ofMillis(args.integer("ingest-delay-ms", 50))),
         defaults.query());
     MilvusSearcher counter = new MilvusSearcher(stack.milvusClient(), stack.milvusConfig());
     double seconds;
