@@ -4,7 +4,7 @@
 # 32), for the random BGE-VL-base-size bundle with 640x480 images ("base"), and for the tiny bundle
 # with 64x64 images ("tiny") and text-only events ("tiny-text") to find the pipeline's own ceiling.
 # Also times, per event, JSON decode, image decode, resize + normalize and a 32-row Milvus upsert,
-# and reads the peak RSS of the JVM and of Milvus Lite. See bench/PIPELINE_BENCHMARKS.md.
+# and reads the peak RSS of the JVM and of Milvus Lite. See BENCHMARKS.md.
 #
 #   bench/ingest.sh [--smoke] [--events N] [--tiny-events N] [--text-events N] [--suites base,tiny,tiny-text] [--ingest-delay-ms N]
 #                   [--wait-quiet SECONDS] [-- more IngestBenchmark options, see its --help]

@@ -3,7 +3,7 @@
 # reply) vs the same encode + search called in-process, text-only and composed (image + text), at
 # fixed open-loop rates, on a Milvus Lite collection pre-filled with random unit vectors. Everything
 # runs in one JVM: a KRaft broker, the service, the client, plus Milvus Lite as a child process.
-# See bench/PIPELINE_BENCHMARKS.md for a recorded run.
+# See BENCHMARKS.md.for a recorded run.
 #
 #   bench/query-latency.sh [--tiny] [--vectors N] [--rates 1,10,50] [--seconds N] [--wait-quiet SECONDS]
 #                          [-- more QueryLatencyBenchmark options, see its --help]
