@@ -201,10 +201,12 @@ public final class BgevlService implements AutoCloseable {
       p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
     }
     // under exactly-once a flush runs inside the task's open transaction; Streams' 10 s default would abort
-    // it whenever a batch of images takes longer to encode on a CPU (32 ViT-B/16 images take ~10 s on 2 cores)
+    // it whenever a batch of images takes longer to encode on a CPU (32 ViT-B/16 images take ~10 s on 2 cores).
+    // It also bounds how long a crashed process's transaction blocks readers when its successor runs with
+    // a fresh state folder (same folder: the transaction is aborted at once)
     if (!p.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)
         && !p.containsKey(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))) {
-      p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 300_000);
+      p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
     }
     p.putAll(overrides);
     KafkaStreams streams = new KafkaStreams(topology, p);

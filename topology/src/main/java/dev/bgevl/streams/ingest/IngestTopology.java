@@ -25,7 +25,12 @@ public final class IngestTopology {
   public static final String APPLY = "ingest-apply";
   public static final String VECTORS_SINK = "ingest-vectors-sink";
   public static final String DEAD_LETTER_SINK = "ingest-dead-letter-sink";
-  /** Events waiting for their batch; changelogged, so a crash never loses one. */
+  /**
+   * Events waiting for their batch; changelogged, so a crash never loses one. Persistent (RocksDB)
+   * rather than in-memory: with persistent state Streams keeps its process id in the state folder, so a
+   * restart after a crash reuses its transactional ids and aborts the dead process's open transaction at
+   * once, instead of waiting out the transaction timeout.
+   */
   public static final String PENDING_STORE = "ingest-pending";
 
   private IngestTopology() {}
@@ -42,7 +47,7 @@ public final class IngestTopology {
     topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.mediaEvents());
     topology.addProcessor(APPLY, () -> new IngestProcessor(encoder, sink, images, collection, config,
         events.deserializer(), vectors.serializer(), topics.mediaVectors(), metrics), SOURCE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(),
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(),
         new PendingEventSerde()), APPLY);
     topology.addSink(VECTORS_SINK, topics.mediaVectors(), new ByteArraySerializer(), new ByteArraySerializer(), APPLY);
     topology.addSink(DEAD_LETTER_SINK, topics.mediaDeadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),

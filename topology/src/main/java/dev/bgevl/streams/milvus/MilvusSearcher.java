@@ -88,7 +88,14 @@ public final class MilvusSearcher {
     } catch (MilvusRequestException e) {
       // a restarted server may come back with the collection released (Milvus Lite always does, and its error
       // code does not decode, so ask the load state rather than parse the error): load it, retry once
-      if (!new MilvusCollections(client, config).load(collection)) {
+      boolean reloaded;
+      try {
+        reloaded = new MilvusCollections(client, config).load(collection);
+      } catch (RuntimeException loadFailure) {
+        e.addSuppressed(loadFailure);
+        throw e;
+      }
+      if (!reloaded) {
         throw e;
       }
       log.warn("Collection was released, loaded it again and retried the search collection={}", collection);

@@ -35,7 +35,7 @@ public final class QueryTopology {
     topology.addSource(SOURCE, Serdes.String().deserializer(), requests.deserializer(), topics.requests());
     topology.addProcessor(ANSWER,
         () -> new QueryProcessor(encoder, searcher, images, topics, config, collection, clock, metrics), SOURCE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.String(),
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(),
         new PendingRetrievalSerde()), ANSWER);
     topology.addSink(REPLY_SINK,
         (key, value, recordContext) -> ReplyRouting.replyTopic(recordContext.headers(), topics.replies()),
