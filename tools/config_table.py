@@ -16,10 +16,11 @@ OPTION = re.compile(
 )
 
 
-def table(source: Path, title: str) -> str:
-    """One markdown table of every @Option in {source}."""
+def table(sources: list[Path], title: str) -> str:
+    """One markdown table of every @Option in {sources}."""
     rows = []
-    for name, default, desc in OPTION.findall(source.read_text()):
+    options = [o for source in sources for o in OPTION.findall(source.read_text())]
+    for name, default, desc in options:
         desc = re.sub(r"\s*\(default: \$\{DEFAULT-VALUE\}\)", "", desc).replace('\\"', '"')
         env = "APP_" + re.sub("[^A-Z0-9]", "_", name.lstrip("-").upper())
         shown = f"`{default}`" if default else "—"
@@ -29,8 +30,8 @@ def table(source: Path, title: str) -> str:
 
 
 def main() -> None:
-    print(table(CLI / "ServiceOptions.java", "Service (`run` and `local`)"))
-    print(table(CLI / "LocalCommand.java", "`local` only"))
+    print(table([CLI / "ClientOptions.java", CLI / "ServiceOptions.java"], "Service (`run` and `local`)"))
+    print(table([CLI / "LocalCommand.java"], "`local` only"))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Option;
 
-/** The Kafka and wire-format flags of the client commands (produce, query). */
+/** The Kafka and wire-format flags that the service and the client commands (produce, query) share. */
 final class ClientOptions {
 
   @Option(names = "--kafka.bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
@@ -21,7 +21,7 @@ final class ClientOptions {
   @Option(names = "--kafka.property", description = "Kafka client property passed through untouched, key=value; repeatable.")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-  @Option(names = "--serde.format", defaultValue = "JSON", description = "Wire format written: AVRO (needs --schema.registry.url) or JSON (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--serde.format", defaultValue = "JSON", description = "Wire format written, AVRO (Confluent framing, needs --schema.registry.url) or JSON; both are read (default: ${DEFAULT-VALUE}).")
   WireFormat format;
 
   @Option(names = "--schema.registry.url", description = "Confluent-compatible schema registry URL.")

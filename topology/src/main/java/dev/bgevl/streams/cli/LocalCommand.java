@@ -65,7 +65,7 @@ final class LocalCommand implements Callable<Integer> {
     }
     ShutdownSignal signal = new ShutdownSignal();
     try (LocalStack stack = LocalStack.start(dataDir, venv, kafkaPort, milvusPort, (bootstrap, milvusUri) -> {
-      service.bootstrapServers = bootstrap;
+      service.client.bootstrapServers = bootstrap;
       service.milvusUri = milvusUri;
       return service.toConfig(TINY_BUNDLE);
     })) {

@@ -23,13 +23,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Every flag of the service; {@link #toConfig} validates them into a {@link ServiceConfig}. */
 final class ServiceOptions {
 
-  @Option(names = "--kafka.bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  String bootstrapServers;
+  /** Bootstrap servers, client properties and the wire format: the same flags as produce and query. */
+  @Mixin
+  ClientOptions client = new ClientOptions();
+
 
   @Option(names = "--kafka.application-id", defaultValue = "bgevl", description = "Prefix of the Streams application ids <id>-ingest and <id>-query (default: ${DEFAULT-VALUE}).")
   String applicationId;
@@ -40,8 +43,6 @@ final class ServiceOptions {
   @Option(names = "--kafka.processing-guarantee", defaultValue = "exactly_once_v2", description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
   String processingGuarantee;
 
-  @Option(names = "--kafka.property", description = "Kafka client property passed through untouched, key=value; repeatable.")
-  Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
   @Option(names = "--ingest.threads", defaultValue = "1", description = "Stream threads of the ingest application (default: ${DEFAULT-VALUE}).")
   int ingestThreads;
@@ -97,11 +98,7 @@ final class ServiceOptions {
   @Option(names = "--topics.allowed-reply-topics", split = ",", description = "Topics a request may name in reply_to; a trailing * allows a prefix (default: none).")
   Set<String> allowedReplyTopics = Set.of();
 
-  @Option(names = "--serde.format", defaultValue = "JSON", description = "Output wire format, AVRO (Confluent framing) or JSON; both are read (default: ${DEFAULT-VALUE}).")
-  WireFormat format;
 
-  @Option(names = "--schema.registry.url", description = "Confluent-compatible schema registry URL (needed for AVRO).")
-  String schemaRegistryUrl;
 
   @Option(names = "--encoder.model", description = "Model bundle folder made by tools/export_bgevl.py.")
   Path model;
@@ -193,8 +190,8 @@ final class ServiceOptions {
     if (bundle == null) {
       throw new IllegalArgumentException("--encoder.model is required: the model bundle folder to serve");
     }
-    KafkaConfig kafka = new KafkaConfig(bootstrapServers, applicationId, stateDir, processingGuarantee, ingestThreads,
-        queryThreads, partitions, replicationFactor, kafkaProperties);
+    KafkaConfig kafka = new KafkaConfig(client.bootstrapServers, applicationId, stateDir, processingGuarantee, ingestThreads,
+        queryThreads, partitions, replicationFactor, client.kafkaProperties);
     Topics topics = new Topics(mediaEventsTopic, mediaVectorsTopic, mediaDlqTopic, requestsTopic, repliesTopic,
         requestsDlqTopic, allowedReplyTopics);
     EncoderConfig encoder = new EncoderConfig(DeviceSpec.parse(device), Precision.parse(precision), cudaFallback,
@@ -205,7 +202,7 @@ final class ServiceOptions {
         Optional.ofNullable(milvusDatabase), collectionPrefix, Duration.ofMillis(milvusTimeoutMs),
         new MilvusConfig.RetryPolicy(retryAttempts, Duration.ofMillis(retryInitialMs), Duration.ofMillis(retryMaxMs)),
         indexType, consistency);
-    return new ServiceConfig(kafka, topics, new WireConfig(format, Optional.ofNullable(schemaRegistryUrl)), bundle,
+    return new ServiceConfig(kafka, topics, new WireConfig(client.format, Optional.ofNullable(client.schemaRegistryUrl)), bundle,
         encoder, batch, milvus, new ImageSourcePolicy(Optional.ofNullable(fileRoot), maxImageBytes, httpAllowedHosts,
             Duration.ofMillis(httpConnectTimeoutMs), Duration.ofMillis(httpReadTimeoutMs),
             httpAllowPrivateAddresses, fetchThreads),
