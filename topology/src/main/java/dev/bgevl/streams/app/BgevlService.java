@@ -245,9 +245,6 @@ public final class BgevlService implements AutoCloseable {
     return ingest.state();
   }
 
-  public KafkaStreams.State queryState() {
-    return query.state();
-  }
 
   /** The media-events partitions this instance's ingest application works on now (its active tasks); empty while it rebalances. */
   public Set<TopicPartition> ingestAssignment() {
