@@ -20,6 +20,7 @@ import dev.bgevl.streams.ops.CachedCheck;
 import dev.bgevl.streams.ops.HealthChecks;
 import dev.bgevl.streams.ops.OpsServer;
 import dev.bgevl.streams.ops.ServiceMetrics;
+import dev.bgevl.streams.ops.ThreadDeathWatch;
 import dev.bgevl.streams.query.QueryTopology;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaVector;
@@ -27,6 +28,7 @@ import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.schemas.serde.CachingSchemaRegistryClient;
+import dev.bgevl.streams.schemas.serde.RecordLimits;
 import dev.bgevl.streams.schemas.serde.RestSchemaRegistryClient;
 import dev.bgevl.streams.schemas.serde.SchemaRegistryConfig;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
@@ -62,11 +64,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class BgevlService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BgevlService.class);
+  /** Close timeout when a failed start unwinds. */
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  /** How long both Streams applications get to finish their in-flight batch and commit when the service stops. */
+  static final Duration STREAMS_CLOSE_BUDGET = Duration.ofSeconds(5);
+  /** How long the encoder's last batch gets after that before it is abandoned. */
+  static final Duration BATCHER_CLOSE_BUDGET = Duration.ofSeconds(2);
   private static final String MODEL_LOADED = "model loaded";
   private static final String MILVUS_REACHABLE = "Milvus reachable";
   private static final String INGEST_RUNNING = "ingest streams RUNNING";
   private static final String QUERY_RUNNING = "query streams RUNNING";
+  private static final String INGEST_STABLE = "ingest stream threads stable";
+  private static final String QUERY_STABLE = "query stream threads stable";
 
   private final Encoder encoder;
   private final MicroBatcher batcher;
@@ -133,25 +142,32 @@ public final class BgevlService implements AutoCloseable {
           BgevlSerde.of(MediaEvent.class, serdes),
           BgevlSerde.of(MediaVector.class, serdes), new LaneEncoder(batcher, Lane.INGEST, encoder.model()),
           new MilvusVectorSink(milvus, config.milvus()), images,
-          collection, metrics);
+          collection, metrics, config.kafka().recordLimits());
       Topology queryTopology = QueryTopology.build(config.topics(), config.query(),
           BgevlSerde.of(RetrievalRequest.class, serdes), BgevlSerde.of(RetrievalReply.class, serdes),
           new LaneEncoder(batcher, Lane.QUERY, encoder.model()),
-          new MilvusSearcher(queryMilvus, queryMilvusConfig), images, collection, Clock.systemUTC(), metrics);
+          new MilvusSearcher(queryMilvus, queryMilvusConfig), images, collection, Clock.systemUTC(), metrics,
+          config.kafka().recordLimits());
       log.debug("Ingest topology {}", ingestTopology.describe());
       log.debug("Query topology {}", queryTopology.describe());
 
+      ThreadDeathWatch ingestDeaths = new ThreadDeathWatch("ingest", ThreadDeathWatch.DEFAULT_THRESHOLD,
+          ThreadDeathWatch.DEFAULT_WINDOW, Clock.systemUTC());
+      ThreadDeathWatch queryDeaths = new ThreadDeathWatch("query", ThreadDeathWatch.DEFAULT_THRESHOLD,
+          ThreadDeathWatch.DEFAULT_WINDOW, Clock.systemUTC());
       KafkaStreams ingest = streams(ingestTopology, config, "ingest", config.kafka().ingestThreads(),
-          config.topics().mediaDeadLetters(), Map.of());
+          config.topics().mediaDeadLetters(), Map.of(), ingestDeaths);
       opened.add(() -> ingest.close(CLOSE_TIMEOUT));
       KafkaStreams query = streams(queryTopology, config, "query", config.kafka().queryThreads(),
           config.topics().requestDeadLetters(), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
-              config.query().commitInterval().toMillis()));
+              config.query().commitInterval().toMillis()), queryDeaths);
       opened.add(() -> query.close(CLOSE_TIMEOUT));
       metrics.registerStreams("ingest", ingest);
       metrics.registerStreams("query", query);
       health.register(INGEST_RUNNING, () -> ingest.state() == KafkaStreams.State.RUNNING);
       health.register(QUERY_RUNNING, () -> query.state() == KafkaStreams.State.RUNNING);
+      health.registerWithReason(INGEST_STABLE, ingestDeaths::problem);
+      health.registerWithReason(QUERY_STABLE, queryDeaths::problem);
       ingest.start();
       query.start();
       log.info("Service started model={} collection={} bootstrap={} tookMs={}", encoder.model().id(), collection,
@@ -176,7 +192,7 @@ public final class BgevlService implements AutoCloseable {
   }
 
   private static KafkaStreams streams(Topology topology, ServiceConfig config, String role, int threads,
-      String deadLetterTopic, Map<String, Object> overrides) {
+      String deadLetterTopic, Map<String, Object> overrides, ThreadDeathWatch deaths) {
     KafkaConfig kafka = config.kafka();
     Properties p = new Properties();
     p.putAll(kafka.clientProperties());
@@ -208,15 +224,35 @@ public final class BgevlService implements AutoCloseable {
         && !p.containsKey(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))) {
       p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
     }
+    // every copy the service makes of an input record (pending store changelog, dead letter) and every reply must fit
+    // what its producer may send and what its topic may hold; both come from the one record limit
+    RecordLimits limits = kafka.recordLimits();
+    limits.producerDefaults(Map.of()).forEach((key, value) -> {
+      if (!hasEither(p, key)) {
+        p.put(StreamsConfig.producerPrefix(key), value);
+      }
+    });
+    limits.consumerDefaults(Map.of()).forEach((key, value) -> {
+      if (!hasEither(p, key)) {
+        p.put(StreamsConfig.consumerPrefix(key), value);
+      }
+    });
+    limits.topicConfigs().forEach((key, value) -> p.putIfAbsent(StreamsConfig.topicPrefix(key), value));
     p.putAll(overrides);
     KafkaStreams streams = new KafkaStreams(topology, p);
     streams.setUncaughtExceptionHandler(e -> {
       // transient failures (Milvus down) land here by design: a fresh thread resumes from the last commit
       log.warn("Stream thread died, replacing it app={} error={}", role, e.toString());
+      deaths.died(e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     streams.setStateListener((now, before) -> log.info("Streams state changed app={} from={} to={}", role, before, now));
     return streams;
+  }
+
+  private static boolean hasEither(Properties p, String clientKey) {
+    return p.containsKey(clientKey) || p.containsKey(StreamsConfig.producerPrefix(clientKey))
+        || p.containsKey(StreamsConfig.consumerPrefix(clientKey));
   }
 
   /** Waits until both applications are RUNNING; false on timeout. */
@@ -257,17 +293,31 @@ public final class BgevlService implements AutoCloseable {
     return Set.copyOf(assigned);
   }
 
+  /**
+   * Stops within about {@link #STREAMS_CLOSE_BUDGET} plus {@link #BATCHER_CLOSE_BUDGET}: both applications stop at once
+   * and may finish the batch in flight; a batch that outlasts the budget is abandoned (its offsets are not committed,
+   * so the next start applies it again) rather than holding the stop up.
+   */
   @Override
   public void close() {
     long begin = System.nanoTime();
     log.info("Service closing");
     // leaving the group hands partitions over at once instead of after the session timeout
-    CloseOptions leave = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(CLOSE_TIMEOUT);
-    boolean queryClosed = query.close(leave);
-    boolean ingestClosed = ingest.close(leave);
+    CloseOptions leave = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+    // a zero timeout only starts the shutdown: both applications wind down side by side
+    query.close(leave.withTimeout(Duration.ZERO));
+    ingest.close(leave.withTimeout(Duration.ZERO));
+    long streamsDeadline = System.nanoTime() + STREAMS_CLOSE_BUDGET.toNanos();
+    boolean queryClosed = query.close(leave.withTimeout(remaining(streamsDeadline)));
+    boolean ingestClosed = ingest.close(leave.withTimeout(remaining(streamsDeadline)));
     images.close();
-    boolean batcherClosed = batcher.close(MicroBatcher.DEFAULT_CLOSE_TIMEOUT);
+    // a batch still encoding now is abandoned: its callers get an error and their offsets stay uncommitted
+    boolean batcherClosed = batcher.close(BATCHER_CLOSE_BUDGET);
+    if (!queryClosed || !ingestClosed) {
+      Duration grace = Duration.ofSeconds(1);
+      queryClosed = query.close(leave.withTimeout(grace));
+      ingestClosed = ingest.close(leave.withTimeout(grace));
+    }
     if (batcherClosed) {
       encoder.close();
     } else {
@@ -277,7 +327,12 @@ public final class BgevlService implements AutoCloseable {
     queryMilvus.close();
     milvus.close();
     ops.close();
-    log.info("Service closed clean={} tookMs={}", queryClosed && ingestClosed && batcherClosed, (System.nanoTime() - begin) / 1_000_000);
+    log.info("Service closed clean={} tookMs={}", queryClosed && ingestClosed && batcherClosed,
+        (System.nanoTime() - begin) / 1_000_000);
+  }
+
+  private static Duration remaining(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
   }
 
   private static void closeAll(List<AutoCloseable> opened) {

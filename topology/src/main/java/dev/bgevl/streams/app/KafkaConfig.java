@@ -1,5 +1,6 @@
 package dev.bgevl.streams.app;
 
+import dev.bgevl.streams.schemas.serde.RecordLimits;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +20,8 @@ import java.util.Set;
  * @param replicationFactor replication of topics the service creates, -1 for the broker default
  *     ({@code topics.replication-factor})
  * @param clientProperties passed to every Kafka client untouched ({@code kafka.property})
+ * @param recordLimits the input record limit and the producer, topic and consumer settings derived from it
+ *     ({@code kafka.max-record-bytes})
  */
 public record KafkaConfig(
     String bootstrapServers,
@@ -29,7 +32,8 @@ public record KafkaConfig(
     int queryThreads,
     int topicPartitions,
     short replicationFactor,
-    Map<String, String> clientProperties) {
+    Map<String, String> clientProperties,
+    RecordLimits recordLimits) {
 
   private static final Set<String> GUARANTEES = Set.of("exactly_once_v2", "at_least_once");
 
@@ -56,5 +60,14 @@ public record KafkaConfig(
       throw new IllegalArgumentException("topics.replication-factor must be -1 or >= 1, got " + replicationFactor);
     }
     clientProperties = Map.copyOf(clientProperties);
+    Objects.requireNonNull(recordLimits, "kafka.max-record-bytes");
+  }
+
+  /** A configuration with the default record limits. */
+  public KafkaConfig(String bootstrapServers, String applicationId, Path stateDir, String processingGuarantee,
+      int ingestThreads, int queryThreads, int topicPartitions, short replicationFactor,
+      Map<String, String> clientProperties) {
+    this(bootstrapServers, applicationId, stateDir, processingGuarantee, ingestThreads, queryThreads, topicPartitions,
+        replicationFactor, clientProperties, RecordLimits.DEFAULT);
   }
 }

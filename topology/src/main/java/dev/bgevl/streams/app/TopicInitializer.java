@@ -1,6 +1,7 @@
 package dev.bgevl.streams.app;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +10,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -30,13 +33,14 @@ final class TopicInitializer {
       for (String name : List.of(topics.mediaEvents(), topics.mediaDeadLetters(), topics.requests(),
           topics.replies(), topics.requestDeadLetters())) {
         if (!existing.contains(name)) {
-          missing.add(new NewTopic(name, partitions, replication));
+          missing.add(new NewTopic(name, partitions, replication).configs(kafka.recordLimits().topicConfigs()));
         }
       }
       if (!existing.contains(topics.mediaVectors())) {
         missing.add(new NewTopic(topics.mediaVectors(), partitions, replication)
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            .configs(withLimits(kafka, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
       }
+      warnAboutSmallLimits(admin, existing, topics, kafka);
       if (missing.isEmpty()) {
         return;
       }
@@ -55,6 +59,34 @@ final class TopicInitializer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics", e);
+    }
+  }
+
+  private static Map<String, String> withLimits(KafkaConfig kafka, Map<String, String> configs) {
+    Map<String, String> all = new HashMap<>(configs);
+    all.putAll(kafka.recordLimits().topicConfigs());
+    return all;
+  }
+
+  /**
+   * Topics made by someone else keep their own {@code max.message.bytes}: say so when it is below what the service
+   * writes, because records the service accepts would then fail to be written there.
+   */
+  private static void warnAboutSmallLimits(Admin admin, Set<String> existing, Topics topics, KafkaConfig kafka)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    List<ConfigResource> ours = topics.all().stream().filter(existing::contains)
+        .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+    if (ours.isEmpty()) {
+      return;
+    }
+    int needed = kafka.recordLimits().internalRecordBytes();
+    for (var entry : admin.describeConfigs(ours).all().get(30, TimeUnit.SECONDS).entrySet()) {
+      ConfigEntry limit = entry.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+      if (limit != null && limit.value() != null && Long.parseLong(limit.value()) < needed) {
+        log.warn("Topic accepts smaller records than the service writes topic={} maxMessageBytes={} needed={}; "
+            + "raise it with kafka-configs --alter --add-config max.message.bytes={}",
+            entry.getKey().name(), limit.value(), needed, needed);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.bgevl.streams.app;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -35,6 +36,11 @@ public record Topics(
       }
     }
     allowedReplyTopics = Set.copyOf(allowedReplyTopics);
+  }
+
+  /** Every fixed topic the service reads or writes, in a stable order. */
+  public List<String> all() {
+    return List.of(mediaEvents, mediaVectors, mediaDeadLetters, requests, replies, requestDeadLetters);
   }
 
   /** Whether a request may ask for its reply on {@code topic}. */

@@ -18,7 +18,9 @@ public final class BgevlCommand {
   /** Runs one command line with the given environment (for APP_ variables) and output streams. */
   public static int execute(Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new BgevlCommand());
-    cli.setDefaultValueProvider(new EnvironmentDefaults(environment));
+    cli.setDefaultValueProvider(new EnvironmentDefaults(environment, Map.of()));
+    // local serves a laptop: its own defaults, so its --help shows what it really uses
+    cli.getSubcommands().get("local").setDefaultValueProvider(new EnvironmentDefaults(environment, LocalCommand.DEFAULTS));
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(out);
     cli.setErr(err);

@@ -1,6 +1,7 @@
 package dev.bgevl.streams.cli;
 
 import dev.bgevl.streams.schemas.serde.CachingSchemaRegistryClient;
+import dev.bgevl.streams.schemas.serde.RecordLimits;
 import dev.bgevl.streams.schemas.serde.RestSchemaRegistryClient;
 import dev.bgevl.streams.schemas.serde.SchemaRegistryConfig;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
@@ -21,6 +22,9 @@ final class ClientOptions {
   @Option(names = "--kafka.property", description = "Kafka client property passed through untouched, key=value; repeatable.")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+  @Option(names = "--kafka.max-record-bytes", defaultValue = "" + RecordLimits.DEFAULT_MAX_RECORD_BYTES, description = "Largest input record (key, value and headers, uncompressed) the service accepts; larger ones are refused with RECORD_TOO_LARGE. Producers, topics and the embedded broker are sized from it (default: ${DEFAULT-VALUE}).")
+  int maxRecordBytes;
+
   @Option(names = "--serde.format", defaultValue = "JSON", description = "Wire format written, AVRO (Confluent framing, needs --schema.registry.url) or JSON; both are read (default: ${DEFAULT-VALUE}).")
   WireFormat format;
 
@@ -32,6 +36,15 @@ final class ClientOptions {
     p.putAll(kafkaProperties);
     p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     return p;
+  }
+
+  RecordLimits recordLimits() {
+    return new RecordLimits(maxRecordBytes);
+  }
+
+  /** Client properties for a producer that can send every record the service accepts, compressed. */
+  Properties producer() {
+    return recordLimits().withProducerDefaults(kafka());
   }
 
   SerdeConfig serdes() {

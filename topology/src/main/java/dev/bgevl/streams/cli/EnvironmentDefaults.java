@@ -12,9 +12,15 @@ import picocli.CommandLine;
 final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
 
   private final Map<String, String> environment;
+  private final Map<String, String> commandDefaults;
 
-  EnvironmentDefaults(Map<String, String> environment) {
+  /**
+   * @param commandDefaults built-in defaults of one command that differ from the shared option's annotation, by long
+   *     option name
+   */
+  EnvironmentDefaults(Map<String, String> environment, Map<String, String> commandDefaults) {
     this.environment = Map.copyOf(environment);
+    this.commandDefaults = Map.copyOf(commandDefaults);
   }
 
   /** The environment variable that sets {@code --option.name}. */
@@ -30,6 +36,10 @@ final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
       String value = environment.get(variableFor(option.longestName()));
       if (value != null) {
         return value;
+      }
+      String commandDefault = commandDefaults.get(option.longestName());
+      if (commandDefault != null) {
+        return commandDefault;
       }
     }
     return argSpec.defaultValue();

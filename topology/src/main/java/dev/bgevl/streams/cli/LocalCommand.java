@@ -3,6 +3,7 @@ package dev.bgevl.streams.cli;
 import dev.bgevl.streams.local.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,11 +13,19 @@ import picocli.CommandLine.Spec;
 
 /** {@code bgevl local}: the embedded default, a real Kafka broker in-process plus Milvus Lite plus the service. */
 @Command(name = "local", mixinStandardHelpOptions = true,
-    description = "Run the embedded default: an in-process KRaft broker, Milvus Lite and the service, data under --data-dir.")
+    description = "Run the embedded default: an in-process KRaft broker, Milvus Lite and the service, data under --local.data-dir.")
 final class LocalCommand implements Callable<Integer> {
 
   /** The committed random-weight bundle, served when no --encoder.model is given. */
   static final Path TINY_BUNDLE = Path.of("models", "tiny-bgevl");
+
+  /**
+   * Where {@code local} differs from {@code run}: one partition per topic is plenty for a single-node laptop stack, and
+   * Streams state lives with the rest of the local data (under --local.data-dir, when that is given).
+   */
+  static final Map<String, String> DEFAULTS = Map.of(
+      "--topics.partitions", "1",
+      "--kafka.state-dir", Path.of("data", "streams").toString());
 
   @Spec
   CommandSpec spec;
@@ -54,17 +63,13 @@ final class LocalCommand implements Callable<Integer> {
           ******************************************************************************""");
       err.flush();
     }
-    // unless a flag says otherwise, Streams state lives with the rest of the local data, and one
-    // partition per topic is plenty for a single-node laptop stack
-    var parsed = spec.commandLine().getParseResult();
-    if (!parsed.hasMatchedOption("--kafka.state-dir")) {
+    if (service.stateDir.equals(Path.of(DEFAULTS.get("--kafka.state-dir")))) {
+      // the default follows --local.data-dir; a state dir given by flag or environment stays as given
       service.stateDir = dataDir.resolve("streams");
     }
-    if (!parsed.hasMatchedOption("--topics.partitions")) {
-      service.partitions = 1;
-    }
     ShutdownSignal signal = new ShutdownSignal();
-    try (LocalStack stack = LocalStack.start(dataDir, venv, kafkaPort, milvusPort, (bootstrap, milvusUri) -> {
+    try (LocalStack stack = LocalStack.start(dataDir, venv, kafkaPort, milvusPort, service.client.recordLimits(),
+        (bootstrap, milvusUri) -> {
       service.client.bootstrapServers = bootstrap;
       service.milvusUri = milvusUri;
       return service.toConfig(TINY_BUNDLE);

@@ -4,8 +4,10 @@ import dev.bgevl.streams.schemas.media.EmbedMode;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaOp;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
+import dev.bgevl.streams.schemas.serde.RecordLimits;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -24,8 +25,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,55 +73,91 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Path> files = imageFiles();
+    ProduceReport report = new ProduceReport();
+    List<Path> files = imageFiles(report);
     if (files.isEmpty() && deletes.isEmpty()) {
+      report.printSkipped(spec.commandLine().getErr());
       throw new IllegalArgumentException("nothing to send: give image files or folders, or --delete ID");
     }
     Map<String, String> captions = captions();
-    var props = client.kafka();
+    var props = client.producer();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(20 << 20));
-    BgevlSerde<MediaEvent> serde = BgevlSerde.of(MediaEvent.class, client.serdes());
-    List<Future<RecordMetadata>> sent = new ArrayList<>();
-    try (KafkaProducer<String, MediaEvent> producer = new KafkaProducer<>(props, new StringSerializer(), serde.serializer());
+    int limit = client.recordLimits().maxRecordBytes();
+    Serializer<MediaEvent> serializer = BgevlSerde.of(MediaEvent.class, client.serdes()).serializer();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+        new ByteArraySerializer());
         ProgressBar bar = new ProgressBarBuilder().setTaskName("produce").setInitialMax(files.size() + deletes.size())
             .setStyle(ProgressBarStyle.ASCII)
             .build()) {
       for (Path file : files) {
         String name = file.getFileName().toString();
         String id = idPrefix + name.substring(0, name.lastIndexOf('.'));
+        byte[] image;
+        try {
+          image = Files.readAllBytes(file);
+        } catch (IOException e) {
+          report.failed(file.toString(), "cannot read: " + e.getMessage());
+          continue;
+        }
         MediaEvent event = MediaEvent.newBuilder()
             .setId(id)
             .setOp(MediaOp.UPSERT)
-            .setImage(ByteBuffer.wrap(Files.readAllBytes(file)))
+            .setImage(ByteBuffer.wrap(image))
             .setImageUri(file.toAbsolutePath().toUri().toString())
             .setText(captions.getOrDefault(name, caption))
             .setEmbed(embed)
             .setMetadata(Map.copyOf(metadata))
             .setEventTime(Instant.now())
             .build();
-        sent.add(producer.send(new ProducerRecord<>(topic, id, event), (m, e) -> bar.step()));
+        send(producer, serializer, id, event, file.toString(), limit, report, bar);
       }
       for (String id : deletes) {
         MediaEvent event = MediaEvent.newBuilder().setId(id).setOp(MediaOp.DELETE).build();
-        sent.add(producer.send(new ProducerRecord<>(topic, id, event), (m, e) -> bar.step()));
+        send(producer, serializer, id, event, "delete " + id, limit, report, bar);
       }
       producer.flush();
     }
-    for (Future<RecordMetadata> f : sent) {
-      f.get(); // surface a failed send as a failed command
-    }
-    spec.commandLine().getOut().printf("Sent %d upserts and %d deletes to %s%n", files.size(), deletes.size(), topic);
-    return 0;
+    report.print(spec.commandLine().getOut(), spec.commandLine().getErr(), topic);
+    return report.failures() == 0 ? 0 : 1;
   }
 
-  private List<Path> imageFiles() throws IOException {
+  /** Sends one event unless its record is over the limit; the outcome lands in the report when the broker answers. */
+  private void send(KafkaProducer<byte[], byte[]> producer, Serializer<MediaEvent> serializer, String id,
+      MediaEvent event, String what, int limit, ProduceReport report, ProgressBar bar) {
+    byte[] key = id.getBytes(StandardCharsets.UTF_8);
+    byte[] value;
+    try {
+      value = serializer.serialize(topic, event);
+    } catch (RuntimeException e) {
+      report.failed(what, "cannot serialize: " + e.getMessage());
+      return;
+    }
+    long size = RecordLimits.sizeOf(key, value, null);
+    if (size > limit) {
+      // the service would refuse it (RECORD_TOO_LARGE): say so here, naming the file, and keep going
+      report.failed(what, "record is " + size + " bytes, over the " + limit
+          + "-byte limit (--kafka.max-record-bytes); send it by image_uri instead");
+      return;
+    }
+    producer.send(new ProducerRecord<>(topic, key, value), report.pending(what, () -> bar.step()));
+  }
+
+  /** Image files of the arguments; what a folder holds that is not an image is reported as skipped. */
+  private List<Path> imageFiles(ProduceReport report) throws IOException {
     List<Path> out = new ArrayList<>();
     for (Path p : paths) {
       if (Files.isDirectory(p)) {
         try (Stream<Path> s = Files.list(p)) {
-          s.filter(ProduceCommand::isImage).sorted().forEach(out::add);
+          for (Path child : s.sorted().toList()) {
+            if (Files.isDirectory(child)) {
+              report.skipped(child.toString(), "a folder (folders are not searched recursively)");
+            } else if (isImage(child)) {
+              out.add(child);
+            } else {
+              report.skipped(child.toString(), "not an image file name (" + String.join(", ", sortedExtensions()) + ")");
+            }
+          }
         }
       } else if (Files.isRegularFile(p)) {
         out.add(p);
@@ -129,6 +166,10 @@ final class ProduceCommand implements Callable<Integer> {
       }
     }
     return out;
+  }
+
+  private static List<String> sortedExtensions() {
+    return IMAGE_EXTENSIONS.stream().sorted().map(e -> "." + e).toList();
   }
 
   private static boolean isImage(Path p) {

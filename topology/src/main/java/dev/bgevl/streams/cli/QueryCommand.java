@@ -77,7 +77,8 @@ final class QueryCommand implements Callable<Integer> {
     RetrievalReply reply;
     try (RetrievalClient rc = new RetrievalClient(client.kafka(), requestTopic,
         replyTo == null ? defaultReplyTopic : replyTo, defaultReplyTopic,
-        BgevlSerde.of(RetrievalRequest.class, serdes), BgevlSerde.of(RetrievalReply.class, serdes))) {
+        BgevlSerde.of(RetrievalRequest.class, serdes), BgevlSerde.of(RetrievalReply.class, serdes),
+        client.recordLimits())) {
       reply = rc.query(request, timeout);
     }
     print(reply, spec.commandLine().getOut());

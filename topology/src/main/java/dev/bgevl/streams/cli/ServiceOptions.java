@@ -191,7 +191,7 @@ final class ServiceOptions {
       throw new IllegalArgumentException("--encoder.model is required: the model bundle folder to serve");
     }
     KafkaConfig kafka = new KafkaConfig(client.bootstrapServers, applicationId, stateDir, processingGuarantee, ingestThreads,
-        queryThreads, partitions, replicationFactor, client.kafkaProperties);
+        queryThreads, partitions, replicationFactor, client.kafkaProperties, client.recordLimits());
     Topics topics = new Topics(mediaEventsTopic, mediaVectorsTopic, mediaDlqTopic, requestsTopic, repliesTopic,
         requestsDlqTopic, allowedReplyTopics);
     EncoderConfig encoder = new EncoderConfig(DeviceSpec.parse(device), Precision.parse(precision), cudaFallback,

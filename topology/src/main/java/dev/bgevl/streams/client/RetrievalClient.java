@@ -3,6 +3,7 @@ package dev.bgevl.streams.client;
 import dev.bgevl.streams.query.ReplyRouting;
 import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
+import dev.bgevl.streams.schemas.serde.RecordLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -56,12 +57,20 @@ public final class RetrievalClient implements AutoCloseable {
    */
   public RetrievalClient(Properties kafka, String requestTopic, String replyTopic, String defaultReplyTopic,
       Serde<RetrievalRequest> requests, Serde<RetrievalReply> replies) {
+    this(kafka, requestTopic, replyTopic, defaultReplyTopic, requests, replies, RecordLimits.DEFAULT);
+  }
+
+  /**
+   * @param limits the service's record limit: the producer is sized to send requests up to it, compressed (properties
+   *     in {@code kafka} win)
+   */
+  public RetrievalClient(Properties kafka, String requestTopic, String replyTopic, String defaultReplyTopic,
+      Serde<RetrievalRequest> requests, Serde<RetrievalReply> replies, RecordLimits limits) {
     this.requestTopic = Objects.requireNonNull(requestTopic, "requestTopic");
     this.replyTopic = Objects.requireNonNull(replyTopic, "replyTopic");
     this.customReplyTopic = !replyTopic.equals(defaultReplyTopic);
     this.replies = replies;
-    Properties p = new Properties();
-    p.putAll(kafka);
+    Properties p = limits.withProducerDefaults(kafka);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     this.producer = new KafkaProducer<>(p, new StringSerializer(), requests.serializer());
     Properties c = new Properties();
@@ -69,6 +78,7 @@ public final class RetrievalClient implements AutoCloseable {
     c.remove(ConsumerConfig.GROUP_ID_CONFIG);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.putAll(limits.consumerDefaults(kafka));
     this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions = consumer.partitionsFor(replyTopic, Duration.ofSeconds(30)).stream()
         .map(info -> new TopicPartition(info.topic(), info.partition()))

@@ -26,5 +26,10 @@ public enum DeadLetterReason {
   /** Anything unexpected; the dead letter carries the stack trace. */
   INTERNAL,
   /** A field breaks a store limit (an id over 512 bytes, an image URI over 2048). */
-  INVALID_FIELD
+  INVALID_FIELD,
+  /**
+   * The record is larger than {@code --kafka.max-record-bytes}: the dead letter names it (topic, partition, offset,
+   * size, SHA-256 of the value) but does not carry it.
+   */
+  RECORD_TOO_LARGE
 }

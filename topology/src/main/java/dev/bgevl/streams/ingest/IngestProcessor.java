@@ -19,12 +19,14 @@ import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaOp;
 import dev.bgevl.streams.schemas.media.MediaVector;
+import dev.bgevl.streams.schemas.serde.RecordLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -62,11 +64,13 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   private final Serializer<MediaVector> vectors;
   private final String vectorsTopic;
   private final ServiceMetrics metrics;
+  private final RecordLimits limits;
   private ProcessorContext<byte[], byte[]> context;
   private PendingBuffer<SourceRecord> pending;
 
   IngestProcessor(Encoder encoder, MilvusVectorSink sink, ImageResolver images, String collection, IngestConfig config,
-      Deserializer<MediaEvent> events, Serializer<MediaVector> vectors, String vectorsTopic, ServiceMetrics metrics) {
+      Deserializer<MediaEvent> events, Serializer<MediaVector> vectors, String vectorsTopic, ServiceMetrics metrics,
+      RecordLimits limits) {
     this.encoder = encoder;
     this.sink = sink;
     this.images = images;
@@ -76,6 +80,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     this.vectors = vectors;
     this.vectorsTopic = vectorsTopic;
     this.metrics = metrics;
+    this.limits = limits;
   }
 
   @Override
@@ -94,8 +99,15 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   public void process(Record<byte[], byte[]> record) {
     metrics.ingestEventIn();
     RecordMetadata meta = context.recordMetadata().orElseThrow();
-    boolean full = pending.add(meta.offset(), new SourceRecord(meta.topic(), meta.partition(), meta.offset(),
-        record.timestamp(), record.key(), record.value(), new RecordHeaders(record.headers().toArray())));
+    SourceRecord source = new SourceRecord(meta.topic(), meta.partition(), meta.offset(), record.timestamp(),
+        record.key(), record.value(), new RecordHeaders(record.headers().toArray()));
+    long size = RecordLimits.sizeOf(record.key(), record.value(), record.headers());
+    if (!limits.accepts(size)) {
+      // copying it into the changelogged store (or a dead letter) would fail the write and stop the partition
+      deadLetterTooLarge(source, size);
+      return;
+    }
+    boolean full = pending.add(meta.offset(), source);
     if (full) {
       flush();
     }
@@ -248,6 +260,18 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
         DeadLetterHeaders.headers(source, IngestTopology.APPLY, reason, e)), IngestTopology.DEAD_LETTER_SINK);
   }
 
+
+  private void deadLetterTooLarge(SourceRecord source, long size) {
+    String message = "record is " + size + " bytes (key, value and headers); the limit is " + limits.maxRecordBytes()
+        + " (--kafka.max-record-bytes)";
+    metrics.deadLetter(DeadLetterReason.RECORD_TOO_LARGE);
+    log.warn("Dead-lettered event topic={} partition={} offset={} reason={} error={}", source.topic(),
+        source.partition(), source.offset(), DeadLetterReason.RECORD_TOO_LARGE, message);
+    ProducerRecord<byte[], byte[]> reference = DeadLetterHeaders.reference("", source, size, IngestTopology.APPLY,
+        DeadLetterReason.RECORD_TOO_LARGE, message);
+    context.forward(new Record<>(reference.key(), reference.value(), source.timestamp(), reference.headers()),
+        IngestTopology.DEAD_LETTER_SINK);
+  }
 
   private static DeadLetterReason reasonOf(EncodeResult.Rejected rejected) {
     return switch (rejected.reason()) {

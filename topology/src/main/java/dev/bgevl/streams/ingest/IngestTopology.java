@@ -7,6 +7,7 @@ import dev.bgevl.streams.milvus.MilvusVectorSink;
 import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaVector;
+import dev.bgevl.streams.schemas.serde.RecordLimits;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -40,13 +41,15 @@ public final class IngestTopology {
    *
    * @param collection the Milvus collection of the encoder's model
    * @param metrics where the processor counts events, batches, dead letters and Milvus call times
+   * @param limits records above the input limit are dead-lettered by reference, never copied
    */
   public static Topology build(Topics topics, IngestConfig config, Serde<MediaEvent> events, Serde<MediaVector> vectors,
-      Encoder encoder, MilvusVectorSink sink, ImageResolver images, String collection, ServiceMetrics metrics) {
+      Encoder encoder, MilvusVectorSink sink, ImageResolver images, String collection, ServiceMetrics metrics,
+      RecordLimits limits) {
     Topology topology = new Topology();
     topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.mediaEvents());
     topology.addProcessor(APPLY, () -> new IngestProcessor(encoder, sink, images, collection, config,
-        events.deserializer(), vectors.serializer(), topics.mediaVectors(), metrics), SOURCE);
+        events.deserializer(), vectors.serializer(), topics.mediaVectors(), metrics, limits), SOURCE);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(),
         new PendingEventSerde()), APPLY);
     topology.addSink(VECTORS_SINK, topics.mediaVectors(), new ByteArraySerializer(), new ByteArraySerializer(), APPLY);

@@ -3,8 +3,10 @@ package dev.bgevl.streams.ops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,17 +30,27 @@ public final class HealthChecks {
     }
   }
 
-  private record Check(String name, BooleanSupplier check) {}
+  /** A check that names its problem: empty when it passes. */
+  private record Check(String name, Supplier<Optional<String>> problem) {}
 
   private volatile List<Check> checks = List.of();
   private final AtomicBoolean wasReady = new AtomicBoolean(true);
 
   /** Adds the check {@code name}, or replaces the check already registered under it (keeping its place). */
-  public synchronized void register(String name, BooleanSupplier check) {
-    Objects.requireNonNull(name, "name");
+  public void register(String name, BooleanSupplier check) {
     Objects.requireNonNull(check, "check");
+    registerWithReason(name, () -> check.getAsBoolean() ? Optional.empty() : Optional.of(""));
+  }
+
+  /**
+   * Adds (or replaces) the check {@code name} that says why it fails: the reason follows the name in
+   * {@link Readiness#failing()}, so {@code /health/ready} tells an operator what is wrong, not only where.
+   */
+  public synchronized void registerWithReason(String name, Supplier<Optional<String>> problem) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(problem, "problem");
     List<Check> next = new ArrayList<>(checks);
-    Check added = new Check(name, check);
+    Check added = new Check(name, problem);
     int at = indexOf(next, name);
     if (at >= 0) {
       next.set(at, added);
@@ -57,9 +69,8 @@ public final class HealthChecks {
   public Readiness check() {
     List<String> failing = new ArrayList<>();
     for (Check c : checks) {
-      if (!passes(c)) {
-        failing.add(c.name());
-      }
+      Optional<String> problem = problemOf(c);
+      problem.ifPresent(p -> failing.add(p.isEmpty() ? c.name() : c.name() + ": " + p));
     }
     Readiness readiness = new Readiness(failing);
     if (wasReady.getAndSet(readiness.ready()) != readiness.ready()) {
@@ -68,12 +79,12 @@ public final class HealthChecks {
     return readiness;
   }
 
-  private static boolean passes(Check c) {
+  private static Optional<String> problemOf(Check c) {
     try {
-      return c.check().getAsBoolean();
+      return c.problem().get();
     } catch (RuntimeException e) {
       log.debug("Readiness check failed check={} error={}", c.name(), e.toString());
-      return false;
+      return Optional.of("");
     }
   }
 

@@ -2,6 +2,10 @@ package dev.bgevl.streams.query;
 
 import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.batching.PendingBuffer;
+import dev.bgevl.streams.deadletter.DeadLetterHeaders;
+import dev.bgevl.streams.deadletter.DeadLetterReason;
+import dev.bgevl.streams.deadletter.RejectedInputException;
+import dev.bgevl.streams.deadletter.SourceRecord;
 import dev.bgevl.streams.encoder.EncodeInput;
 import dev.bgevl.streams.encoder.EncodeResult;
 import dev.bgevl.streams.encoder.Encoder;
@@ -15,6 +19,7 @@ import dev.bgevl.streams.schemas.retrieval.ReplyStatus;
 import dev.bgevl.streams.schemas.retrieval.RetrievalHit;
 import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
+import dev.bgevl.streams.schemas.serde.RecordLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,12 +28,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +53,10 @@ import org.slf4j.LoggerFactory;
  * Every failure becomes a non-OK reply, never an exception. The CLIP models ignore
  * {@code instruction}; it is kept in the contract for the MLLM models.
  */
-final class QueryProcessor implements Processor<String, RetrievalRequest, String, RetrievalReply> {
+final class QueryProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   private static final Logger log = LoggerFactory.getLogger(QueryProcessor.class);
+  /** A correlation id is an opaque token; a larger header is not copied into replies (the request id is used). */
+  static final int MAX_CORRELATION_ID_BYTES = 1_024;
 
   private final Encoder encoder;
   private final MilvusSearcher searcher;
@@ -54,11 +66,15 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
   private final String collection;
   private final Clock clock;
   private final ServiceMetrics metrics;
-  private ProcessorContext<String, RetrievalReply> context;
+  private final RecordLimits limits;
+  private final Deserializer<RetrievalRequest> requests;
+  private final Serializer<RetrievalReply> replies;
+  private ProcessorContext<byte[], byte[]> context;
   private PendingBuffer<PendingRetrieval> pending;
 
   QueryProcessor(Encoder encoder, MilvusSearcher searcher, ImageResolver images, Topics topics, QueryConfig config,
-      String collection, Clock clock, ServiceMetrics metrics) {
+      String collection, Clock clock, ServiceMetrics metrics, RecordLimits limits,
+      Deserializer<RetrievalRequest> requests, Serializer<RetrievalReply> replies) {
     this.encoder = encoder;
     this.searcher = searcher;
     this.images = images;
@@ -67,10 +83,13 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
     this.collection = collection;
     this.clock = clock;
     this.metrics = metrics;
+    this.limits = limits;
+    this.requests = requests;
+    this.replies = replies;
   }
 
   @Override
-  public void init(ProcessorContext<String, RetrievalReply> context) {
+  public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
     this.pending = new PendingBuffer<>(context.getStateStore(QueryTopology.PENDING_STORE), config.batchMaxSize(),
         config.batchMaxDelay());
@@ -82,16 +101,37 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
   }
 
   @Override
-  public void process(Record<String, RetrievalRequest> record) {
+  public void process(Record<byte[], byte[]> record) {
     metrics.queryRequest();
-    RetrievalRequest request = record.value();
-    String requestId = request != null && !request.getRequestId().isEmpty() ? request.getRequestId() : record.key();
-    if (requestId == null) {
-      log.warn("Dropped retrieval request with neither key nor request_id: nothing to answer to");
+    RecordMetadata meta = context.recordMetadata().orElseThrow();
+    SourceRecord source = new SourceRecord(meta.topic(), meta.partition(), meta.offset(), record.timestamp(),
+        record.key(), record.value(), record.headers());
+    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    long size = RecordLimits.sizeOf(record.key(), record.value(), record.headers());
+    boolean tooLarge = !limits.accepts(size);
+    RetrievalRequest request;
+    try {
+      request = requests.deserialize(meta.topic(), record.headers(), record.value());
+    } catch (SerializationException e) {
+      refuseUndecodable(source, key, size, tooLarge, e);
       return;
     }
-    var correlation = record.headers().lastHeader(ReplyRouting.CORRELATION_ID);
-    byte[] correlationId = correlation != null ? correlation.value() : requestId.getBytes(StandardCharsets.UTF_8);
+    String requestId = request != null && !request.getRequestId().isEmpty() ? request.getRequestId() : key;
+    if (requestId == null) {
+      deadLetter(source, size, tooLarge, DeadLetterReason.MISSING_ID,
+          new RejectedInputException(DeadLetterReason.MISSING_ID, "request has neither key nor request_id"));
+      return;
+    }
+    byte[] correlationId = correlationIdOf(source, requestId);
+    if (tooLarge) {
+      // answered, never stored: copying it into the changelogged store would fail the write and stop the partition
+      String replyTopic = request != null && isAllowed(request.getReplyTo()) ? request.getReplyTo() : topics.replies();
+      deadLetter(source, size, true, DeadLetterReason.RECORD_TOO_LARGE, null);
+      reply(new PendingRetrieval(requestId, record.timestamp(), correlationId, replyTopic,
+              RetrievalRequest.newBuilder().setRequestId(requestId).build()),
+          failure(new RetrievalFailure(ReplyStatus.INVALID_REQUEST, tooLargeMessage(size))), null, false);
+      return;
+    }
     String replyTopic = topics.replies();
     try {
       if (request == null) {
@@ -104,10 +144,57 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
           request != null ? request : RetrievalRequest.newBuilder().setRequestId(requestId).build()), failure(e), e);
       return;
     }
-    long offset = context.recordMetadata().orElseThrow().offset();
-    if (pending.add(offset, new PendingRetrieval(requestId, record.timestamp(), correlationId, replyTopic, request))) {
+    if (pending.add(meta.offset(), new PendingRetrieval(requestId, record.timestamp(), correlationId, replyTopic,
+        request))) {
       flush();
     }
+  }
+
+  /** The request's correlation header, or its id when it has none (or one too large to copy into every reply). */
+  private static byte[] correlationIdOf(SourceRecord source, String requestId) {
+    var correlation = source.headers().lastHeader(ReplyRouting.CORRELATION_ID);
+    return correlation != null && correlation.value() != null && correlation.value().length <= MAX_CORRELATION_ID_BYTES
+        ? correlation.value() : requestId.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private boolean isAllowed(String replyTo) {
+    return replyTo != null && !replyTo.isBlank() && topics.isAllowedReplyTopic(replyTo);
+  }
+
+  /**
+   * Bytes that are no request: dead-lettered (by reference when too large), and answered when the key names the
+   * request, so a client waiting on it hears why instead of timing out.
+   */
+  private void refuseUndecodable(SourceRecord source, String key, long size, boolean tooLarge, SerializationException e) {
+    DeadLetterReason reason = tooLarge ? DeadLetterReason.RECORD_TOO_LARGE : DeadLetterReason.UNDECODABLE_RECORD;
+    String message = tooLarge ? tooLargeMessage(size) : "request does not decode: " + e.getMessage();
+    deadLetter(source, size, tooLarge, reason, new RejectedInputException(reason, message));
+    if (key == null) {
+      return;
+    }
+    reply(new PendingRetrieval(key, source.timestamp(), correlationIdOf(source, key), topics.replies(),
+            RetrievalRequest.newBuilder().setRequestId(key).build()),
+        failure(new RetrievalFailure(ReplyStatus.INVALID_REQUEST, message)), null, false);
+  }
+
+  private String tooLargeMessage(long size) {
+    return "request is " + size + " bytes (key, value and headers); the limit is " + limits.maxRecordBytes()
+        + " (--kafka.max-record-bytes); send large images by image_uri";
+  }
+
+  /** One log line, then the record (or, when too large, a reference to it) on the request dead-letter topic. */
+  private void deadLetter(SourceRecord source, long size, boolean byReference, DeadLetterReason reason,
+      RejectedInputException e) {
+    String message = e != null ? e.getMessage() : tooLargeMessage(size);
+    log.warn("Dead-lettered request topic={} partition={} offset={} reason={} error={}", source.topic(),
+        source.partition(), source.offset(), reason, message);
+    metrics.deadLetter(reason);
+    ProducerRecord<byte[], byte[]> letter = byReference
+        ? DeadLetterHeaders.reference("", source, size, QueryTopology.ANSWER, reason, message)
+        : new ProducerRecord<>("", null, source.timestamp(), source.key(), source.value(),
+            DeadLetterHeaders.headers(source, QueryTopology.ANSWER, reason, e));
+    context.forward(new Record<>(letter.key(), letter.value(), source.timestamp(), letter.headers()),
+        QueryTopology.DEAD_LETTER_SINK);
   }
 
   private String replyTopicOf(RetrievalRequest request) {
@@ -244,10 +331,14 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
   }
 
   private void reply(PendingRetrieval p, RetrievalReply.Builder reply, RuntimeException cause) {
+    reply(p, reply, cause, true);
+  }
+
+  private void reply(PendingRetrieval p, RetrievalReply.Builder reply, RuntimeException cause, boolean logRefusal) {
     ReplyStatus status = reply.getStatus();
     if (status == ReplyStatus.INTERNAL) {
       log.error("Retrieval failed unexpectedly requestId={}", p.requestId(), cause);
-    } else if (status != ReplyStatus.OK) {
+    } else if (status != ReplyStatus.OK && logRefusal) {
       log.info("Retrieval refused requestId={} status={} error={}", p.requestId(), status, reply.getError());
     }
     long now = clock.millis();
@@ -256,7 +347,11 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
     RecordHeaders headers = new RecordHeaders();
     headers.add(ReplyRouting.CORRELATION_ID, p.correlationId());
     headers.add(ReplyRouting.REPLY_TOPIC, p.replyTopic().getBytes(StandardCharsets.UTF_8));
-    context.forward(new Record<>(p.requestId(), value, now, headers));
+    byte[] bytes = ReplySizeGuard.serialize(replies, p.replyTopic(), headers, value,
+        limits.internalRecordBytes() - (int) RecordLimits.sizeOf(p.requestId().getBytes(StandardCharsets.UTF_8), null,
+            headers));
+    context.forward(new Record<>(p.requestId().getBytes(StandardCharsets.UTF_8), bytes, now, headers),
+        QueryTopology.REPLY_SINK);
     metrics.queryReply(status, now - p.receivedAt());
   }
 
