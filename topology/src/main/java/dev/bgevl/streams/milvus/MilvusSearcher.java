@@ -121,10 +121,15 @@ public final class MilvusSearcher {
 
   /** Live rows in {@code collection} (upserts deduplicated, deletes applied), read at the configured consistency. */
   public long count(String collection) {
+    return count(collection, Optional.empty());
+  }
+
+  /** Live rows in {@code collection} that pass {@code filter}. */
+  public long count(String collection, Optional<MetadataFilter> filter) {
     Objects.requireNonNull(collection, "collection");
     QueryReq.QueryReqBuilder request = QueryReq.builder()
         .collectionName(collection)
-        .filter("")
+        .filter(filter.map(MetadataFilter::toExpression).orElse(""))
         .outputFields(List.of(COUNT))
         .consistencyLevel(config.consistency());
     config.database().ifPresent(request::databaseName);

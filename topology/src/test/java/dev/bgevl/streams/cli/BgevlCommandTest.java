@@ -25,7 +25,7 @@ class BgevlCommandTest {
 
   static ServiceConfig configOf(Map<String, String> env, String... args) {
     CommandLine cli = new CommandLine(new RunCommand());
-    cli.setDefaultValueProvider(new EnvironmentDefaults(env));
+    cli.setDefaultValueProvider(new EnvironmentDefaults(env, Map.of()));
     cli.parseArgs(args);
     return ((RunCommand) cli.getCommand()).service.toConfig(null);
   }
@@ -110,5 +110,37 @@ class BgevlCommandTest {
   void shouldMapFlagsToAppVariables() {
     assertEquals("APP_KAFKA_BOOTSTRAP_SERVERS", EnvironmentDefaults.variableFor("--kafka.bootstrap-servers"));
     assertEquals("APP_MILVUS_RETRY_MAX_ATTEMPTS", EnvironmentDefaults.variableFor("--milvus.retry.max-attempts"));
+  }
+
+  @Test
+  void shouldShowTheDefaultsLocalReallyUsesInItsHelp() {
+    Outcome local = run(Map.of(), "local", "--help");
+    assertEquals(0, local.code());
+    String partitions = lineOf(local.out(), "--topics.partitions");
+    assertTrue(partitions.contains("(default: 1)"), partitions);
+    String stateDir = lineOf(local.out(), "--kafka.state-dir");
+    assertTrue(stateDir.contains("(default: " + Path.of("data", "streams") + ")"), stateDir);
+    assertTrue(local.out().contains("--local.data-dir"), local.out());
+    assertTrue(!local.out().matches("(?s).*[^.]--data-dir.*"), "no flag named --data-dir: " + local.out());
+    Outcome run = run(Map.of(), "run", "--help");
+    assertTrue(lineOf(run.out(), "--topics.partitions").contains("(default: 3)"), run.out());
+  }
+
+  @Test
+  void shouldSizeTheRecordLimitFromOneFlag() {
+    ServiceConfig config = configOf(Map.of(), "--encoder.model", "m", "--kafka.max-record-bytes", "2097152");
+    assertEquals(2_097_152, config.kafka().recordLimits().maxRecordBytes());
+    assertEquals(24 << 20, configOf(Map.of(), "--encoder.model", "m").kafka().recordLimits().maxRecordBytes());
+    Outcome tooSmall = run(Map.of(), "run", "--encoder.model", "m", "--kafka.max-record-bytes", "1000");
+    assertEquals(CommandLine.ExitCode.USAGE, tooSmall.code());
+    assertTrue(tooSmall.err().contains("kafka.max-record-bytes"), tooSmall.err());
+  }
+
+  /** The help line of {@code option} with its wrapped continuation lines. */
+  private static String lineOf(String help, String option) {
+    int at = help.indexOf(option);
+    assertTrue(at >= 0, option + " in help: " + help);
+    int next = help.indexOf("\n  -", at + 1);
+    return help.substring(at, next < 0 ? help.length() : next).replaceAll("\\s+", " ");
   }
 }

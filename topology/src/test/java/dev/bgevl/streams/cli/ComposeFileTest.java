@@ -64,7 +64,7 @@ class ComposeFileTest {
   @Test
   void shouldParseTheServiceEnvironmentIntoAValidConfiguration() {
     CommandLine cli = new CommandLine(new RunCommand());
-    cli.setDefaultValueProvider(new EnvironmentDefaults(environment));
+    cli.setDefaultValueProvider(new EnvironmentDefaults(environment, Map.of()));
     ServiceConfig config;
     try {
       cli.parseArgs();

@@ -1,5 +1,6 @@
 package dev.bgevl.streams.testkit;
 
+import dev.bgevl.streams.schemas.serde.RecordLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -194,6 +194,8 @@ public final class KafkaTestCluster implements BeforeAllCallback, AfterAllCallba
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        // tests send records up to the service's default record limit, as real producers may
+        props.putAll(RecordLimits.DEFAULT.producerDefaults(Map.of()));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return props;
@@ -250,6 +252,42 @@ public final class KafkaTestCluster implements BeforeAllCallback, AfterAllCallba
                     + timeout.toMillis() + " ms, got " + records.size());
         }
         return records;
+    }
+
+    /**
+     * Reads {@code topic} from the beginning until {@code count} records pass {@code match}; returns those. Other
+     * tests may write the same topic: only the records a test can tell as its own count.
+     *
+     * @throws AssertionError when fewer matched within {@code timeout}
+     */
+    public List<ConsumerRecord<byte[], byte[]>> consumeMatching(String topic, int count, Duration timeout,
+                                                               java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> match) {
+        Properties props = consumerProps("unused");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ConsumerRecord<byte[], byte[]>> matched = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (matched.size() < count && System.nanoTime() < deadline) {
+                long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(Math.min(remainingMs, 500)))) {
+                    if (match.test(r)) {
+                        matched.add(r);
+                    }
+                }
+            }
+        }
+        if (matched.size() < count) {
+            throw new AssertionError("Expected at least " + count + " matching records on " + topic + " within "
+                    + timeout.toMillis() + " ms, got " + matched.size());
+        }
+        return matched;
     }
 
     /** Shuts one broker down (controlled) and waits until the cluster no longer lists it. */

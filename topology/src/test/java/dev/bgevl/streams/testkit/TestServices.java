@@ -10,6 +10,7 @@ import dev.bgevl.streams.ingest.IngestConfig;
 import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.ops.OpsConfig;
 import dev.bgevl.streams.query.QueryConfig;
+import dev.bgevl.streams.schemas.serde.RecordLimits;
 import dev.bgevl.streams.schemas.serde.WireFormat;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,9 +29,15 @@ public final class TestServices {
   /** As above, with the ops HTTP server configured ({@code new OpsConfig(0)}: any free port). */
   public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusLiteExtension milvus,
       Path stateDir, Topics topics, OpsConfig ops) {
+    return config(applicationId, kafka, milvus, stateDir, topics, ops, RecordLimits.DEFAULT);
+  }
+
+  /** As above, with the given record limit. */
+  public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusLiteExtension milvus,
+      Path stateDir, Topics topics, OpsConfig ops, RecordLimits limits) {
     return new ServiceConfig(
         new KafkaConfig(kafka.bootstrapServers(), applicationId, stateDir, "exactly_once_v2", 1, 1, 2, (short) 1,
-            Map.of()),
+            Map.of(), limits),
         topics,
         new WireConfig(WireFormat.JSON, Optional.empty()),
         Path.of(System.getProperty("bgevl.tinyBundle")),
