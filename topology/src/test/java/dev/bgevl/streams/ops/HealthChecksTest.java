@@ -36,4 +36,14 @@ class HealthChecksTest {
     running.set(false);
     assertEquals(List.of("ingest streams RUNNING"), health.check().failing());
   }
+
+  @Test
+  void shouldFollowAFailingCheckNameWithItsReason() {
+    java.util.concurrent.atomic.AtomicReference<java.util.Optional<String>> problem =
+        new java.util.concurrent.atomic.AtomicReference<>(java.util.Optional.empty());
+    health.registerWithReason("ingest stream threads stable", problem::get);
+    assertTrue(health.check().ready());
+    problem.set(java.util.Optional.of("died 3 times"));
+    assertEquals(java.util.List.of("ingest stream threads stable: died 3 times"), health.check().failing());
+  }
 }
