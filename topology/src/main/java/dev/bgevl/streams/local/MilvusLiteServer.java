@@ -38,6 +38,8 @@ public final class MilvusLiteServer implements AutoCloseable {
 
   private static final Duration GRACEFUL_STOP = Duration.ofSeconds(10);
   private static final Duration TERMINATE_STOP = Duration.ofSeconds(5);
+  /** How long the exit hook waits for the owner's orderly stop before it kills the server. */
+  private static final Duration REAPER_GRACE = Duration.ofSeconds(20);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final int LOG_TAIL_LINES = 30;
 
@@ -163,8 +165,15 @@ public final class MilvusLiteServer implements AutoCloseable {
       log.info("Starting Milvus Lite port={} dataDir={}", port, dataDir);
       process = builder.start();
       Process started = process;
-      // a JVM that exits without stop() (a crashed test run) must not leave the server running
+      // a JVM that exits without stop() (a crashed test run) must not leave the server running; but hooks run at
+      // once on SIGTERM, side by side with the owner's orderly close, which still needs the server to finish its
+      // last batch: so the reaper first gives the owner time to stop it gracefully
       shutdownHook = new Thread(() -> {
+        try {
+          started.waitFor(REAPER_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         started.descendants().forEach(ProcessHandle::destroyForcibly);
         started.destroyForcibly();
       }, "milvus-lite-reaper-" + port);

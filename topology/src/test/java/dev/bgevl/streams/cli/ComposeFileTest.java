@@ -111,6 +111,20 @@ class ComposeFileTest {
   }
 
   @Test
+  void shouldLetTheBrokerAcceptEveryRecordTheServiceWrites() {
+    Map<String, String> kafka = files.environment("kafka");
+    CommandLine cli = new CommandLine(new RunCommand());
+    cli.setDefaultValueProvider(new EnvironmentDefaults(environment, Map.of()));
+    cli.parseArgs();
+    int needed = ((RunCommand) cli.getCommand()).service.toConfig(null).kafka().recordLimits().internalRecordBytes();
+    for (String key : List.of("KAFKA_MESSAGE_MAX_BYTES", "KAFKA_REPLICA_FETCH_MAX_BYTES")) {
+      assertTrue(kafka.containsKey(key), key + " is set on kafka");
+      assertTrue(Integer.parseInt(kafka.get(key)) >= needed, key + "=" + kafka.get(key) + " but the service writes up to "
+          + needed + " bytes");
+    }
+  }
+
+  @Test
   void shouldPointMilvusUriAtTheMilvusProxyPort() {
     URI uri = URI.create(required("APP_MILVUS_URI"));
     assertTrue(files.networkNames("milvus").contains(uri.getHost()),

@@ -28,11 +28,18 @@ public final class ChildService implements AutoCloseable {
 
   /** Starts {@code bgevl run <runArguments>}; returns at once, while the service is still starting. */
   public static ChildService run(Path log, List<String> runArguments) {
+    List<String> arguments = new ArrayList<>(List.of("run"));
+    arguments.addAll(runArguments);
+    return start(log, arguments);
+  }
+
+  /** Starts {@code bgevl <arguments>} (any command: {@code local}, {@code run}); returns at once. */
+  public static ChildService start(Path log, List<String> arguments) {
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
-        "-cp", System.getProperty("java.class.path"), "dev.bgevl.streams.cli.BgevlCommand", "run"));
-    command.addAll(runArguments);
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
+        "-cp", System.getProperty("java.class.path"), "dev.bgevl.streams.cli.BgevlCommand"));
+    command.addAll(arguments);
     try {
       Process process = new ProcessBuilder(command)
           .redirectErrorStream(true)
@@ -64,6 +71,17 @@ public final class ChildService implements AutoCloseable {
     } catch (IOException e) {
       return "(log unreadable: " + e.getMessage() + ")";
     }
+  }
+
+  /** SIGTERM, as Ctrl-C or a container stop would: the shutdown hooks run and the service closes in order. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the child to exit; its exit code, or empty when it still runs after {@code timeout}. */
+  public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        ? java.util.OptionalInt.of(process.exitValue()) : java.util.OptionalInt.empty();
   }
 
   /** SIGKILL, as a crashed machine would: no shutdown hook, no clean close, no leaving the group. */
