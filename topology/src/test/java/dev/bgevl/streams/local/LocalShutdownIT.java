@@ -81,7 +81,9 @@ class LocalShutdownIT {
           "service, then broker, then Milvus:\n" + log);
       assertTrue(log.substring(milvus).startsWith("Stopped Milvus") && log.substring(milvus).contains("graceful=true"),
           "Milvus stopped gracefully:\n" + log.substring(milvus));
-      assertEquals(0, exit.getAsInt(), "exit code");
+      // the JVM's own convention after SIGTERM: 128 + 15, once every shutdown hook has returned
+      assertEquals(143, exit.getAsInt(), "exit code");
+      System.out.println("Stopped in " + took.toMillis() + " ms:\n" + log.substring(log.lastIndexOf("Service closing")));
     }
   }
 
