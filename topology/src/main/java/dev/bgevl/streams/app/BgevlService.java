@@ -86,9 +86,11 @@ public final class BgevlService implements AutoCloseable {
   private final KafkaStreams query;
   private final String collection;
   private final OpsServer ops;
+  private final HealthChecks health;
 
   private BgevlService(Encoder encoder, MicroBatcher batcher, MilvusClientV2 milvus, MilvusClientV2 queryMilvus,
-      ImageResolver images, KafkaStreams ingest, KafkaStreams query, String collection, OpsServer ops) {
+      ImageResolver images, KafkaStreams ingest, KafkaStreams query, String collection, OpsServer ops,
+      HealthChecks health) {
     this.images = images;
     this.queryMilvus = queryMilvus;
     this.encoder = encoder;
@@ -98,6 +100,7 @@ public final class BgevlService implements AutoCloseable {
     this.query = query;
     this.collection = collection;
     this.ops = ops;
+    this.health = health;
   }
 
   /** Loads the model, connects to Milvus and Kafka, creates what is missing, and starts both applications. */
@@ -172,7 +175,7 @@ public final class BgevlService implements AutoCloseable {
       query.start();
       log.info("Service started model={} collection={} bootstrap={} tookMs={}", encoder.model().id(), collection,
           config.kafka().bootstrapServers(), (System.nanoTime() - begin) / 1_000_000);
-      return new BgevlService(encoder, batcher, milvus, queryMilvus, images, ingest, query, collection, ops);
+      return new BgevlService(encoder, batcher, milvus, queryMilvus, images, ingest, query, collection, ops, health);
     } catch (RuntimeException e) {
       closeAll(opened);
       throw e;
@@ -265,6 +268,11 @@ public final class BgevlService implements AutoCloseable {
       Thread.sleep(50);
     }
     return false;
+  }
+
+  /** What {@code /health/ready} would answer now: the failing checks, each with its reason when it has one. */
+  public HealthChecks.Readiness readiness() {
+    return health.check();
   }
 
   /** The Milvus collection this service writes and searches. */

@@ -107,6 +107,11 @@ class IngestFaultIT {
           return !members.isEmpty() && !members.equals(membersBefore);
         });
     assertNotEquals(KafkaStreams.State.ERROR, service.ingestState());
+    // Streams says RUNNING all along; readiness must not: a thread that keeps dying turns it DOWN, saying why
+    // the dying threads' exceptions are the point here, not a test failure
+    await("readiness DOWN with the reason while every replacement thread dies").atMost(WAIT).pollInterval(POLL)
+        .dontCatchUncaughtExceptions().until(() -> service.readiness().failing().stream()
+            .anyMatch(f -> f.startsWith("ingest stream threads stable: ingest stream threads died")));
     assertEquals(List.of(), TopicReader.readCommitted(KAFKA.bootstrapServers(), topics.mediaDeadLetters(), READ),
         "an unreachable Milvus dead-letters nothing");
 
