@@ -22,7 +22,7 @@ final class ClientOptions {
   @Option(names = "--kafka.property", description = "Kafka client property passed through untouched, key=value; repeatable.")
   Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
-  @Option(names = "--kafka.max-record-bytes", defaultValue = "" + RecordLimits.DEFAULT_MAX_RECORD_BYTES, description = "Largest input record (key, value and headers, uncompressed) the service accepts; larger ones are refused with RECORD_TOO_LARGE. Producers, topics and the embedded broker are sized from it (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--kafka.max-record-bytes", defaultValue = "25165824", description = "Largest input record (key, value and headers, uncompressed) the service accepts; larger ones are refused with RECORD_TOO_LARGE. Producers, topics and the embedded broker are sized from it (default: ${DEFAULT-VALUE}).")
   int maxRecordBytes;
 
   @Option(names = "--serde.format", defaultValue = "JSON", description = "Wire format written, AVRO (Confluent framing, needs --schema.registry.url) or JSON; both are read (default: ${DEFAULT-VALUE}).")

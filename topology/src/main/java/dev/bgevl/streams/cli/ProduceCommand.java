@@ -83,6 +83,9 @@ final class ProduceCommand implements Callable<Integer> {
     var props = client.producer();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    // one request at a time: a batch the broker refuses (a topic with a smaller max.message.bytes) then fails alone,
+    // instead of knocking the batches behind it out of sequence (OUT_OF_ORDER_SEQUENCE_NUMBER retries and warnings)
+    props.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     int limit = client.recordLimits().maxRecordBytes();
     Serializer<MediaEvent> serializer = BgevlSerde.of(MediaEvent.class, client.serdes()).serializer();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
