@@ -3,7 +3,10 @@ package dev.bgevl.streams.batching;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -25,17 +28,28 @@ public final class PendingBuffer<V> {
   private final KeyValueStore<String, V> store;
   private final int maxSize;
   private final long maxDelayNanos;
+  private final LongSupplier nanoClock;
   private int added;
   private long oldestNanos = NONE;
 
-  public PendingBuffer(KeyValueStore<String, V> store, int maxSize, Duration maxDelay) {
+  /**
+   * @param nanoClock the time in nanoseconds; processors pass their context's wall clock
+   *     ({@code context.currentSystemTimeMs()}), so {@code TopologyTestDriver} drives it in tests
+   */
+  public PendingBuffer(KeyValueStore<String, V> store, int maxSize, Duration maxDelay, LongSupplier nanoClock) {
     this.store = store;
     this.maxSize = maxSize;
     this.maxDelayNanos = maxDelay.toNanos();
+    this.nanoClock = nanoClock;
     // entries restored from the changelog waited for an unknown time: flush them at the first check
     if (store.approximateNumEntries() > 0) {
-      oldestNanos = System.nanoTime() - maxDelayNanos;
+      oldestNanos = nanoClock.getAsLong() - maxDelayNanos;
     }
+  }
+
+  /** The time source for a processor's buffer: its context's wall clock, which tests drive. */
+  public static LongSupplier wallClockOf(ProcessorContext<?, ?> context) {
+    return () -> TimeUnit.MILLISECONDS.toNanos(context.currentSystemTimeMs());
   }
 
   /** How often a wall-clock punctuator should ask {@link #isDue()}: a fraction of the delay, at least 1 ms. */
@@ -47,14 +61,14 @@ public final class PendingBuffer<V> {
   public boolean add(long offset, V value) {
     store.put(String.format("%019d", offset), value);
     if (oldestNanos == NONE) {
-      oldestNanos = System.nanoTime();
+      oldestNanos = nanoClock.getAsLong();
     }
     return ++added >= maxSize;
   }
 
   /** Whether the oldest waiting record has waited the maximum delay. */
   public boolean isDue() {
-    return oldestNanos != NONE && System.nanoTime() - oldestNanos >= maxDelayNanos;
+    return oldestNanos != NONE && nanoClock.getAsLong() - oldestNanos >= maxDelayNanos;
   }
 
   /** Everything waiting, in offset order, including what a restored changelog brought back. */

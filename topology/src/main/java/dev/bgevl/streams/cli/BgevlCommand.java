@@ -2,8 +2,8 @@ package dev.bgevl.streams.cli;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code bgevl}: the service and its tools. Exit codes are returned, never {@code System.exit}ed, below {@link #main}. */
 @Command(name = "bgevl", mixinStandardHelpOptions = true, version = "bgevl-streams 0.1.0",

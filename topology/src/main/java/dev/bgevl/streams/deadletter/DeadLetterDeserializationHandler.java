@@ -1,5 +1,7 @@
 package dev.bgevl.streams.deadletter;
 
+import dev.bgevl.streams.failure.DeadLetterReason;
+import dev.bgevl.streams.failure.Failure;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,7 +23,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
   @Override
   public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-    if (DeadLetterProcessingHandler.isTransient(exception)) {
+    if (Failure.classify(exception) instanceof Failure.Transient) {
       // the schema registry being down says nothing about the record: stop and retry, never dead-letter
       log.warn("Transient failure while deserializing, task will restart and retry topic={} partition={} offset={} error={}",
           context.topic(), context.partition(), context.offset(), exception.toString());

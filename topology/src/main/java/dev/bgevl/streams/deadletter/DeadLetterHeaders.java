@@ -1,5 +1,6 @@
 package dev.bgevl.streams.deadletter;
 
+import dev.bgevl.streams.failure.DeadLetterReason;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,9 @@
 package dev.bgevl.streams.deadletter;
 
+import dev.bgevl.streams.failure.DeadLetterReason;
+import dev.bgevl.streams.failure.Failure;
 import java.util.List;
 import java.util.Map;
-import dev.bgevl.streams.encoder.EncoderOverloadedException;
-import dev.bgevl.streams.milvus.MilvusUnavailableException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what a processing failure becomes: transient failures stop the task (Streams replaces
- * the thread and retries from the last commit, so nothing is lost); bad input and anything
- * unexpected become dead letters and the stream goes on.
+ * Turns a processing failure into what {@link Failure#classify} says it is: transient failures stop
+ * the task (Streams replaces the thread and retries from the last commit, so nothing is lost); bad
+ * input and anything unexpected become dead letters and the stream goes on.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
@@ -28,13 +27,13 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
   @Override
   public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-    if (isTransient(exception)) {
+    Failure failure = Failure.classify(exception);
+    if (failure instanceof Failure.Transient) {
       log.warn("Transient failure, task will restart and retry topic={} partition={} offset={} error={}",
           context.topic(), context.partition(), context.offset(), exception.toString());
       return Response.fail();
     }
-    DeadLetterReason reason = exception instanceof RejectedInputException rejected
-        ? rejected.reason() : DeadLetterReason.INTERNAL;
+    DeadLetterReason reason = failure instanceof Failure.Rejected rejected ? rejected.reason() : DeadLetterReason.INTERNAL;
     if (reason == DeadLetterReason.INTERNAL) {
       log.error("Dead-lettered record after unexpected failure topic={} partition={} offset={} node={}",
           context.topic(), context.partition(), context.offset(), context.processorNodeId(), exception);
@@ -43,16 +42,5 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
           context.partition(), context.offset(), context.processorNodeId(), reason, exception.getMessage());
     }
     return Response.resume(List.of(DeadLetterHeaders.deadLetter(topic, context, reason, exception)));
-  }
-
-  /** The one place that tells transient failures (retry, never dead-letter) from permanent ones. */
-  public static boolean isTransient(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof MilvusUnavailableException || t instanceof EncoderOverloadedException
-          || t instanceof RetriableException) {
-        return true;
-      }
-    }
-    return false;
   }
 }

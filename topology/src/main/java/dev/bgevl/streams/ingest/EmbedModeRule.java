@@ -1,8 +1,8 @@
 package dev.bgevl.streams.ingest;
 
-import dev.bgevl.streams.deadletter.DeadLetterReason;
-import dev.bgevl.streams.deadletter.RejectedInputException;
 import dev.bgevl.streams.encoder.EncodeInput;
+import dev.bgevl.streams.failure.DeadLetterReason;
+import dev.bgevl.streams.failure.RejectedInputException;
 import dev.bgevl.streams.schemas.media.EmbedMode;
 
 /**

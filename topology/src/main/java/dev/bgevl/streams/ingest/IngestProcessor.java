@@ -2,13 +2,13 @@ package dev.bgevl.streams.ingest;
 
 import dev.bgevl.streams.batching.PendingBuffer;
 import dev.bgevl.streams.deadletter.DeadLetterHeaders;
-import dev.bgevl.streams.deadletter.DeadLetterProcessingHandler;
-import dev.bgevl.streams.deadletter.DeadLetterReason;
-import dev.bgevl.streams.deadletter.RejectedInputException;
 import dev.bgevl.streams.deadletter.SourceRecord;
 import dev.bgevl.streams.encoder.EncodeInput;
 import dev.bgevl.streams.encoder.EncodeResult;
 import dev.bgevl.streams.encoder.Encoder;
+import dev.bgevl.streams.failure.DeadLetterReason;
+import dev.bgevl.streams.failure.Failure;
+import dev.bgevl.streams.failure.RejectedInputException;
 import dev.bgevl.streams.media.ImageBytes;
 import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.media.ImageResult;
@@ -87,7 +87,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
     this.pending = new PendingBuffer<>(context.getStateStore(IngestTopology.PENDING_STORE), config.batchMaxSize(),
-        config.batchMaxDelay());
+        config.batchMaxDelay(), PendingBuffer.wallClockOf(context));
     context.schedule(PendingBuffer.checkInterval(config.batchMaxDelay()), PunctuationType.WALL_CLOCK_TIME, now -> {
       if (pending.isDue()) {
         flush();
@@ -126,7 +126,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     try {
       apply(batch);
     } catch (RuntimeException e) {
-      if (DeadLetterProcessingHandler.isTransient(e)) {
+      if (Failure.classify(e) instanceof Failure.Transient) {
         // the store keeps the batch: the restarted task applies it again
         throw e;
       }
@@ -182,7 +182,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     for (int i = 0; i < upserts.size(); i++) {
       Accepted a = upserts.get(i);
       if (results.get(i) instanceof EncodeResult.Rejected rejected) {
-        deadLetter(a.source(), reasonOf(rejected), rejected.toException());
+        deadLetter(a.source(), Failure.reasonOf(rejected.toException()), rejected.toException());
         continue;
       }
       float[] vector = ((EncodeResult.Encoded) results.get(i)).vector();
@@ -271,14 +271,6 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
         DeadLetterReason.RECORD_TOO_LARGE, message);
     context.forward(new Record<>(reference.key(), reference.value(), source.timestamp(), reference.headers()),
         IngestTopology.DEAD_LETTER_SINK);
-  }
-
-  private static DeadLetterReason reasonOf(EncodeResult.Rejected rejected) {
-    return switch (rejected.reason()) {
-      case IMAGE_UNDECODABLE -> DeadLetterReason.IMAGE_UNDECODABLE;
-      case IMAGE_TOO_LARGE -> DeadLetterReason.IMAGE_TOO_LARGE;
-      case UNSUPPORTED_INPUT -> DeadLetterReason.UNSUPPORTED_EMBED_MODE;
-    };
   }
 
   private static List<Float> boxed(float[] vector) {

@@ -1,7 +1,7 @@
 package dev.bgevl.streams.media;
 
-import dev.bgevl.streams.deadletter.DeadLetterReason;
-import dev.bgevl.streams.deadletter.RejectedInputException;
+import dev.bgevl.streams.failure.DeadLetterReason;
+import dev.bgevl.streams.failure.RejectedInputException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;

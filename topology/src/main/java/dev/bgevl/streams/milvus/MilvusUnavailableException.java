@@ -1,7 +1,9 @@
 package dev.bgevl.streams.milvus;
 
+import org.apache.kafka.common.errors.RetriableException;
+
 /** Milvus could not be reached (refused, unavailable, timed out) even after the configured retries; transient, never a dead letter. */
-public final class MilvusUnavailableException extends RuntimeException {
+public final class MilvusUnavailableException extends RetriableException {
 
   private static final long serialVersionUID = 1L;
 

@@ -1,8 +1,8 @@
 package dev.bgevl.streams.ops;
 
-import dev.bgevl.streams.deadletter.DeadLetterReason;
 import dev.bgevl.streams.encoder.batch.BatchListener;
 import dev.bgevl.streams.encoder.batch.Lane;
+import dev.bgevl.streams.failure.DeadLetterReason;
 import dev.bgevl.streams.schemas.retrieval.ReplyStatus;
 import java.util.List;
 import java.util.Map;

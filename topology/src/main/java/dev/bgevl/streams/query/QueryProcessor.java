@@ -3,12 +3,12 @@ package dev.bgevl.streams.query;
 import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.batching.PendingBuffer;
 import dev.bgevl.streams.deadletter.DeadLetterHeaders;
-import dev.bgevl.streams.deadletter.DeadLetterReason;
-import dev.bgevl.streams.deadletter.RejectedInputException;
 import dev.bgevl.streams.deadletter.SourceRecord;
 import dev.bgevl.streams.encoder.EncodeInput;
 import dev.bgevl.streams.encoder.EncodeResult;
 import dev.bgevl.streams.encoder.Encoder;
+import dev.bgevl.streams.failure.DeadLetterReason;
+import dev.bgevl.streams.failure.RejectedInputException;
 import dev.bgevl.streams.media.ImageBytes;
 import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.milvus.MetadataFilter;
@@ -92,7 +92,7 @@ final class QueryProcessor implements Processor<byte[], byte[], byte[], byte[]> 
   public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
     this.pending = new PendingBuffer<>(context.getStateStore(QueryTopology.PENDING_STORE), config.batchMaxSize(),
-        config.batchMaxDelay());
+        config.batchMaxDelay(), PendingBuffer.wallClockOf(context));
     context.schedule(PendingBuffer.checkInterval(config.batchMaxDelay()), PunctuationType.WALL_CLOCK_TIME, now -> {
       if (pending.isDue()) {
         flush();

@@ -1,14 +1,9 @@
 package dev.bgevl.streams.query;
 
-import dev.bgevl.streams.deadletter.RejectedInputException;
-import dev.bgevl.streams.encoder.DeadlineExceededException;
-import dev.bgevl.streams.encoder.EncoderOverloadedException;
-import dev.bgevl.streams.encoder.InvalidInputException;
-import dev.bgevl.streams.milvus.InvalidFilterException;
-import dev.bgevl.streams.milvus.MilvusUnavailableException;
+import dev.bgevl.streams.failure.Failure;
 import dev.bgevl.streams.schemas.retrieval.ReplyStatus;
 
-/** The one place that turns a failure into a reply status, so every request gets exactly one reply. */
+/** Turns a failure into a reply status from {@link Failure#classify}, the same classification ingest reads. */
 final class ReplyStatusMapper {
 
   private ReplyStatusMapper() {}
@@ -17,17 +12,14 @@ final class ReplyStatusMapper {
     if (failure instanceof RetrievalFailure f) {
       return f.status();
     }
-    if (failure instanceof RejectedInputException || failure instanceof InvalidInputException
-        || failure instanceof InvalidFilterException) {
+    Failure classified = Failure.classify(failure);
+    if (classified instanceof Failure.Rejected) {
       return ReplyStatus.INVALID_REQUEST;
     }
-    if (failure instanceof DeadlineExceededException) {
+    if (classified instanceof Failure.Expired) {
       return ReplyStatus.DEADLINE_EXCEEDED;
     }
-    if (failure instanceof MilvusUnavailableException || failure instanceof EncoderOverloadedException) {
-      return ReplyStatus.UNAVAILABLE;
-    }
-    return ReplyStatus.INTERNAL;
+    return classified instanceof Failure.Transient ? ReplyStatus.UNAVAILABLE : ReplyStatus.INTERNAL;
   }
 
   /** What the client is told; internal failures name only their kind, never a stack. */

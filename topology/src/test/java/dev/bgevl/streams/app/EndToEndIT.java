@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bgevl.streams.cli.BgevlCommand;
 import dev.bgevl.streams.client.RetrievalClient;
 import dev.bgevl.streams.deadletter.DeadLetterHeaders;
-import dev.bgevl.streams.deadletter.DeadLetterReason;
+import dev.bgevl.streams.failure.DeadLetterReason;
 import dev.bgevl.streams.milvus.MetadataFilter;
 import dev.bgevl.streams.milvus.MilvusSearcher;
 import dev.bgevl.streams.schemas.media.EmbedMode;

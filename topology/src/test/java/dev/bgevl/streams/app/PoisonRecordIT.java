@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bgevl.streams.deadletter.DeadLetterHeaders;
-import dev.bgevl.streams.deadletter.DeadLetterReason;
+import dev.bgevl.streams.failure.DeadLetterReason;
 import dev.bgevl.streams.milvus.MilvusSearcher;
 import dev.bgevl.streams.ops.OpsConfig;
 import dev.bgevl.streams.schemas.retrieval.ReplyStatus;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class PendingBufferTest {
 
   private KeyValueStore<String, String> store;
+  private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
   @BeforeEach
   void openStore() {
@@ -29,26 +31,27 @@ class PendingBufferTest {
 
   @Test
   void shouldBeFullAtMaxSizeAndNotBefore() {
-    PendingBuffer<String> buffer = new PendingBuffer<>(store, 3, Duration.ofHours(1));
+    PendingBuffer<String> buffer = new PendingBuffer<>(store, 3, Duration.ofHours(1), nanos::get);
     assertFalse(buffer.add(10, "a"));
     assertFalse(buffer.add(11, "b"));
     assertTrue(buffer.add(12, "c"));
   }
 
   @Test
-  void shouldBeDueOnlyOnceTheOldestRecordWaitedTheDelay() throws InterruptedException {
-    PendingBuffer<String> buffer = new PendingBuffer<>(store, 100, Duration.ofMillis(80));
+  void shouldBeDueOnlyOnceTheOldestRecordWaitedTheDelay() {
+    PendingBuffer<String> buffer = new PendingBuffer<>(store, 100, Duration.ofMillis(80), nanos::get);
     assertFalse(buffer.isDue(), "nothing waiting, nothing due");
     buffer.add(1, "a");
-    assertFalse(buffer.isDue());
-    Thread.sleep(100); // let the delay pass: time is what is under test
+    nanos.addAndGet(Duration.ofMillis(79).toNanos());
+    assertFalse(buffer.isDue(), "1 ms short of the delay");
     buffer.add(2, "b");
+    nanos.addAndGet(Duration.ofMillis(1).toNanos());
     assertTrue(buffer.isDue(), "the oldest record decides, not the newest");
   }
 
   @Test
   void shouldSnapshotInOffsetOrderAndStartOver() {
-    PendingBuffer<String> buffer = new PendingBuffer<>(store, 2, Duration.ofMillis(1));
+    PendingBuffer<String> buffer = new PendingBuffer<>(store, 2, Duration.ofMillis(1), nanos::get);
     buffer.add(100, "late");
     buffer.add(9, "early");
     List<KeyValue<String, String>> batch = buffer.snapshot();
@@ -61,7 +64,7 @@ class PendingBufferTest {
 
   @Test
   void shouldKeepOneEntryPerOffsetWhenARecordIsReplayed() {
-    PendingBuffer<String> buffer = new PendingBuffer<>(store, 10, Duration.ofMillis(1));
+    PendingBuffer<String> buffer = new PendingBuffer<>(store, 10, Duration.ofMillis(1), nanos::get);
     buffer.add(5, "first try");
     buffer.add(5, "replayed");
     assertEquals(List.of("replayed"), buffer.snapshot().stream().map(kv -> kv.value).toList());
@@ -70,7 +73,7 @@ class PendingBufferTest {
   @Test
   void shouldFlushRestoredEntriesAtTheFirstCheck() {
     store.put(String.format("%019d", 7), "restored from the changelog");
-    PendingBuffer<String> buffer = new PendingBuffer<>(store, 10, Duration.ofHours(1));
+    PendingBuffer<String> buffer = new PendingBuffer<>(store, 10, Duration.ofHours(1), nanos::get);
     assertTrue(buffer.isDue());
   }
 }

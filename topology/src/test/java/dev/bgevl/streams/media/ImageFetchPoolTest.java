@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bgevl.streams.deadletter.DeadLetterReason;
-import dev.bgevl.streams.deadletter.RejectedInputException;
+import dev.bgevl.streams.failure.DeadLetterReason;
+import dev.bgevl.streams.failure.RejectedInputException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;

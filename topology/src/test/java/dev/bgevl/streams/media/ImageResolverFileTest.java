@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.bgevl.streams.deadletter.DeadLetterReason;
-import dev.bgevl.streams.deadletter.RejectedInputException;
+import dev.bgevl.streams.failure.DeadLetterReason;
+import dev.bgevl.streams.failure.RejectedInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

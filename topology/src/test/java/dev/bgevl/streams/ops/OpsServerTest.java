@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bgevl.streams.deadletter.DeadLetterReason;
+import dev.bgevl.streams.failure.DeadLetterReason;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -3,9 +3,9 @@ package dev.bgevl.streams.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bgevl.streams.deadletter.DeadLetterReason;
 import dev.bgevl.streams.encoder.batch.BatchListener;
 import dev.bgevl.streams.encoder.batch.Lane;
+import dev.bgevl.streams.failure.DeadLetterReason;
 import dev.bgevl.streams.schemas.retrieval.ReplyStatus;
 import java.util.ArrayList;
 import java.util.List;

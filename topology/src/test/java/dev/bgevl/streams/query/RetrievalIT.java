@@ -9,7 +9,7 @@ import dev.bgevl.streams.app.ServiceConfig;
 import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.client.RetrievalClient;
 import dev.bgevl.streams.deadletter.DeadLetterHeaders;
-import dev.bgevl.streams.deadletter.DeadLetterReason;
+import dev.bgevl.streams.failure.DeadLetterReason;
 import dev.bgevl.streams.milvus.MilvusSearcher;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.retrieval.ReplyStatus;

@@ -1,9 +1,9 @@
-package dev.bgevl.streams.deadletter;
+package dev.bgevl.streams.failure;
 
 import java.util.Objects;
 
 /** Input that can never be processed, whatever the retries: it becomes a dead letter (or an INVALID_REQUEST reply). */
-public class RejectedInputException extends RuntimeException {
+public class RejectedInputException extends RuntimeException implements RejectedInput {
   private static final long serialVersionUID = 1L;
 
   private final DeadLetterReason reason;
@@ -13,6 +13,7 @@ public class RejectedInputException extends RuntimeException {
     this.reason = Objects.requireNonNull(reason, "reason");
   }
 
+  @Override
   public DeadLetterReason reason() {
     return reason;
   }

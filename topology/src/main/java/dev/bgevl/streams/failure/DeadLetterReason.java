@@ -1,4 +1,4 @@
-package dev.bgevl.streams.deadletter;
+package dev.bgevl.streams.failure;
 
 /**
  * Why an event went to the dead-letter topic. A permanent code written into the
@@ -31,5 +31,7 @@ public enum DeadLetterReason {
    * The record is larger than {@code --kafka.max-record-bytes}: the dead letter names it (topic, partition, offset,
    * size, SHA-256 of the value) but does not carry it.
    */
-  RECORD_TOO_LARGE
+  RECORD_TOO_LARGE,
+  /** A request's filter does not parse or names a field that is not allowed (query only: answered INVALID_REQUEST). */
+  INVALID_FILTER
 }
