@@ -13,8 +13,8 @@ import dev.bgevl.streams.media.ImageBytes;
 import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.media.ImageResult;
 import dev.bgevl.streams.media.ImageSource;
-import dev.bgevl.streams.milvus.MilvusVectorSink;
 import dev.bgevl.streams.milvus.VectorRow;
+import dev.bgevl.streams.milvus.VectorSink;
 import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaOp;
@@ -56,7 +56,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   private static final Logger log = LoggerFactory.getLogger(IngestProcessor.class);
 
   private final Encoder encoder;
-  private final MilvusVectorSink sink;
+  private final VectorSink sink;
   private final ImageResolver images;
   private final String collection;
   private final IngestConfig config;
@@ -68,7 +68,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   private ProcessorContext<byte[], byte[]> context;
   private PendingBuffer<SourceRecord> pending;
 
-  IngestProcessor(Encoder encoder, MilvusVectorSink sink, ImageResolver images, String collection, IngestConfig config,
+  IngestProcessor(Encoder encoder, VectorSink sink, ImageResolver images, String collection, IngestConfig config,
       Deserializer<MediaEvent> events, Serializer<MediaVector> vectors, String vectorsTopic, ServiceMetrics metrics,
       RecordLimits limits) {
     this.encoder = encoder;
@@ -114,7 +114,17 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   }
 
   /** An event of the batch that decoded and passed validation. */
-  private record Accepted(SourceRecord source, String id, MediaEvent event) {}
+  private record Accepted(SourceRecord source, String id, MediaEvent event) {
+    boolean isDelete() {
+      return event == null || event.getOp() == MediaOp.DELETE;
+    }
+  }
+
+  /** An upsert with its image resolved and its embed mode applied: what the encoder is given. */
+  private record Resolved(Accepted item, EncodeInput input) {}
+
+  /** An upsert with its vector: the Milvus row and the media-vectors record. */
+  private record Embedded(Accepted item, VectorRow row, MediaVector vector) {}
 
   private void flush() {
     List<KeyValue<String, SourceRecord>> batch = pending.snapshot();
@@ -139,7 +149,29 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     }
   }
 
+  /**
+   * One batch through its stages, each item carried as one record and dead-lettered at the stage that refuses it:
+   * decode and validate (the last event of an id wins), resolve images, encode, build rows, then write Milvus before
+   * media-vectors, so a vector on the topic is always in the store.
+   */
   private void apply(List<KeyValue<String, SourceRecord>> batch) {
+    List<Accepted> latest = lastEventPerId(batch);
+    List<Accepted> deletes = latest.stream().filter(Accepted::isDelete).toList();
+    List<Resolved> resolved = resolve(latest.stream().filter(a -> !a.isDelete()).toList());
+    List<Embedded> embedded = embed(resolved);
+    write(embedded, deletes);
+    for (Embedded e : embedded) {
+      forwardVector(e.item(), vectors.serialize(vectorsTopic, e.vector()));
+    }
+    for (Accepted d : deletes) {
+      forwardVector(d, null);
+    }
+    metrics.ingestVectorsOut(embedded.size());
+    metrics.ingestDeletes(deletes.size());
+  }
+
+  /** Decodes and validates each record; of several events of one id only the last counts, as it would one by one. */
+  private List<Accepted> lastEventPerId(List<KeyValue<String, SourceRecord>> batch) {
     Map<String, Accepted> latest = new LinkedHashMap<>();
     for (KeyValue<String, SourceRecord> entry : batch) {
       try {
@@ -150,37 +182,39 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
         deadLetter(entry.value, e.reason(), e);
       }
     }
-    List<Accepted> deletes = new ArrayList<>();
-    List<Accepted> candidates = new ArrayList<>();
-    List<ImageSource> sources = new ArrayList<>();
-    for (Accepted a : latest.values()) {
-      if (a.event() == null || a.event().getOp() == MediaOp.DELETE) {
-        deletes.add(a);
-      } else {
-        candidates.add(a);
-        sources.add(ImageSource.of(ImageBytes.copyOf(a.event().getImage()), a.event().getImageUri()));
-      }
+    return List.copyOf(latest.values());
+  }
+
+  /** Fetches image URIs (in parallel: the batch waits for the slowest, not the sum) and applies the embed mode. */
+  private List<Resolved> resolve(List<Accepted> upserts) {
+    if (upserts.isEmpty()) {
+      return List.of();
     }
-    // image URIs of the batch are fetched in parallel: the batch waits for the slowest, not the sum
-    List<ImageResult> fetched = sources.isEmpty() ? List.of() : images.resolveAll(sources);
-    List<Accepted> upserts = new ArrayList<>();
-    List<EncodeInput> inputs = new ArrayList<>();
-    for (int i = 0; i < candidates.size(); i++) {
-      Accepted a = candidates.get(i);
+    List<ImageResult> fetched = images.resolveAll(upserts.stream()
+        .map(a -> ImageSource.of(ImageBytes.copyOf(a.event().getImage()), a.event().getImageUri())).toList());
+    List<Resolved> resolved = new ArrayList<>();
+    for (int i = 0; i < upserts.size(); i++) {
+      Accepted a = upserts.get(i);
       try {
-        inputs.add(EmbedModeRule.inputFor(a.event().getEmbed(), fetched.get(i).orThrow(), a.event().getText()));
-        upserts.add(a);
+        resolved.add(new Resolved(a, EmbedModeRule.inputFor(a.event().getEmbed(), fetched.get(i).orThrow(),
+            a.event().getText())));
       } catch (RejectedInputException e) {
         deadLetter(a.source(), e.reason(), e);
       }
     }
-    List<EncodeResult> results = inputs.isEmpty() ? List.of() : encoder.encode(inputs);
-    List<VectorRow> rows = new ArrayList<>();
-    List<Accepted> encoded = new ArrayList<>();
-    List<MediaVector> out = new ArrayList<>();
+    return resolved;
+  }
+
+  /** One encoder call for the batch; each result becomes a row, or a dead letter when the encoder or a limit refuses. */
+  private List<Embedded> embed(List<Resolved> resolved) {
+    if (resolved.isEmpty()) {
+      return List.of();
+    }
+    List<EncodeResult> results = encoder.encode(resolved.stream().map(Resolved::input).toList());
     String model = encoder.model().id();
-    for (int i = 0; i < upserts.size(); i++) {
-      Accepted a = upserts.get(i);
+    List<Embedded> embedded = new ArrayList<>();
+    for (int i = 0; i < resolved.size(); i++) {
+      Accepted a = resolved.get(i).item();
       if (results.get(i) instanceof EncodeResult.Rejected rejected) {
         deadLetter(a.source(), Failure.reasonOf(rejected.toException()), rejected.toException());
         continue;
@@ -189,20 +223,23 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
       MediaEvent e = a.event();
       long eventTime = e.getEventTime() != null ? e.getEventTime().toEpochMilli() : a.source().timestamp();
       try {
-        rows.add(new VectorRow(a.id(), vector, e.getText(), e.getImageUri(), e.getMetadata(), eventTime, model));
+        VectorRow row = new VectorRow(a.id(), vector, e.getText(), e.getImageUri(), e.getMetadata(), eventTime, model);
+        embedded.add(new Embedded(a, row, MediaVector.newBuilder().setId(a.id()).setModel(model)
+            .setDim(vector.length).setVector(boxed(vector)).setText(e.getText()).setImageUri(e.getImageUri())
+            .setMetadata(e.getMetadata()).setEventTime(Instant.ofEpochMilli(eventTime)).build()));
       } catch (IllegalArgumentException invalid) {
         deadLetter(a.source(), DeadLetterReason.INVALID_FIELD, invalid);
-        continue;
       }
-      encoded.add(a);
-      out.add(MediaVector.newBuilder().setId(a.id()).setModel(model).setDim(vector.length).setVector(boxed(vector))
-          .setText(e.getText()).setImageUri(e.getImageUri()).setMetadata(e.getMetadata())
-          .setEventTime(Instant.ofEpochMilli(eventTime)).build());
     }
-    if (!rows.isEmpty()) {
+    return embedded;
+  }
+
+  /** Upserts and deletes in Milvus; a transient failure here leaves the whole batch in the store for the retry. */
+  private void write(List<Embedded> embedded, List<Accepted> deletes) {
+    if (!embedded.isEmpty()) {
       long upsertStart = System.nanoTime();
       try {
-        sink.upsert(collection, rows);
+        sink.upsert(collection, embedded.stream().map(Embedded::row).toList());
       } finally {
         metrics.milvusUpsert(System.nanoTime() - upsertStart);
       }
@@ -215,14 +252,6 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
         metrics.milvusDelete(System.nanoTime() - deleteStart);
       }
     }
-    for (int i = 0; i < encoded.size(); i++) {
-      forwardVector(encoded.get(i), vectors.serialize(vectorsTopic, out.get(i)));
-    }
-    for (Accepted d : deletes) {
-      forwardVector(d, null);
-    }
-    metrics.ingestVectorsOut(encoded.size());
-    metrics.ingestDeletes(deletes.size());
   }
 
   private Accepted accept(SourceRecord source) {

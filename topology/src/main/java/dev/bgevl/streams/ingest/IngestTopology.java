@@ -3,7 +3,7 @@ package dev.bgevl.streams.ingest;
 import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.encoder.Encoder;
 import dev.bgevl.streams.media.ImageResolver;
-import dev.bgevl.streams.milvus.MilvusVectorSink;
+import dev.bgevl.streams.milvus.VectorSink;
 import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaVector;
@@ -44,7 +44,7 @@ public final class IngestTopology {
    * @param limits records above the input limit are dead-lettered by reference, never copied
    */
   public static Topology build(Topics topics, IngestConfig config, Serde<MediaEvent> events, Serde<MediaVector> vectors,
-      Encoder encoder, MilvusVectorSink sink, ImageResolver images, String collection, ServiceMetrics metrics,
+      Encoder encoder, VectorSink sink, ImageResolver images, String collection, ServiceMetrics metrics,
       RecordLimits limits) {
     Topology topology = new Topology();
     topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.mediaEvents());

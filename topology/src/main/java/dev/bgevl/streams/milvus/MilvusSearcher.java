@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Answers top-k inner-product searches over a model's collection, many query vectors per request. */
-public final class MilvusSearcher {
+public final class MilvusSearcher implements VectorSearch {
 
   private static final Logger log = LoggerFactory.getLogger(MilvusSearcher.class);
 
@@ -55,6 +55,7 @@ public final class MilvusSearcher {
    * As {@link #search(String, List, int, Optional)}, retrying only while a retry can end before {@code deadline}
    * (null: the configured retries, however long).
    */
+  @Override
   public List<List<SearchHit>> search(String collection, List<float[]> queries, int topK, Optional<MetadataFilter> filter,
       java.time.Instant deadline) {
     Objects.requireNonNull(collection, "collection");

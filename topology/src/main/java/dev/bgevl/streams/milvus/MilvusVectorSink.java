@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Writes vectors into a model's collection: idempotent upserts keyed by media id, and deletes by id. */
-public final class MilvusVectorSink {
+public final class MilvusVectorSink implements VectorSink {
 
   private static final Logger log = LoggerFactory.getLogger(MilvusVectorSink.class);
 
@@ -43,6 +43,7 @@ public final class MilvusVectorSink {
    * @throws MilvusUnavailableException when Milvus stayed unreachable (the whole batch may be retried: upserts are idempotent)
    * @throws MilvusRequestException     when Milvus refused the batch, e.g. a vector of the wrong dimension
    */
+  @Override
   public void upsert(String collection, List<VectorRow> rows) {
     Objects.requireNonNull(collection, "collection");
     if (rows.isEmpty()) {
@@ -76,6 +77,7 @@ public final class MilvusVectorSink {
    * @throws MilvusUnavailableException when Milvus stayed unreachable
    * @throws MilvusRequestException     when Milvus refused the request
    */
+  @Override
   public void delete(String collection, Collection<String> ids) {
     Objects.requireNonNull(collection, "collection");
     if (ids.isEmpty()) {

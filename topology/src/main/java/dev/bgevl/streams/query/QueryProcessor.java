@@ -12,8 +12,8 @@ import dev.bgevl.streams.failure.RejectedInputException;
 import dev.bgevl.streams.media.ImageBytes;
 import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.milvus.MetadataFilter;
-import dev.bgevl.streams.milvus.MilvusSearcher;
 import dev.bgevl.streams.milvus.SearchHit;
+import dev.bgevl.streams.milvus.VectorSearch;
 import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.schemas.retrieval.ReplyStatus;
 import dev.bgevl.streams.schemas.retrieval.RetrievalHit;
@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -57,9 +58,10 @@ final class QueryProcessor implements Processor<byte[], byte[], byte[], byte[]> 
   private static final Logger log = LoggerFactory.getLogger(QueryProcessor.class);
   /** A correlation id is an opaque token; a larger header is not copied into replies (the request id is used). */
   static final int MAX_CORRELATION_ID_BYTES = 1_024;
+  private static final int PARSED_FILTER_CACHE = 256;
 
   private final Encoder encoder;
-  private final MilvusSearcher searcher;
+  private final VectorSearch searcher;
   private final ImageResolver images;
   private final Topics topics;
   private final QueryConfig config;
@@ -69,10 +71,17 @@ final class QueryProcessor implements Processor<byte[], byte[], byte[], byte[]> 
   private final RecordLimits limits;
   private final Deserializer<RetrievalRequest> requests;
   private final Serializer<RetrievalReply> replies;
+  /** Parsed filters by their text, bounded: a filter is parsed once, however many requests repeat it. */
+  private final Map<String, MetadataFilter> parsedFilters = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, MetadataFilter> eldest) {
+      return size() > PARSED_FILTER_CACHE;
+    }
+  };
   private ProcessorContext<byte[], byte[]> context;
   private PendingBuffer<PendingRetrieval> pending;
 
-  QueryProcessor(Encoder encoder, MilvusSearcher searcher, ImageResolver images, Topics topics, QueryConfig config,
+  QueryProcessor(Encoder encoder, VectorSearch searcher, ImageResolver images, Topics topics, QueryConfig config,
       String collection, Clock clock, ServiceMetrics metrics, RecordLimits limits,
       Deserializer<RetrievalRequest> requests, Serializer<RetrievalReply> replies) {
     this.encoder = encoder;
@@ -227,95 +236,115 @@ final class QueryProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     }
   }
 
+  /** The request's filter, parsed once per distinct text: repeated filters (a UI's facets) are common. */
   private Optional<MetadataFilter> filterOf(RetrievalRequest request) {
-    return request.getFilter() == null || request.getFilter().isBlank()
-        ? Optional.empty()
-        : Optional.of(MetadataFilter.parse(request.getFilter(), config.filterFields()));
+    String text = request.getFilter();
+    if (text == null || text.isBlank()) {
+      return Optional.empty();
+    }
+    MetadataFilter parsed = parsedFilters.get(text);
+    if (parsed == null) {
+      parsed = MetadataFilter.parse(text, config.filterFields());
+      parsedFilters.put(text, parsed);
+    }
+    return Optional.of(parsed);
   }
 
-  /** Answers everything waiting: one encoder call, one search per distinct filter. */
+  /** A request of the batch that is still to be answered, with what its stages need. */
+  private record Live(PendingRetrieval pending, EncodeInput input, Optional<MetadataFilter> filter) {}
+
+  /** A live request with its query vector. */
+  private record Embedded(Live live, float[] vector) {}
+
+  /**
+   * Answers everything waiting, each request carried as one record through its stages: check the deadline and
+   * resolve the image, one encoder call for the batch, one search per distinct filter; a request refused at any stage
+   * gets its reply there.
+   */
   private void flush() {
     List<KeyValue<String, PendingRetrieval>> batch = pending.snapshot();
     if (batch.isEmpty()) {
       return;
     }
     long start = System.nanoTime();
-    List<PendingRetrieval> live = new ArrayList<>();
-    List<EncodeInput> inputs = new ArrayList<>();
+    List<Live> live = new ArrayList<>();
     for (KeyValue<String, PendingRetrieval> entry : batch) {
-      PendingRetrieval p = entry.value;
       try {
-        Instant deadline = deadlineOf(p);
-        if (deadline != null && clock.instant().isAfter(deadline)) {
-          throw new RetrievalFailure(ReplyStatus.DEADLINE_EXCEEDED, "deadline passed before the request was encoded");
-        }
-        RetrievalRequest r = p.request();
-        byte[] image = images.resolve(ImageBytes.copyOf(r.getImage()), r.getImageUri());
-        String text = r.getText() == null || r.getText().isBlank() ? null : r.getText();
-        if (image == null && text == null) {
-          throw new RetrievalFailure(ReplyStatus.INVALID_REQUEST, "request has neither text nor image");
-        }
-        inputs.add(new EncodeInput(image, text));
-        live.add(p);
+        live.add(prepare(entry.value));
       } catch (RuntimeException e) {
-        reply(p, failure(e), e);
+        reply(entry.value, failure(e), e);
       }
     }
-    answer(live, inputs);
+    List<Embedded> embedded = embed(live);
+    // one search per filter: requests with the same filter share it, each trimmed to its own top_k
+    Map<Optional<MetadataFilter>, List<Embedded>> byFilter = new LinkedHashMap<>();
+    for (Embedded e : embedded) {
+      byFilter.computeIfAbsent(e.live().filter(), k -> new ArrayList<>()).add(e);
+    }
+    byFilter.forEach(this::search);
     pending.remove(batch);
     if (log.isDebugEnabled()) {
-      log.debug("Answered batch size={} encoded={} tookMs={}", batch.size(), live.size(),
+      log.debug("Answered batch size={} encoded={} tookMs={}", batch.size(), embedded.size(),
           (System.nanoTime() - start) / 1_000_000);
     }
   }
 
-  private void answer(List<PendingRetrieval> live, List<EncodeInput> inputs) {
+  private Live prepare(PendingRetrieval p) {
+    Instant deadline = deadlineOf(p);
+    if (deadline != null && clock.instant().isAfter(deadline)) {
+      throw new RetrievalFailure(ReplyStatus.DEADLINE_EXCEEDED, "deadline passed before the request was encoded");
+    }
+    RetrievalRequest r = p.request();
+    byte[] image = images.resolve(ImageBytes.copyOf(r.getImage()), r.getImageUri());
+    String text = r.getText() == null || r.getText().isBlank() ? null : r.getText();
+    if (image == null && text == null) {
+      throw new RetrievalFailure(ReplyStatus.INVALID_REQUEST, "request has neither text nor image");
+    }
+    return new Live(p, new EncodeInput(image, text), filterOf(r));
+  }
+
+  private List<Embedded> embed(List<Live> live) {
     if (live.isEmpty()) {
-      return;
+      return List.of();
     }
     List<EncodeResult> encoded;
     try {
-      encoded = encoder.encode(inputs);
+      encoded = encoder.encode(live.stream().map(Live::input).toList());
     } catch (RuntimeException e) {
-      live.forEach(p -> reply(p, failure(e), e));
-      return;
+      live.forEach(l -> reply(l.pending(), failure(e), e));
+      return List.of();
     }
-    // one search per filter: requests with the same filter share it, each trimmed to its own top_k
-    Map<String, List<Integer>> byFilter = new LinkedHashMap<>();
+    List<Embedded> embedded = new ArrayList<>();
     for (int i = 0; i < live.size(); i++) {
       if (encoded.get(i) instanceof EncodeResult.Rejected rejected) {
-        reply(live.get(i), failure(rejected.toException()), rejected.toException());
-        continue;
+        reply(live.get(i).pending(), failure(rejected.toException()), rejected.toException());
+      } else {
+        embedded.add(new Embedded(live.get(i), ((EncodeResult.Encoded) encoded.get(i)).vector()));
       }
-      String filter = live.get(i).request().getFilter();
-      byFilter.computeIfAbsent(filter == null ? "" : filter.strip(), k -> new ArrayList<>()).add(i);
     }
-    for (List<Integer> group : byFilter.values()) {
-      List<float[]> vectors = new ArrayList<>();
-      int topK = 1;
-      Instant deadline = null;
-      for (int i : group) {
-        vectors.add(((EncodeResult.Encoded) encoded.get(i)).vector());
-        topK = Math.max(topK, live.get(i).request().getTopK());
-        Instant d = deadlineOf(live.get(i));
-        deadline = d == null ? deadline : deadline == null || d.isBefore(deadline) ? d : deadline;
-      }
-      long searchStart = System.nanoTime();
+    return embedded;
+  }
+
+  /** One search for a group that shares a filter: the largest top_k, the earliest deadline. */
+  private void search(Optional<MetadataFilter> filter, List<Embedded> group) {
+    int topK = group.stream().mapToInt(e -> e.live().pending().request().getTopK()).max().orElse(1);
+    Instant deadline = group.stream().map(e -> deadlineOf(e.live().pending())).filter(Objects::nonNull)
+        .min(Instant::compareTo).orElse(null);
+    long searchStart = System.nanoTime();
+    try {
+      List<List<SearchHit>> hits;
       try {
-        List<List<SearchHit>> hits;
-        try {
-          hits = searcher.search(collection, vectors, topK, filterOf(live.get(group.get(0)).request()), deadline);
-        } finally {
-          metrics.milvusSearch(System.nanoTime() - searchStart);
-        }
-        for (int j = 0; j < group.size(); j++) {
-          PendingRetrieval p = live.get(group.get(j));
-          List<RetrievalHit> mine = hits.get(j).stream().limit(p.request().getTopK()).map(QueryProcessor::toHit).toList();
-          reply(p, RetrievalReply.newBuilder().setStatus(ReplyStatus.OK).setHits(mine), null);
-        }
-      } catch (RuntimeException e) {
-        group.forEach(i -> reply(live.get(i), failure(e), e));
+        hits = searcher.search(collection, group.stream().map(Embedded::vector).toList(), topK, filter, deadline);
+      } finally {
+        metrics.milvusSearch(System.nanoTime() - searchStart);
       }
+      for (int j = 0; j < group.size(); j++) {
+        PendingRetrieval p = group.get(j).live().pending();
+        List<RetrievalHit> mine = hits.get(j).stream().limit(p.request().getTopK()).map(QueryProcessor::toHit).toList();
+        reply(p, RetrievalReply.newBuilder().setStatus(ReplyStatus.OK).setHits(mine), null);
+      }
+    } catch (RuntimeException e) {
+      group.forEach(g -> reply(g.live().pending(), failure(e), e));
     }
   }
 

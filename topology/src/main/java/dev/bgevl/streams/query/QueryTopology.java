@@ -3,7 +3,7 @@ package dev.bgevl.streams.query;
 import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.encoder.Encoder;
 import dev.bgevl.streams.media.ImageResolver;
-import dev.bgevl.streams.milvus.MilvusSearcher;
+import dev.bgevl.streams.milvus.VectorSearch;
 import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
@@ -36,7 +36,7 @@ public final class QueryTopology {
    * itself, so it can refuse a record by its size before copying it, and answer a request that does not decode.
    */
   public static Topology build(Topics topics, QueryConfig config, Serde<RetrievalRequest> requests,
-      Serde<RetrievalReply> replies, Encoder encoder, MilvusSearcher searcher, ImageResolver images,
+      Serde<RetrievalReply> replies, Encoder encoder, VectorSearch searcher, ImageResolver images,
       String collection, Clock clock, ServiceMetrics metrics, RecordLimits limits) {
     Topology topology = new Topology();
     topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.requests());
