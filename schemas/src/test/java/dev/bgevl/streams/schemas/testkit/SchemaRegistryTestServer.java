@@ -1,4 +1,6 @@
-package dev.bgevl.streams.schemas.serde;
+package dev.bgevl.streams.schemas.testkit;
+
+import dev.bgevl.streams.schemas.serde.InMemorySchemaRegistryClient;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -20,8 +22,13 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.kafka.common.errors.SerializationException;
 
-/** A real HTTP server speaking the few Confluent registry endpoints we use, backed by an in-memory registry. */
-final class FakeSchemaRegistryServer implements AutoCloseable {
+/**
+ * A real HTTP server speaking the Confluent schema registry endpoints the service uses (register a subject version,
+ * fetch a schema by id), backed by an in-memory registry. Confluent's registry is not on Maven Central and no
+ * compatible registry installs from PyPI, so tests of the Avro wire format run against this one; the client under test
+ * is our real REST client.
+ */
+public final class SchemaRegistryTestServer implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -34,7 +41,7 @@ final class FakeSchemaRegistryServer implements AutoCloseable {
     private final HttpServer server;
     private volatile boolean hang;
 
-    FakeSchemaRegistryServer(Optional<String> requiredUserAndPassword) throws IOException {
+    public SchemaRegistryTestServer(Optional<String> requiredUserAndPassword) throws IOException {
         this.requiredAuth = requiredUserAndPassword.map(
                 secret -> "Basic " + Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -43,24 +50,24 @@ final class FakeSchemaRegistryServer implements AutoCloseable {
         server.start();
     }
 
-    FakeSchemaRegistryServer() throws IOException {
+    public SchemaRegistryTestServer() throws IOException {
         this(Optional.empty());
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    int requests() {
+    public int requests() {
         return requests.get();
     }
 
-    String lastContentType() {
+    public String lastContentType() {
         return lastContentType.get();
     }
 
     /** Makes every later request wait until the server closes, to exercise client timeouts. */
-    void hang() {
+    public void hang() {
         hang = true;
     }
 
