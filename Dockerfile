@@ -44,7 +44,10 @@ COPY models/tiny-bgevl /app/models/tiny-bgevl
 
 USER bgevl
 
-# No HEALTHCHECK yet: the service has no HTTP health endpoint to ask. It comes with the
-# metrics/health issue; a check that only asks "is the JVM alive" would say nothing docker does not.
+# Readiness from the service's own /health/ready (model loaded, Milvus answering, both Streams
+# applications RUNNING and not losing threads), asked with bash alone: the JRE image has no curl.
+# The start period covers loading a real model.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${APP_OPS_PORT:-8080} && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["java", "-jar", "/app/bgevl-streams.jar"]
 CMD ["run"]
