@@ -7,17 +7,25 @@ WORKDIR /build
 
 # Poms (and the Avro contracts, which the schemas module's code generator needs even to run)
 # first: this layer downloads every dependency and plugin, and is rebuilt only when they change.
+# The modules the production jar (cli) is built from; embedded comes along only because the cli tests use it,
+# and the jar itself holds no broker. The local stack and the benchmarks stay out.
 COPY pom.xml ./
 COPY schemas/pom.xml schemas/
+COPY client/pom.xml client/
 COPY encoder-worker/pom.xml encoder-worker/
-COPY topology/pom.xml topology/
+COPY embedded/pom.xml embedded/
+COPY service/pom.xml service/
+COPY cli/pom.xml cli/
 COPY schemas/src/main/avro schemas/src/main/avro
-RUN mvn -B -q -DskipTests package && rm -rf schemas/target encoder-worker/target topology/target
+RUN mvn -B -q -DskipTests -pl cli -am package && rm -rf */target
 
 COPY schemas schemas
+COPY client client
 COPY encoder-worker encoder-worker
-COPY topology topology
-RUN mvn -B -DskipTests package
+COPY embedded embedded
+COPY service service
+COPY cli cli
+RUN mvn -B -DskipTests -pl cli -am package
 
 # ---- runtime -------------------------------------------------------------------------------------
 # The glibc (Ubuntu) JRE, not Alpine: ONNX Runtime and the DJL tokenizers ship native libraries
@@ -37,7 +45,7 @@ ENV DJL_OFFLINE=true \
     DJL_CACHE_DIR=/home/bgevl/.djl.ai
 
 WORKDIR /app
-COPY --from=build /build/topology/target/bgevl-streams.jar /app/bgevl-streams.jar
+COPY --from=build /build/cli/target/bgevl-streams.jar /app/bgevl-streams.jar
 # The tiny random-weight bundle makes the image start on its own; mount a real exported bundle
 # (tools/export_bgevl.py) and point APP_ENCODER_MODEL at it for real embeddings.
 COPY models/tiny-bgevl /app/models/tiny-bgevl
