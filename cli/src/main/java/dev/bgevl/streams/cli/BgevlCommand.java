@@ -21,11 +21,16 @@ public final class BgevlCommand {
   }
 
   /**
-   * The command line with every production command, reading {@code APP_} variables from {@code environment}; the local
-   * stack's launcher adds {@code local} to it.
+   * The command line with every production command plus {@code extraCommands} (the local stack's launcher adds
+   * {@code local}), reading {@code APP_} variables from {@code environment}.
    */
-  public static CommandLine commandLine(Map<String, String> environment, PrintWriter out, PrintWriter err) {
+  public static CommandLine commandLine(Map<String, String> environment, PrintWriter out, PrintWriter err,
+      Object... extraCommands) {
     CommandLine cli = new CommandLine(new BgevlCommand());
+    for (Object command : extraCommands) {
+      cli.addSubcommand(command);
+    }
+    // the settings below reach the subcommands that exist when they are made, so they come after the last one
     cli.setDefaultValueProvider(new EnvironmentDefaults(environment, Map.of()));
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOut(out);

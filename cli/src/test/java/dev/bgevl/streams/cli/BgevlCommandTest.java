@@ -34,9 +34,10 @@ class BgevlCommandTest {
   void shouldListEveryCommandInHelp() {
     Outcome o = run(Map.of(), "--help");
     assertEquals(0, o.code());
-    for (String command : new String[] {"run", "local", "produce", "query"}) {
+    for (String command : new String[] {"run", "produce", "query"}) {
       assertTrue(o.out().contains(command), "help names " + command + ": " + o.out());
     }
+    assertTrue(!o.out().contains("local"), "the production jar has no local stack: " + o.out());
   }
 
   @Test
@@ -113,20 +114,6 @@ class BgevlCommandTest {
   }
 
   @Test
-  void shouldShowTheDefaultsLocalReallyUsesInItsHelp() {
-    Outcome local = run(Map.of(), "local", "--help");
-    assertEquals(0, local.code());
-    String partitions = lineOf(local.out(), "--topics.partitions");
-    assertTrue(partitions.contains("(default: 1)"), partitions);
-    String stateDir = lineOf(local.out(), "--kafka.state-dir");
-    assertTrue(stateDir.contains("(default: " + Path.of("data", "streams") + ")"), stateDir);
-    assertTrue(local.out().contains("--local.data-dir"), local.out());
-    assertTrue(!local.out().matches("(?s).*[^.]--data-dir.*"), "no flag named --data-dir: " + local.out());
-    Outcome run = run(Map.of(), "run", "--help");
-    assertTrue(lineOf(run.out(), "--topics.partitions").contains("(default: 3)"), run.out());
-  }
-
-  @Test
   void shouldSizeTheRecordLimitFromOneFlag() {
     ServiceConfig config = configOf(Map.of(), "--encoder.model", "m", "--kafka.max-record-bytes", "2097152");
     assertEquals(2_097_152, config.kafka().recordLimits().maxRecordBytes());
@@ -134,13 +121,5 @@ class BgevlCommandTest {
     Outcome tooSmall = run(Map.of(), "run", "--encoder.model", "m", "--kafka.max-record-bytes", "1000");
     assertEquals(CommandLine.ExitCode.USAGE, tooSmall.code());
     assertTrue(tooSmall.err().contains("kafka.max-record-bytes"), tooSmall.err());
-  }
-
-  /** The help line of {@code option} with its wrapped continuation lines. */
-  private static String lineOf(String help, String option) {
-    int at = help.indexOf(option);
-    assertTrue(at >= 0, option + " in help: " + help);
-    int next = help.indexOf("\n  -", at + 1);
-    return help.substring(at, next < 0 ? help.length() : next).replaceAll("\\s+", " ");
   }
 }

@@ -194,11 +194,11 @@ class ComposeFileTest {
         "ENTRYPOINT runs " + jar + " but cli/pom.xml's shade <finalName> makes " + jarName);
     boolean copied = false;
     for (Copy copy : files.runtimeCopies()) {
-      boolean fromBuild = copy.sources().stream().anyMatch(source -> source.endsWith("topology/target/" + jarName));
+      boolean fromBuild = copy.sources().stream().anyMatch(source -> source.endsWith("cli/target/" + jarName));
       Path destination = Path.of(copy.destination());
       copied |= fromBuild && (destination.equals(jar) || destination.resolve(jarName).equals(jar));
     }
-    assertTrue(copied, "the runtime stage never copies topology/target/" + jarName + " to " + jar
+    assertTrue(copied, "the runtime stage never copies cli/target/" + jarName + " to " + jar
         + ", the jar ENTRYPOINT runs; its COPYs: " + files.runtimeCopies());
   }
 

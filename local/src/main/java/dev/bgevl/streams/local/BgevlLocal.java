@@ -20,8 +20,7 @@ public final class BgevlLocal {
 
   /** Runs one command line with the given environment (for APP_ variables) and output streams. */
   public static int execute(Map<String, String> environment, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = BgevlCommand.commandLine(environment, out, err);
-    cli.addSubcommand("local", new LocalCommand());
+    CommandLine cli = BgevlCommand.commandLine(environment, out, err, new LocalCommand());
     // local serves a laptop: its own defaults, so its --help shows what it really uses
     cli.getSubcommands().get("local").setDefaultValueProvider(new EnvironmentDefaults(environment, LocalCommand.DEFAULTS));
     return cli.execute(args);

@@ -51,7 +51,7 @@ class LocalShutdownIT {
     int kafkaPort = freePortPair();
     int milvusPort = MilvusLiteServer.freePort();
     String bootstrap = "127.0.0.1:" + kafkaPort;
-    try (ChildService local = ChildService.start(temp.resolve("local.log"), List.of("local",
+    try (ChildService local = ChildService.start(temp.resolve("local.log"), ChildService.LOCAL_MAIN, List.of("local",
         "--local.data-dir", temp.resolve("data").toString(),
         "--local.venv", venv().toString(),
         "--local.kafka-port", Integer.toString(kafkaPort),

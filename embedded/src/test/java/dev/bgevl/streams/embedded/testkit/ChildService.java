@@ -26,19 +26,27 @@ public final class ChildService implements AutoCloseable {
     this.log = log;
   }
 
+  /** The production command line's main class ({@code bgevl run | produce | query}). */
+  public static final String CLI_MAIN = "dev.bgevl.streams.cli.BgevlCommand";
+  /** The launcher's main class, which adds {@code bgevl local}. */
+  public static final String LOCAL_MAIN = "dev.bgevl.streams.local.BgevlLocal";
+
   /** Starts {@code bgevl run <runArguments>}; returns at once, while the service is still starting. */
   public static ChildService run(Path log, List<String> runArguments) {
     List<String> arguments = new ArrayList<>(List.of("run"));
     arguments.addAll(runArguments);
-    return start(log, arguments);
+    return start(log, CLI_MAIN, arguments);
   }
 
-  /** Starts {@code bgevl <arguments>} (any command: {@code local}, {@code run}); returns at once. */
-  public static ChildService start(Path log, List<String> arguments) {
+  /**
+   * Starts {@code mainClass <arguments>} on this JVM's class path (which must hold it); returns at once. The test kit
+   * names the main classes, not their types: it sits below the modules that define them.
+   */
+  public static ChildService start(Path log, String mainClass, List<String> arguments) {
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
-        "-cp", System.getProperty("java.class.path"), "dev.bgevl.streams.cli.BgevlCommand"));
+        "-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(arguments);
     try {
       Process process = new ProcessBuilder(command)
