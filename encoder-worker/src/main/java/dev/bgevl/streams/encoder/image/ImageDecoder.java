@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.Objects;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -57,26 +58,41 @@ public final class ImageDecoder {
       throw new InvalidInputException(RejectReason.IMAGE_TOO_LARGE,
           "image is " + bytes.length + " bytes, above the limit of " + limits.maxBytes());
     }
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    if (WebPDecoder.isWebP(bytes)) {
+      return WebPDecoder.decode(bytes, limits);
+    }
+    byte[] input = bytes;
+    if (GifData.isGif(bytes)) {
+      if (!GifData.firstFrameComplete(bytes)) {
+        throw truncated("GIF");
+      }
+      input = GifData.withTrailer(bytes);
+    } else if (JpegSegments.isJpeg(bytes)) {
+      if (!JpegSegments.hasEndOfImage(bytes)) {
+        throw truncated("JPEG");
+      }
+      input = JpegSegments.withoutIccProfile(bytes);
+    }
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(input))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
             "image format not recognised (" + bytes.length + " bytes)");
       }
       ImageReader reader = readers.next();
+      TruncationWarnings warnings = new TruncationWarnings();
+      reader.addIIOReadWarningListener(warnings);
       try {
         reader.setInput(in, true, true);
-        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-        if (pixels > limits.maxPixels()) {
-          throw new InvalidInputException(RejectReason.IMAGE_TOO_LARGE,
-              "image is " + reader.getWidth(0) + "x" + reader.getHeight(0) + " = " + pixels
-                  + " pixels, above the limit of " + limits.maxPixels());
+        checkPixels(reader.getWidth(0), reader.getHeight(0), limits);
+        RgbImage rgb = isPlainCmykJpeg(reader, input)
+            // read() would apply a CMYK->sRGB ICC transform; PIL uses the raw samples
+            ? cmykToRgb(reader.readRaster(0, null))
+            : toRgb(reader.read(0));
+        if (warnings.endedEarly()) {
+          throw truncated(reader.getFormatName().toUpperCase(java.util.Locale.ROOT));
         }
-        if (isPlainCmykJpeg(reader, bytes)) {
-          // read() would apply a CMYK->sRGB ICC transform; PIL uses the raw samples
-          return cmykToRgb(reader.readRaster(0, null));
-        }
-        return toRgb(reader.read(0));
+        return rgb;
       } finally {
         reader.dispose();
       }
@@ -87,6 +103,40 @@ public final class ImageDecoder {
       // decoders signal truncated or corrupt data with assorted runtime exceptions
       throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
           "image does not decode: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** Refuses an image whose header announces more than {@code encoder.image.max-pixels}. */
+  static void checkPixels(int width, int height, ImageLimits limits) {
+    long pixels = (long) width * height;
+    if (pixels > limits.maxPixels()) {
+      throw new InvalidInputException(RejectReason.IMAGE_TOO_LARGE,
+          "image is " + width + "x" + height + " = " + pixels + " pixels, above the limit of " + limits.maxPixels());
+    }
+  }
+
+  private static InvalidInputException truncated(String format) {
+    return new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+        "image is truncated: the " + format + " data ends before the last pixel (Pillow refuses it too)");
+  }
+
+  /**
+   * Catches the JDK JPEG decoder's "premature end" warning. libjpeg (in the JDK) pads a truncated file
+   * with grey and only warns; Pillow's libjpeg-turbo suspends at the same byte and Pillow then raises
+   * "image file is truncated", so the warning is our refusal.
+   */
+  private static final class TruncationWarnings implements IIOReadWarningListener {
+    private boolean endedEarly;
+
+    @Override
+    public void warningOccurred(ImageReader source, String warning) {
+      if (warning != null && warning.toLowerCase(java.util.Locale.ROOT).contains("premature end")) {
+        endedEarly = true;
+      }
+    }
+
+    boolean endedEarly() {
+      return endedEarly;
     }
   }
 
