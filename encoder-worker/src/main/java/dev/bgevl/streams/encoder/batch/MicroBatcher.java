@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * oldest item has waited {@code maxDelay}, so ingest slows under query load but never stops.
  *
  * <p>With a {@link StagedEncoder} the CPU-side front-end overlaps the device: each batch's inputs are
- * decoded and preprocessed one per task on a pool of {@code prepareThreads} (default: one per core), and
+ * decoded and preprocessed one per task on a pool of {@link BatchPolicy#prepareThreads()} threads (default: one per core), and
  * while batch N is in inference the next batch, if it is already due, is taken and prepared. At most two
  * batches are prepared or in preparation at once, so memory stays bounded by two batches of tensors
  * (the queue behind them holds only the submitted bytes, up to {@code queueCapacity}). An input whose
@@ -75,26 +75,15 @@ public final class MicroBatcher implements AutoCloseable {
   private final ExecutorService preparePool;
 
   /**
-   * Starts the {@code micro-batcher} thread, with one preparation thread per core for a
-   * {@link StagedEncoder}; {@code listener} may be {@link BatchListener#NONE}.
+   * Starts the {@code micro-batcher} thread and, for a {@link StagedEncoder}, the policy's preparation
+   * threads; {@code listener} may be {@link BatchListener#NONE}.
    */
   public MicroBatcher(Encoder encoder, BatchPolicy policy, BatchListener listener) {
-    this(encoder, policy, listener, 0);
-  }
-
-  /**
-   * Starts the {@code micro-batcher} thread and, for a {@link StagedEncoder}, {@code prepareThreads}
-   * threads that decode and preprocess ({@value #PREPARE_THREADS_CONFIG}; 0 = one per core).
-   */
-  public MicroBatcher(Encoder encoder, BatchPolicy policy, BatchListener listener, int prepareThreads) {
     this.encoder = Objects.requireNonNull(encoder, "encoder");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.maxDelayNanos = policy.maxDelay().toNanos();
-    if (prepareThreads < 0) {
-      throw new IllegalArgumentException(PREPARE_THREADS_CONFIG + " must be >= 0, was " + prepareThreads);
-    }
-    int threads = prepareThreads > 0 ? prepareThreads : Runtime.getRuntime().availableProcessors();
+    int threads = policy.effectivePrepareThreads();
     this.preparePool = encoder instanceof StagedEncoder<?> ? Executors.newFixedThreadPool(threads, daemon()) : null;
     this.dispatcher = new Thread(this::dispatchLoop, "micro-batcher");
     // a batch stuck in native code must not keep the JVM alive after close gave up on it
@@ -104,9 +93,6 @@ public final class MicroBatcher implements AutoCloseable {
         policy.maxBatchSize(), policy.maxDelay().toMillis(), policy.queueCapacity(),
         policy.submitTimeout().toMillis(), preparePool == null ? 0 : threads);
   }
-
-  /** The flag naming the preparation pool's size. */
-  public static final String PREPARE_THREADS_CONFIG = "encoder.prepare-threads";
 
   private static ThreadFactory daemon() {
     AtomicInteger n = new AtomicInteger();

@@ -42,8 +42,8 @@ class MicroBatcherPipelineTest {
   }
 
   private MicroBatcher batcher(StagedEncoder<String> encoder, int maxBatch, int prepareThreads) {
-    MicroBatcher b = new MicroBatcher(encoder, new BatchPolicy(maxBatch, LONG_DELAY, 256, Duration.ofSeconds(5)),
-        BatchListener.NONE, prepareThreads);
+    MicroBatcher b = new MicroBatcher(encoder,
+        new BatchPolicy(maxBatch, LONG_DELAY, 256, Duration.ofSeconds(5), prepareThreads), BatchListener.NONE);
     opened.add(b);
     return b;
   }
