@@ -143,6 +143,26 @@ public final class ImageDecoder {
   static RgbImage toRgb(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
+    byte[] packed = packedBytes(image);
+    if (packed != null && image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+      // what the JPEG readers give for colour photos: swap to RGB in one pass, no per-row sample copies
+      byte[] rgb = new byte[w * h * 3];
+      for (int i = 0; i < rgb.length; i += 3) {
+        rgb[i] = packed[i + 2];
+        rgb[i + 1] = packed[i + 1];
+        rgb[i + 2] = packed[i];
+      }
+      return new RgbImage(w, h, rgb);
+    }
+    if (packed != null && image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+      byte[] rgb = new byte[w * h * 3];
+      for (int i = 0, o = 0; i < w * h; i++, o += 3) {
+        rgb[o] = packed[i];
+        rgb[o + 1] = packed[i];
+        rgb[o + 2] = packed[i];
+      }
+      return new RgbImage(w, h, rgb);
+    }
     byte[] rgb = new byte[w * h * 3];
     ColorModel cm = image.getColorModel();
     Raster raster = image.getRaster();
@@ -176,6 +196,23 @@ public final class ImageDecoder {
       }
     }
     return new RgbImage(w, h, rgb);
+  }
+
+  /** The image's bytes when they are one tightly packed array (no sub-image, no padding), else null. */
+  private static byte[] packedBytes(BufferedImage image) {
+    Raster raster = image.getRaster();
+    if (!(raster.getDataBuffer() instanceof java.awt.image.DataBufferByte buffer)
+        || buffer.getNumBanks() != 1 || buffer.getOffset() != 0
+        || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0
+        || !(raster.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel model)) {
+      return null;
+    }
+    int bands = model.getNumBands();
+    if (model.getPixelStride() != bands || model.getScanlineStride() != image.getWidth() * bands
+        || buffer.getData().length != image.getWidth() * image.getHeight() * bands) {
+      return null;
+    }
+    return buffer.getData();
   }
 
   /**

@@ -55,4 +55,42 @@ class ClipImagePreprocessorTest {
     System.out.println("Preprocessing max abs diff vs transformers: " + report);
     assertTrue(failures.isEmpty(), failures + "(all: " + report + ")");
   }
+
+  /**
+   * The fused resize-crop-normalize must give the same floats as resizing the whole image, cropping and then
+   * normalizing, on every shape: landscape, portrait, square, already 224 on one or both sides, upscaled.
+   */
+  @Test
+  void shouldGiveTheSameFloatsAsAFullResizeThenCrop() {
+    ModelBundle bundle = ModelBundle.load(TinyBundle.path());
+    var spec = bundle.manifest().image();
+    ClipImagePreprocessor preprocessor = new ClipImagePreprocessor(spec);
+    java.util.Random random = new java.util.Random(20261202);
+    int[][] sizes = {{224, 224}, {224, 300}, {300, 224}, {225, 224}, {37, 23}, {1, 1}, {1920, 1080}, {480, 640},
+        {999, 224}, {224, 999}, {223, 500}};
+    java.util.List<int[]> all = new java.util.ArrayList<>(java.util.Arrays.asList(sizes));
+    for (int i = 0; i < 12; i++) {
+      all.add(new int[] {1 + random.nextInt(700), 1 + random.nextInt(700)});
+    }
+    for (int[] size : all) {
+      byte[] rgb = new byte[size[0] * size[1] * 3];
+      random.nextBytes(rgb);
+      RgbImage image = new RgbImage(size[0], size[1], rgb);
+      RgbImage resized = preprocessor.resizeShortestEdge(image);
+      int crop = preprocessor.cropSize();
+      int top = (resized.height() - crop) / 2;
+      int left = (resized.width() - crop) / 2;
+      float[] expected = new float[preprocessor.tensorSize()];
+      for (int c = 0; c < 3; c++) {
+        for (int y = 0; y < crop; y++) {
+          for (int x = 0; x < crop; x++) {
+            float v = resized.sample(x + left, y + top, c) * (float) spec.rescaleFactor();
+            expected[c * crop * crop + y * crop + x] = (v - spec.mean()[c]) / spec.std()[c];
+          }
+        }
+      }
+      float[] fused = preprocessor.preprocess(image);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected, fused, size[0] + "x" + size[1]);
+    }
+  }
 }
