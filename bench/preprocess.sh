@@ -39,7 +39,7 @@ cp="encoder-worker/target/test-classes:encoder-worker/target/classes:$(cat "$out
 
 { echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; lscpu | grep -E 'Model name|^CPU\(s\)|MHz'
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"; java -version 2>&1 | head -1
-  "$py" -c 'import PIL, PIL.features as f; print("Pillow", PIL.__version__, "libjpeg-turbo", f.version("jpg"), "zlib", f.version("zlib"))'
+  "$py" -c 'import PIL, PIL.features as f; print("Pillow", PIL.__version__, "libjpeg-turbo", f.version("libjpeg_turbo"), "zlib", f.version("zlib"))'
 } > "$out/machine.txt"
 for r in $(seq 1 "$rounds"); do
   echo "round $r/$rounds: java" >&2
