@@ -145,6 +145,17 @@ def make_images(folder: Path, seed: int) -> dict[str, bytes]:
     save("icc_display_p3_progressive.jpg", Image.fromarray(photo(rng, 181, 133)), format="JPEG", quality=85,
          progressive=True, icc_profile=icc_profile(*PROFILES["display_p3"][:2], srgb_curve()))
 
+    # PNG transparency keys, each converted its own way by convert_to_rgb: a palette's tRNS alphas and a
+    # grey key are composited onto white; an RGB key is ignored (mode RGB is passed through untouched)
+    pal = Image.fromarray(photo(rng, 67, 41)).quantize(colors=16, dither=Image.Dither.NONE)
+    save("png_palette_trns.png", pal, format="PNG", transparency=bytes(range(0, 256, 16)))
+    grey = Image.fromarray(photo(rng, 53, 37)).convert("L")
+    save("png_grey_trns.png", grey, format="PNG", transparency=int(np.asarray(grey)[5, 5]))
+    rgb = Image.fromarray(photo(rng, 45, 29))
+    save("png_rgb_trns.png", rgb, format="PNG", transparency=tuple(int(v) for v in np.asarray(rgb)[3, 3]))
+    la = np.dstack([photo(rng, 39, 27)[..., 0], alpha_mask(rng, 39, 27)])
+    save("png_grey_alpha.png", Image.fromarray(la, "LA"), format="PNG")
+
     # the truncation sources (complete files); cut copies are described in decoding.json only
     base = Image.fromarray(photo(rng, 211, 157))
     save("trunc_baseline.jpg", base, format="JPEG", quality=88)
@@ -244,7 +255,7 @@ def write_fixtures(checkpoint: Path, bundle: Path, seed: int) -> None:
 
 
 def write_probe(out: Path, count: int, seed: int) -> None:
-    """Random WebPs and PIL's pixels for a wide decode check; nothing here is committed."""
+    """Random WebPs and PNGs and PIL's pixels for a wide decode check; nothing here is committed."""
     from PIL import Image
 
     rng = np.random.default_rng(seed)
@@ -255,12 +266,19 @@ def write_probe(out: Path, count: int, seed: int) -> None:
         alpha = rng.random() < 0.3
         pil = Image.fromarray(np.dstack([img, alpha_mask(rng, w, h)]), "RGBA") if alpha else Image.fromarray(img)
         buf = io.BytesIO()
-        pil.save(buf, format="WEBP", quality=int(rng.integers(0, 101)), method=int(rng.integers(0, 7)),
-                 alpha_quality=int(rng.integers(0, 101)))
+        if i % 2 == 0:
+            pil.save(buf, format="WEBP", quality=int(rng.integers(0, 101)), method=int(rng.integers(0, 7)),
+                     alpha_quality=int(rng.integers(0, 101)))
+            ext = "webp"
+        else:  # PNG in every colour type Pillow writes, at a random compression level
+            mode = ["RGB", "RGBA", "L", "LA", "P"][int(rng.integers(0, 5))]
+            conv = pil.convert(mode) if mode != "P" else pil.convert("RGB").quantize(colors=int(rng.integers(2, 257)))
+            conv.save(buf, format="PNG", compress_level=int(rng.integers(0, 10)))
+            ext = "png"
         name = f"probe_{i:04d}"
-        (out / f"{name}.webp").write_bytes(buf.getvalue())
+        (out / f"{name}.{ext}").write_bytes(buf.getvalue())
         (out / f"{name}.rgb").write_bytes(np.asarray(pil_rgb(buf.getvalue())[1]).tobytes())
-    print(f"wrote {count} WebPs and their PIL pixels to {out}")
+    print(f"wrote {count} WebPs and PNGs and their PIL pixels to {out}")
 
 
 def main() -> None:

@@ -60,6 +60,12 @@ public final class ImageDecoder {
     if (WebPDecoder.isWebP(bytes)) {
       return WebPDecoder.decode(bytes, limits);
     }
+    if (PngDecoder.isPng(bytes)) {
+      RgbImage png = PngDecoder.decode(bytes, limits);
+      if (png != null) {
+        return png;
+      }
+    }
     byte[] input = bytes;
     if (GifData.isGif(bytes)) {
       if (!GifData.firstFrameComplete(bytes)) {

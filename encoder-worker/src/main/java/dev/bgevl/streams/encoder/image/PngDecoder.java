@@ -1,0 +1,259 @@
+package dev.bgevl.streams.encoder.image;
+
+import dev.bgevl.streams.encoder.ImageLimits;
+import dev.bgevl.streams.encoder.InvalidInputException;
+import dev.bgevl.streams.encoder.RejectReason;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Decodes the PNGs people send (8-bit RGB, RGBA, grey, grey+alpha and palette, and 16-bit RGB;
+ * not interlaced) straight into RGB, as Pillow plus transformers' {@code convert_to_rgb} see them:
+ * zlib through {@link Inflater}, the five row filters, then the same conversions as
+ * {@link ImageDecoder}. The JDK's PNG reader builds a {@code BufferedImage} row by row and was
+ * about twice Pillow's time; anything this class does not take answers null and goes to ImageIO.
+ *
+ * <p>Like Pillow it reads IDAT data only until the last row is complete, so a file cut after its
+ * pixel data (no IEND, even no Adler-32) decodes, and one cut inside it is refused. Like Pillow it
+ * ignores gAMA, iCCP and sRGB. Any tRNS makes transformers' {@code convert_to_rgb} go through RGBA:
+ * the key colour of RGB or grey turns white, a palette's alphas are composited onto white. 16-bit RGB
+ * with a key is left to ImageIO (not pinned against Pillow).
+ */
+final class PngDecoder {
+
+  private static final long SIGNATURE = 0x89504E470D0A1A0AL;
+
+  private PngDecoder() {}
+
+  static boolean isPng(byte[] b) {
+    return b.length >= 8 && readLong(b, 0) == SIGNATURE;
+  }
+
+  /** The image, or null when this PNG is of a kind left to ImageIO. */
+  static RgbImage decode(byte[] png, ImageLimits limits) {
+    int i = 8;
+    if (png.length < 33 || readInt(png, 12) != 0x49484452) { // IHDR
+      return null;
+    }
+    int width = readInt(png, 16);
+    int height = readInt(png, 20);
+    int depth = png[24] & 0xFF;
+    int colour = png[25] & 0xFF;
+    int interlace = png[28] & 0xFF;
+    int channels = switch (colour) {
+      case 0, 3 -> 1;
+      case 2 -> 3;
+      case 4 -> 2;
+      case 6 -> 4;
+      default -> -1;
+    };
+    boolean supported = interlace == 0 && width > 0 && height > 0 && channels > 0
+        && (depth == 8 || (depth == 16 && colour == 2));
+    if (!supported) {
+      return null;
+    }
+    ImageDecoder.checkPixels(width, height, limits);
+    int bytesPerPixel = channels * depth / 8;
+    int stride = width * bytesPerPixel;
+    byte[] palette = null;
+    byte[] paletteAlpha = null;
+    int greyKey = -1;
+    int rgbKey = -1;
+    Inflater inflater = new Inflater();
+    try {
+      byte[] raw = new byte[(stride + 1) * height];
+      int produced = 0;
+      boolean inIdat = false;
+      i = 8;
+      while (produced < raw.length) {
+        if (i + 8 > png.length) {
+          throw truncated();
+        }
+        int length = readInt(png, i);
+        int type = readInt(png, i + 4);
+        int data = i + 8;
+        if (length < 0) {
+          return null;
+        }
+        if (type == 0x49444154) { // IDAT: feed what is there, even a cut chunk, as Pillow does
+          inIdat = true;
+          int available = (int) Math.min(length, png.length - (long) data);
+          inflater.setInput(png, data, available);
+          while (produced < raw.length && !inflater.needsInput()) {
+            int n = inflater.inflate(raw, produced, raw.length - produced);
+            produced += n;
+            if (n == 0 && (inflater.finished() || inflater.needsDictionary())) {
+              break;
+            }
+          }
+          if (produced < raw.length && (inflater.finished() || available < length)) {
+            throw truncated();
+          }
+        } else if (inIdat) {
+          throw truncated(); // the pixel data ended before the last row, as Pillow judges it
+        } else if (type == 0x504C5445) { // PLTE
+          palette = java.util.Arrays.copyOfRange(png, data, Math.min(png.length, data + length));
+        } else if (type == 0x74524E53 && colour == 3) { // tRNS of a palette
+          paletteAlpha = java.util.Arrays.copyOfRange(png, data, Math.min(png.length, data + length));
+        } else if (type == 0x74524E53 && colour == 0 && length >= 2 && data + 2 <= png.length) {
+          greyKey = (png[data] & 0xFF) << 8 | (png[data + 1] & 0xFF); // grey tRNS: that value turns white
+        } else if (type == 0x74524E53 && colour == 2 && length >= 6 && data + 6 <= png.length) {
+          if (depth != 8) {
+            return null;
+          }
+          rgbKey = (png[data + 1] & 0xFF) << 16 | (png[data + 3] & 0xFF) << 8 | (png[data + 5] & 0xFF);
+        } else if (type == 0x49454E44) { // IEND before any pixel data
+          throw truncated();
+        }
+        i = data + length + 4;
+      }
+      if (colour == 3 && palette == null) {
+        return null;
+      }
+      unfilter(raw, stride, height, bytesPerPixel);
+      RgbImage image = toRgb(raw, width, height, colour, depth, palette, paletteAlpha, greyKey);
+      if (rgbKey >= 0) {
+        whitenKey(image.rgb(), rgbKey);
+      }
+      return image;
+    } catch (DataFormatException e) {
+      throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE, "PNG pixel data is corrupt: " + e.getMessage());
+    } finally {
+      inflater.end();
+    }
+  }
+
+  private static InvalidInputException truncated() {
+    return new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+        "image is truncated: the PNG data ends before the last pixel (Pillow refuses it too)");
+  }
+
+  /** Undoes the per-row filters in place; each row keeps its filter byte in front. */
+  private static void unfilter(byte[] raw, int stride, int height, int bpp) {
+    int rowLen = stride + 1;
+    for (int y = 0; y < height; y++) {
+      int row = y * rowLen + 1;
+      int prev = row - rowLen; // only read when y > 0
+      int filter = raw[row - 1] & 0xFF;
+      switch (filter) {
+        case 0 -> { }
+        case 1 -> {
+          for (int x = bpp; x < stride; x++) {
+            raw[row + x] += raw[row + x - bpp];
+          }
+        }
+        case 2 -> {
+          if (y > 0) {
+            for (int x = 0; x < stride; x++) {
+              raw[row + x] += raw[prev + x];
+            }
+          }
+        }
+        case 3 -> {
+          for (int x = 0; x < stride; x++) {
+            int left = x >= bpp ? raw[row + x - bpp] & 0xFF : 0;
+            int up = y > 0 ? raw[prev + x] & 0xFF : 0;
+            raw[row + x] += (byte) ((left + up) >>> 1);
+          }
+        }
+        case 4 -> {
+          for (int x = 0; x < stride; x++) {
+            int a = x >= bpp ? raw[row + x - bpp] & 0xFF : 0;
+            int b = y > 0 ? raw[prev + x] & 0xFF : 0;
+            int c = x >= bpp && y > 0 ? raw[prev + x - bpp] & 0xFF : 0;
+            int p = a + b - c;
+            int pa = Math.abs(p - a);
+            int pb = Math.abs(p - b);
+            int pc = Math.abs(p - c);
+            raw[row + x] += (byte) (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+          }
+        }
+        default -> throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+            "PNG row " + y + " has an unknown filter type " + filter);
+      }
+    }
+  }
+
+  private static RgbImage toRgb(byte[] raw, int width, int height, int colour, int depth, byte[] palette,
+      byte[] paletteAlpha, int greyKey) {
+    byte[] rgb = new byte[width * height * 3];
+    int rowLen = width * (depth / 8) * switch (colour) {
+      case 0, 3 -> 1;
+      case 2 -> 3;
+      case 4 -> 2;
+      default -> 4;
+    } + 1;
+    int o = 0;
+    for (int y = 0; y < height; y++) {
+      int p = y * rowLen + 1;
+      switch (colour) {
+        case 2 -> {
+          if (depth == 8) {
+            System.arraycopy(raw, p, rgb, o, width * 3);
+            o += width * 3;
+          } else {
+            for (int x = 0; x < width * 3; x++, p += 2) {
+              rgb[o++] = raw[p]; // Pillow's RGB;16B keeps the high byte
+            }
+          }
+        }
+        case 6 -> {
+          for (int x = 0; x < width; x++, p += 4) {
+            int a = raw[p + 3] & 0xFF;
+            rgb[o++] = ImageDecoder.onWhite(raw[p] & 0xFF, a);
+            rgb[o++] = ImageDecoder.onWhite(raw[p + 1] & 0xFF, a);
+            rgb[o++] = ImageDecoder.onWhite(raw[p + 2] & 0xFF, a);
+          }
+        }
+        case 0 -> {
+          // mode L with a transparency key converts to RGBA with that grey fully transparent: white on white
+          for (int x = 0; x < width; x++, p++) {
+            byte grey = (raw[p] & 0xFF) == greyKey ? (byte) 255 : raw[p];
+            rgb[o++] = grey;
+            rgb[o++] = grey;
+            rgb[o++] = grey;
+          }
+        }
+        case 4 -> {
+          for (int x = 0; x < width; x++, p += 2) {
+            byte grey = ImageDecoder.onWhite(raw[p] & 0xFF, raw[p + 1] & 0xFF);
+            rgb[o++] = grey;
+            rgb[o++] = grey;
+            rgb[o++] = grey;
+          }
+        }
+        default -> { // palette: an index past the palette reads black, as Pillow's zero-filled palette does
+          for (int x = 0; x < width; x++, p++) {
+            int index = raw[p] & 0xFF;
+            int a = paletteAlpha != null && index < paletteAlpha.length ? paletteAlpha[index] & 0xFF : 255;
+            for (int c = 0; c < 3; c++) {
+              int v = index * 3 + c < palette.length ? palette[index * 3 + c] & 0xFF : 0;
+              rgb[o++] = paletteAlpha == null ? (byte) v : ImageDecoder.onWhite(v, a);
+            }
+          }
+        }
+      }
+    }
+    return new RgbImage(width, height, rgb);
+  }
+
+  /** RGB with a tRNS key: transformers converts to RGBA (the key fully transparent) and composites onto white. */
+  private static void whitenKey(byte[] rgb, int key) {
+    for (int i = 0; i < rgb.length; i += 3) {
+      int v = (rgb[i] & 0xFF) << 16 | (rgb[i + 1] & 0xFF) << 8 | (rgb[i + 2] & 0xFF);
+      if (v == key) {
+        rgb[i] = (byte) 255;
+        rgb[i + 1] = (byte) 255;
+        rgb[i + 2] = (byte) 255;
+      }
+    }
+  }
+
+  private static int readInt(byte[] b, int at) {
+    return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | (b[at + 3] & 0xFF);
+  }
+
+  private static long readLong(byte[] b, int at) {
+    return (long) readInt(b, at) << 32 | (readInt(b, at + 4) & 0xFFFFFFFFL);
+  }
+}
