@@ -86,6 +86,27 @@ final class JpegSegments {
     return false;
   }
 
+  /** The component count of the frame header (1 grey, 3 colour, 4 CMYK/YCCK), or -1 when there is none. */
+  static int components(byte[] jpeg) {
+    int i = 2;
+    while (i + 4 <= jpeg.length && (jpeg[i] & 0xFF) == 0xFF) {
+      int marker = jpeg[i + 1] & 0xFF;
+      if (marker == 0xFF) {
+        i++;
+        continue;
+      }
+      boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+      if (sof) {
+        return i + 9 < jpeg.length ? jpeg[i + 9] & 0xFF : -1;
+      }
+      if (marker == 0xDA) {
+        return -1;
+      }
+      i += 2 + (((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF));
+    }
+    return -1;
+  }
+
   /** Index just past the first SOS segment's header, or -1 when the header segments end first. */
   private static int firstScan(byte[] jpeg) {
     int i = 2;

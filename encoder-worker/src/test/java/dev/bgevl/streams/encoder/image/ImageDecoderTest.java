@@ -158,6 +158,24 @@ class ImageDecoderTest {
   }
 
   @Test
+  void shouldRefuseAFormatTheReferenceCannotOpen() throws IOException {
+    // WBMP: the JDK reads it, Pillow has no plugin for it, so there is no reference embedding to match
+    byte[] wbmp = encode(new BufferedImage(16, 8, BufferedImage.TYPE_BYTE_BINARY), "wbmp");
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> decoder.decode(wbmp));
+    assertEquals(RejectReason.IMAGE_UNDECODABLE, e.reason());
+    assertTrue(e.getMessage().contains("wbmp"), e.getMessage());
+  }
+
+  @Test
+  void shouldStillDecodeBmpWhichPillowOpensToo() throws IOException {
+    BufferedImage bmp = new BufferedImage(5, 3, BufferedImage.TYPE_3BYTE_BGR);
+    bmp.setRGB(1, 1, 0x123456);
+    RgbImage rgb = decoder.decode(encode(bmp, "bmp"));
+    assertEquals(0x12, rgb.sample(1, 1, 0));
+    assertEquals(0x56, rgb.sample(1, 1, 2));
+  }
+
+  @Test
   void shouldRejectEmptyBytes() {
     assertEquals(RejectReason.IMAGE_UNDECODABLE,
         assertThrows(InvalidInputException.class, () -> decoder.decode(new byte[0])).reason());
