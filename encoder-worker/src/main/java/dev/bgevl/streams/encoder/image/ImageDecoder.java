@@ -19,28 +19,36 @@ import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes image bytes into {@link RgbImage}, refusing oversize input before any pixel is decoded.
+ * Decodes image bytes into {@link RgbImage} as the reference gets them (Pillow's decoders, then
+ * transformers' {@code convert_to_rgb}), refusing oversize input before any pixel is decoded.
  *
- * <p>The RGB conversion follows what the reference (transformers' {@code convert_to_rgb} on the
- * image PIL opened) gets, format by format:
+ * <p>Who decodes what:
  * <ul>
- *   <li>alpha or a transparent palette entry: composited onto white with PIL's
+ *   <li><b>WebP</b>: libwebp itself ({@link WebPDecoder}), the library Pillow uses, so lossy files match
+ *       bit for bit, fancy chroma upsampling included;</li>
+ *   <li><b>PNG</b>: {@link PngDecoder} for 8-bit RGB/RGBA/grey/grey+alpha/palette and 16-bit RGB, ImageIO
+ *       for the rest;</li>
+ *   <li><b>JPEG</b>: the JDK's libjpeg reader, whose islow IDCT and fancy upsampling give libjpeg-turbo's
+ *       bytes; TwelveMonkeys' reader for CMYK/YCCK and whatever the JDK's refuses. An embedded
+ *       <b>ICC profile is ignored</b>, as Pillow ignores it ({@link JpegSegments#withoutIccProfile});</li>
+ *   <li><b>GIF</b>, BMP, TIFF: ImageIO (GIF and BMP pinned against Pillow by tests, TIFF not).
+ *       Formats Pillow cannot open (WBMP) are refused.</li>
+ * </ul>
+ * The RGB conversion follows what the reference gets, format by format:
+ * <ul>
+ *   <li>alpha, a transparent palette entry or a tRNS key: composited onto white with PIL's
  *       {@code alpha_composite} arithmetic; palette entries are looked up;</li>
  *   <li>8-bit grey is copied to all three channels; <b>16-bit grey</b> (PIL mode {@code I;16}) is
- *       <b>clipped</b> to 255, not scaled, as PIL's {@code I;16 -> RGB} does, so most of a
- *       full-range 16-bit grey image turns white;</li>
+ *       <b>clipped</b> to 255, not scaled, as PIL's {@code I;16 -> RGB} does;</li>
  *   <li>16-bit RGB(A) and grey+alpha keep each sample's high byte (PIL's {@code RGB;16B} raw mode);</li>
- *   <li><b>CMYK JPEG</b>: the raw CMYK samples are read (no ICC transform), inverted as PIL always
- *       does for JPEG ({@code CMYK;I}, the Adobe convention), then converted with PIL's naive
- *       {@code cmyk2rgb}. YCCK JPEGs (Adobe transform 2) are left to the reader's own colour
- *       conversion: close to PIL, but not pinned by a reference;</li>
- *   <li><b>EXIF orientation is not applied</b>: the reference hands PIL's image to the processor
- *       without {@code exif_transpose}, so a rotated photo is embedded as stored;</li>
- *   <li>WebP (lossy and lossless) and CMYK JPEG come from the TwelveMonkeys ImageIO plugins, found
- *       through ServiceLoader; TwelveMonkeys' JPEG reader ranks itself before the JDK's.</li>
+ *   <li><b>CMYK JPEG</b>: the raw samples, inverted as PIL does for JPEG ({@code CMYK;I}), then PIL's naive
+ *       {@code cmyk2rgb}. YCCK JPEGs are left to the reader's own conversion (not pinned);</li>
+ *   <li><b>EXIF orientation is not applied</b>: the reference does not call {@code exif_transpose}.</li>
  * </ul>
- * Known gap: a JPEG with an embedded non-sRGB ICC profile is colour-converted by the ImageIO
- * readers (the JDK's and TwelveMonkeys' alike), while PIL ignores the profile.
+ * <b>Truncated files</b> are refused exactly where Pillow's {@code load()} raises: a JPEG without its EOI
+ * marker, a PNG whose pixel data ends before the last row, a GIF whose first frame's LZW data ends
+ * before its last pixel, a WebP shorter than its RIFF header says. A file cut after the pixels (PNG
+ * without IEND, GIF without trailer) decodes, as in Pillow.
  */
 public final class ImageDecoder {
 
