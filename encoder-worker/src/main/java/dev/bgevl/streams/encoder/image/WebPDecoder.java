@@ -40,6 +40,10 @@ final class WebPDecoder {
       return toRgb(argb, info[1], info[2], info[3] != 0);
     } catch (IOException e) {
       throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE, "WebP does not decode: " + e.getMessage());
+    } catch (LinkageError e) {
+      // libwebp ships for Linux, macOS and Windows (x86-64, arm64) glibc builds; elsewhere WebP is refused, not fatal
+      throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+          "WebP cannot be decoded on this platform (libwebp did not load: " + e + ")");
     }
   }
 
