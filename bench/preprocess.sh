@@ -4,18 +4,19 @@
 # 640x480 and 1920x1080 JPEG and PNG; then the null-encoder ceiling (the MicroBatcher pipeline
 # feeding an encoder whose inference costs nothing) with 1 and with all preparation threads.
 #
-#   bench/preprocess.sh [--rounds N] [--seconds S]
+#   bench/preprocess.sh [--pairs N] [--seconds S]
 #
-# Java and Pillow alternate round by round (java, pillow, java, pillow, ...) so that drift on a
-# shared host lands on both; the table takes medians over rounds and lists every round.
+# Java and Pillow alternate slice by slice in one run (a Java slice of S seconds, then a Pillow
+# slice from a helper process, N pairs per file), so drift on a shared host lands on both sides of
+# each pair; the verdict is the median of the per-pair ratios, with their range.
 # Results: bench-work/preprocess-<UTC time>/{machine.txt,results.jsonl,report.md}.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-rounds=3 seconds=3
+pairs=7 seconds=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --rounds) rounds="$2"; shift 2 ;;
+    --pairs) pairs="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -41,13 +42,8 @@ cp="encoder-worker/target/test-classes:encoder-worker/target/classes:$(cat "$out
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"; java -version 2>&1 | head -1
   "$py" -c 'import PIL, PIL.features as f; print("Pillow", PIL.__version__, "libjpeg-turbo", f.version("libjpeg_turbo"), "zlib", f.version("zlib"))'
 } > "$out/machine.txt"
-for r in $(seq 1 "$rounds"); do
-  echo "round $r/$rounds: java" >&2
-  java -Xmx2g -cp "$cp" dev.bgevl.streams.encoder.bench.PreprocessBenchmark models/tiny-bgevl "$seconds" "${files[@]}" \
-    2>/dev/null | grep '^{' | sed "s/^{/{\"round\":$r,/" >> "$out/results.jsonl"
-  echo "round $r/$rounds: pillow" >&2
-  "$py" tools/bench_preprocess.py --seconds "$seconds" "${files[@]}" | sed "s/^{/{\"round\": $r, /" >> "$out/results.jsonl"
-done
+java -Xmx2g -cp "$cp" dev.bgevl.streams.encoder.bench.PreprocessBenchmark models/tiny-bgevl "$seconds" "$pairs" \
+  "$py" "${files[@]}" 2>/dev/null | grep '^{' >> "$out/results.jsonl"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 { cat "$out/machine.txt"; echo; "$py" tools/bench_preprocess.py --report "$out/results.jsonl" --cores "$(nproc)"; } > "$out/report.md"
 cat "$out/report.md"

@@ -21,12 +21,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The image front-end on its own, a {@code main} for {@code bench/preprocess.sh}: per file, the median time
- * of decode + resize + crop + normalize on one thread (the number set against Pillow's), then the
- * null-encoder ceiling: images per second the {@link MicroBatcher} pipeline feeds an encoder whose
- * inference takes no time, with 1 preparation thread and with one per core.
+ * The image front-end on its own, a {@code main} for {@code bench/preprocess.sh}: per file, decode + resize
+ * + crop + normalize on one thread against Pillow doing the same, alternated slice by slice (a Java slice,
+ * then a Pillow slice from the {@code bench_preprocess.py --serve} process this starts, repeated), so host
+ * drift lands on both sides of each pair; then the null-encoder ceiling: images per second the
+ * {@link MicroBatcher} pipeline feeds an encoder whose inference takes no time, with 1 preparation thread
+ * and with one per core.
  *
- * <p>Args: {@code BUNDLE SECONDS FILE...}; prints one JSON object per line.
+ * <p>Args: {@code BUNDLE SECONDS PAIRS PYTHON FILE...}; prints one JSON object per line.
  */
 public final class PreprocessBenchmark {
 
@@ -35,15 +37,28 @@ public final class PreprocessBenchmark {
   public static void main(String[] args) throws Exception {
     Path bundle = Path.of(args[0]);
     double seconds = Double.parseDouble(args[1]);
+    int pairs = Integer.parseInt(args[2]);
     ClipImagePreprocessor pre = new ClipImagePreprocessor(ModelBundle.load(bundle).manifest().image());
     ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
-    for (String file : Arrays.copyOfRange(args, 2, args.length)) {
+    Process pillow = new ProcessBuilder(args[3], "tools/bench_preprocess.py", "--serve")
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    java.io.BufferedReader fromPillow = new java.io.BufferedReader(
+        new java.io.InputStreamReader(pillow.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+    java.io.Writer toPillow = new java.io.OutputStreamWriter(pillow.getOutputStream(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String file : Arrays.copyOfRange(args, 4, args.length)) {
       byte[] bytes = Files.readAllBytes(Path.of(file));
       float[] out = new float[pre.tensorSize()];
-      timeLoop(seconds / 2, () -> pre.preprocess(decoder.decode(bytes), out, 0)); // warm-up
-      double[] ms = timeLoop(seconds, () -> pre.preprocess(decoder.decode(bytes), out, 0));
-      System.out.printf("{\"impl\":\"java\",\"stage\":\"single_thread\",\"file\":\"%s\",\"median_ms\":%.3f,\"n\":%d}%n",
-          Path.of(file).getFileName(), median(ms), ms.length);
+      timeLoop(seconds * 2, () -> pre.preprocess(decoder.decode(bytes), out, 0)); // JIT warm-up
+      for (int p = 0; p < pairs; p++) {
+        double javaMs = median(timeLoop(seconds, () -> pre.preprocess(decoder.decode(bytes), out, 0)));
+        toPillow.write(file + " " + seconds + "\n");
+        toPillow.flush();
+        double pillowMs = json.readTree(fromPillow.readLine()).get("median_ms").asDouble();
+        System.out.printf("{\"stage\":\"pair\",\"file\":\"%s\",\"pair\":%d,\"java_ms\":%.3f,\"pillow_ms\":%.3f}%n",
+            Path.of(file).getFileName(), p, javaMs, pillowMs);
+      }
       int cores = Runtime.getRuntime().availableProcessors();
       for (int threads : new int[] {1, cores}) {
         double rate = nullEncoderRate(bundle, bytes, threads, seconds);
@@ -51,6 +66,8 @@ public final class PreprocessBenchmark {
             + "\"images_per_s\":%.1f}%n", Path.of(file).getFileName(), threads, rate);
       }
     }
+    toPillow.close();
+    pillow.waitFor();
   }
 
   /** Images/s through a MicroBatcher whose encoder prepares for real and infers nothing. */
