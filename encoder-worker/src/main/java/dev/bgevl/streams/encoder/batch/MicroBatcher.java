@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * while batch N is in inference the next batch, if it is already due, is taken and prepared. At most two
  * batches are prepared or in preparation at once, so memory stays bounded by two batches of tensors
  * (the queue behind them holds only the submitted bytes, up to {@code queueCapacity}). An input whose
- * preparation throws fails alone; its batch goes on without it.
+ * preparation throws fails alone; its batch goes on without it. Lanes keep their rule: every batch is
+ * still filled QUERY first; a query that arrives after the next batch was taken ahead waits for that one
+ * batch more.
  *
  * <p>Futures complete on the {@code micro-batcher} thread: keep dependent stages short, or use the
  * {@code *Async} variants. The batcher never closes the encoder; whoever built the encoder does.

@@ -192,4 +192,37 @@ class MicroBatcherPipelineTest {
     assertTrue(encoder.mostPreparedAtOnce.get() <= 8,
         "inputs prepared and waiting for the device at once: " + encoder.mostPreparedAtOnce.get() + " > 2 batches of 4");
   }
+
+  @Test
+  void shouldStillFillTheNextBatchFromTheQueryLaneFirst() throws Exception {
+    CountDownLatch blockerInInference = new CountDownLatch(1);
+    CountDownLatch releaseBlocker = new CountDownLatch(1);
+    List<List<String>> inferred = new java.util.concurrent.CopyOnWriteArrayList<>();
+    FakeStaged encoder = new FakeStaged() {
+      @Override
+      void onInfer(List<String> batch) {
+        inferred.add(List.copyOf(batch));
+        if (batch.get(0).startsWith("blocker")) {
+          blockerInInference.countDown();
+          try {
+            releaseBlocker.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+    };
+    MicroBatcher batcher = batcher(encoder, 2, 2);
+    List<CompletableFuture<EncodeResult>> all = new ArrayList<>(batcher.submitAll(
+        List.of(EncodeInput.text("blocker1"), EncodeInput.text("blocker2")), Lane.INGEST, null));
+    await(blockerInInference, "the blocker batch to reach inference");
+    all.addAll(batcher.submitAll(List.of(EncodeInput.text("ingest1"), EncodeInput.text("ingest2"),
+        EncodeInput.text("ingest3"), EncodeInput.text("ingest4")), Lane.INGEST, null));
+    all.addAll(batcher.submitAll(List.of(EncodeInput.text("query1"), EncodeInput.text("query2")), Lane.QUERY, null));
+    releaseBlocker.countDown();
+    for (CompletableFuture<EncodeResult> f : all) {
+      f.get(10, TimeUnit.SECONDS);
+    }
+    assertEquals(List.of("query1", "query2"), inferred.get(1), "batches in order: " + inferred);
+  }
 }
