@@ -11,9 +11,6 @@ public final class ClipImagePreprocessor {
 
   private final int shortestEdge;
   private final int crop;
-  private final float rescale;
-  private final float[] mean;
-  private final float[] std;
   private final PilBicubicResampler resampler = new PilBicubicResampler();
   // channel c's normalized value for 8-bit sample v, with the same float operations as (v*rescale-mean)/std
   private final float[][] lut = new float[3][256];
@@ -22,9 +19,9 @@ public final class ClipImagePreprocessor {
     Objects.requireNonNull(spec, "spec");
     this.shortestEdge = spec.resizeShortestEdge();
     this.crop = spec.cropSize();
-    this.rescale = (float) spec.rescaleFactor();
-    this.mean = spec.mean().clone();
-    this.std = spec.std().clone();
+    float rescale = (float) spec.rescaleFactor();
+    float[] mean = spec.mean();
+    float[] std = spec.std();
     for (int c = 0; c < 3; c++) {
       for (int v = 0; v < 256; v++) {
         float scaled = v * rescale;
