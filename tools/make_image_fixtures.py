@@ -181,7 +181,7 @@ def pil_rgb(data: bytes):
 
     img = Image.open(io.BytesIO(data))
     img.load()
-    return img, convert_to_rgb(img)  # noqa: the PIL-returning form is the one the processor uses
+    return img, convert_to_rgb(img, return_numpy=True)
 
 
 def truncations(files: dict[str, bytes]) -> list[dict]:
