@@ -61,11 +61,16 @@ final class PngDecoder {
     int rgbKey = -1;
     Inflater inflater = new Inflater();
     try {
-      byte[] raw = new byte[(stride + 1) * height];
-      int produced = 0;
+      // row by row, as Pillow does: inflate one row, unfilter it against the row above, convert it to RGB,
+      // while both rows are still in the L1 cache; the first row's "row above" is all zeros, as the spec says
+      byte[] rgb = new byte[width * height * 3];
+      byte[] current = new byte[stride + 1];
+      byte[] above = new byte[stride + 1];
+      int filled = 0;
+      int y = 0;
       boolean inIdat = false;
       i = 8;
-      while (produced < raw.length) {
+      while (y < height) {
         if (i + 8 > png.length) {
           throw truncated();
         }
@@ -79,14 +84,25 @@ final class PngDecoder {
           inIdat = true;
           int available = (int) Math.min(length, png.length - (long) data);
           inflater.setInput(png, data, available);
-          while (produced < raw.length && !inflater.needsInput()) {
-            int n = inflater.inflate(raw, produced, raw.length - produced);
-            produced += n;
-            if (n == 0 && (inflater.finished() || inflater.needsDictionary())) {
+          while (y < height && !inflater.needsInput()) {
+            int n = inflater.inflate(current, filled, current.length - filled);
+            filled += n;
+            if (filled == current.length) {
+              if (y == 0 && colour == 3 && palette == null) {
+                return null;
+              }
+              unfilterRow(current, above, stride, bytesPerPixel, y);
+              rowToRgb(current, rgb, y * width * 3, width, colour, depth, palette, paletteAlpha, greyKey);
+              byte[] done = above;
+              above = current;
+              current = done;
+              filled = 0;
+              y++;
+            } else if (n == 0 && (inflater.finished() || inflater.needsDictionary())) {
               break;
             }
           }
-          if (produced < raw.length && (inflater.finished() || available < length)) {
+          if (y < height && (inflater.finished() || available < length)) {
             throw truncated();
           }
         } else if (inIdat) {
@@ -107,11 +123,7 @@ final class PngDecoder {
         }
         i = data + length + 4;
       }
-      if (colour == 3 && palette == null) {
-        return null;
-      }
-      unfilter(raw, stride, height, bytesPerPixel);
-      RgbImage image = toRgb(raw, width, height, colour, depth, palette, paletteAlpha, greyKey);
+      RgbImage image = new RgbImage(width, height, rgb);
       if (rgbKey >= 0) {
         whitenKey(image.rgb(), rgbKey);
       }
@@ -129,129 +141,104 @@ final class PngDecoder {
   }
 
   /**
-   * Undoes the per-row filters in place; each row keeps its filter byte in front. The first row and the
-   * first pixel of a row are split out of the loops, so the hot loops carry no bounds tests (Paeth, which
-   * encoders pick for photos, dominated the decode otherwise).
+   * Undoes one row's filter in place: {@code row[0]} is the filter type, {@code row[1..stride]} the bytes,
+   * {@code above} the previous row already unfiltered (zeros for the first row). The first pixel is split
+   * out of the loops, so the hot loops carry no bounds tests.
    */
-  private static void unfilter(byte[] raw, int stride, int height, int bpp) {
-    int rowLen = stride + 1;
-    for (int y = 0; y < height; y++) {
-      int row = y * rowLen + 1;
-      int prev = row - rowLen;
-      int filter = raw[row - 1] & 0xFF;
-      if (y == 0 && filter >= 2 && filter <= 4) {
-        // no row above: Up adds nothing, Average halves the left byte, Paeth picks the left byte
-        filter = filter == 2 ? 0 : filter == 4 ? 1 : 5;
+  private static void unfilterRow(byte[] row, byte[] above, int stride, int bpp, int y) {
+    int filter = row[0] & 0xFF;
+    switch (filter) {
+      case 0 -> { }
+      case 1 -> {
+        for (int x = 1 + bpp; x <= stride; x++) {
+          row[x] += row[x - bpp];
+        }
       }
-      switch (filter) {
-        case 0 -> { }
-        case 1 -> {
-          for (int x = bpp; x < stride; x++) {
-            raw[row + x] += raw[row + x - bpp];
-          }
+      case 2 -> {
+        for (int x = 1; x <= stride; x++) {
+          row[x] += above[x];
         }
-        case 2 -> {
-          for (int x = 0; x < stride; x++) {
-            raw[row + x] += raw[prev + x];
-          }
-        }
-        case 3 -> {
-          for (int x = 0; x < bpp; x++) {
-            raw[row + x] += (byte) ((raw[prev + x] & 0xFF) >>> 1);
-          }
-          for (int x = bpp; x < stride; x++) {
-            raw[row + x] += (byte) (((raw[row + x - bpp] & 0xFF) + (raw[prev + x] & 0xFF)) >>> 1);
-          }
-        }
-        case 4 -> {
-          for (int x = 0; x < bpp; x++) {
-            raw[row + x] += raw[prev + x]; // a = c = 0: Paeth picks the byte above
-          }
-          for (int x = bpp; x < stride; x++) {
-            int a = raw[row + x - bpp] & 0xFF;
-            int b = raw[prev + x] & 0xFF;
-            int c = raw[prev + x - bpp] & 0xFF;
-            int pa = Math.abs(b - c); // |p - a| with p = a + b - c
-            int pb = Math.abs(a - c);
-            int pc = Math.abs(a + b - c - c);
-            // the spec's a-then-b-then-c order, written so the JIT emits conditional moves: photos make the
-            // branches of the textbook form unpredictable (measured 2x slower on noisy rows)
-            int bc = pb <= pc ? b : c;
-            raw[row + x] += (byte) (pa <= Math.min(pb, pc) ? a : bc);
-          }
-        }
-        case 5 -> { // Average on the first row: half the left byte
-          for (int x = bpp; x < stride; x++) {
-            raw[row + x] += (byte) ((raw[row + x - bpp] & 0xFF) >>> 1);
-          }
-        }
-        default -> throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
-            "PNG row " + y + " has an unknown filter type " + filter);
       }
+      case 3 -> {
+        for (int x = 1; x <= bpp; x++) {
+          row[x] += (byte) ((above[x] & 0xFF) >>> 1);
+        }
+        for (int x = 1 + bpp; x <= stride; x++) {
+          row[x] += (byte) (((row[x - bpp] & 0xFF) + (above[x] & 0xFF)) >>> 1);
+        }
+      }
+      case 4 -> {
+        for (int x = 1; x <= bpp; x++) {
+          row[x] += above[x]; // a = c = 0: Paeth picks the byte above
+        }
+        for (int x = 1 + bpp; x <= stride; x++) {
+          int a = row[x - bpp] & 0xFF;
+          int b = above[x] & 0xFF;
+          int c = above[x - bpp] & 0xFF;
+          int pa = Math.abs(b - c); // |p - a| with p = a + b - c
+          int pb = Math.abs(a - c);
+          int pc = Math.abs(a + b - c - c);
+          // the spec's a-then-b-then-c order, written so the JIT emits conditional moves: photos make the
+          // branches of the textbook form unpredictable (measured 2x slower on noisy rows)
+          int bc = pb <= pc ? b : c;
+          row[x] += (byte) (pa <= Math.min(pb, pc) ? a : bc);
+        }
+      }
+      default -> throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+          "PNG row " + y + " has an unknown filter type " + filter);
     }
   }
 
-  private static RgbImage toRgb(byte[] raw, int width, int height, int colour, int depth, byte[] palette,
+  /** One unfiltered row ({@code row[1..]}) to RGB at {@code rgb[o..]}, as {@code convert_to_rgb} sees it. */
+  private static void rowToRgb(byte[] row, byte[] rgb, int o, int width, int colour, int depth, byte[] palette,
       byte[] paletteAlpha, int greyKey) {
-    byte[] rgb = new byte[width * height * 3];
-    int rowLen = width * (depth / 8) * switch (colour) {
-      case 0, 3 -> 1;
-      case 2 -> 3;
-      case 4 -> 2;
-      default -> 4;
-    } + 1;
-    int o = 0;
-    for (int y = 0; y < height; y++) {
-      int p = y * rowLen + 1;
-      switch (colour) {
-        case 2 -> {
-          if (depth == 8) {
-            System.arraycopy(raw, p, rgb, o, width * 3);
-            o += width * 3;
-          } else {
-            for (int x = 0; x < width * 3; x++, p += 2) {
-              rgb[o++] = raw[p]; // Pillow's RGB;16B keeps the high byte
-            }
+    int p = 1;
+    switch (colour) {
+      case 2 -> {
+        if (depth == 8) {
+          System.arraycopy(row, 1, rgb, o, width * 3);
+        } else {
+          for (int x = 0; x < width * 3; x++, p += 2) {
+            rgb[o++] = row[p]; // Pillow's RGB;16B keeps the high byte
           }
         }
-        case 6 -> {
-          for (int x = 0; x < width; x++, p += 4) {
-            int a = raw[p + 3] & 0xFF;
-            rgb[o++] = ImageDecoder.onWhite(raw[p] & 0xFF, a);
-            rgb[o++] = ImageDecoder.onWhite(raw[p + 1] & 0xFF, a);
-            rgb[o++] = ImageDecoder.onWhite(raw[p + 2] & 0xFF, a);
-          }
+      }
+      case 6 -> {
+        for (int x = 0; x < width; x++, p += 4) {
+          int a = row[p + 3] & 0xFF;
+          rgb[o++] = ImageDecoder.onWhite(row[p] & 0xFF, a);
+          rgb[o++] = ImageDecoder.onWhite(row[p + 1] & 0xFF, a);
+          rgb[o++] = ImageDecoder.onWhite(row[p + 2] & 0xFF, a);
         }
-        case 0 -> {
-          // mode L with a transparency key converts to RGBA with that grey fully transparent: white on white
-          for (int x = 0; x < width; x++, p++) {
-            byte grey = (raw[p] & 0xFF) == greyKey ? (byte) 255 : raw[p];
-            rgb[o++] = grey;
-            rgb[o++] = grey;
-            rgb[o++] = grey;
-          }
+      }
+      case 0 -> {
+        // mode L with a transparency key converts to RGBA with that grey fully transparent: white on white
+        for (int x = 0; x < width; x++, p++) {
+          byte grey = (row[p] & 0xFF) == greyKey ? (byte) 255 : row[p];
+          rgb[o++] = grey;
+          rgb[o++] = grey;
+          rgb[o++] = grey;
         }
-        case 4 -> {
-          for (int x = 0; x < width; x++, p += 2) {
-            byte grey = ImageDecoder.onWhite(raw[p] & 0xFF, raw[p + 1] & 0xFF);
-            rgb[o++] = grey;
-            rgb[o++] = grey;
-            rgb[o++] = grey;
-          }
+      }
+      case 4 -> {
+        for (int x = 0; x < width; x++, p += 2) {
+          byte grey = ImageDecoder.onWhite(row[p] & 0xFF, row[p + 1] & 0xFF);
+          rgb[o++] = grey;
+          rgb[o++] = grey;
+          rgb[o++] = grey;
         }
-        default -> { // palette: an index past the palette reads black, as Pillow's zero-filled palette does
-          for (int x = 0; x < width; x++, p++) {
-            int index = raw[p] & 0xFF;
-            int a = paletteAlpha != null && index < paletteAlpha.length ? paletteAlpha[index] & 0xFF : 255;
-            for (int c = 0; c < 3; c++) {
-              int v = index * 3 + c < palette.length ? palette[index * 3 + c] & 0xFF : 0;
-              rgb[o++] = paletteAlpha == null ? (byte) v : ImageDecoder.onWhite(v, a);
-            }
+      }
+      default -> { // palette: an index past the palette reads black, as Pillow's zero-filled palette does
+        for (int x = 0; x < width; x++, p++) {
+          int index = row[p] & 0xFF;
+          int a = paletteAlpha != null && index < paletteAlpha.length ? paletteAlpha[index] & 0xFF : 255;
+          for (int c = 0; c < 3; c++) {
+            int v = index * 3 + c < palette.length ? palette[index * 3 + c] & 0xFF : 0;
+            rgb[o++] = paletteAlpha == null ? (byte) v : ImageDecoder.onWhite(v, a);
           }
         }
       }
     }
-    return new RgbImage(width, height, rgb);
   }
 
   /** RGB with a tRNS key: transformers converts to RGBA (the key fully transparent) and composites onto white. */
