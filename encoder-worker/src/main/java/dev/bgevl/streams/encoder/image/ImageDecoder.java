@@ -67,6 +67,18 @@ public final class ImageDecoder {
       throw new InvalidInputException(RejectReason.IMAGE_TOO_LARGE,
           "image is " + bytes.length + " bytes, above the limit of " + limits.maxBytes());
     }
+    try {
+      return decodeChecked(bytes);
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // a malformed file that a format parser did not foresee is still the input's fault, never the batch's
+      throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+          "image does not decode: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private RgbImage decodeChecked(byte[] bytes) {
     if (WebPDecoder.isWebP(bytes)) {
       return WebPDecoder.decode(bytes, limits);
     }

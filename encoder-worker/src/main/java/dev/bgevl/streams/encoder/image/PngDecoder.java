@@ -77,7 +77,7 @@ final class PngDecoder {
         int length = readInt(png, i);
         int type = readInt(png, i + 4);
         int data = i + 8;
-        if (length < 0) {
+        if (length < 0 || data + (long) length + 4 > Integer.MAX_VALUE) {
           return null;
         }
         if (type == 0x49444154) { // IDAT: feed what is there, even a cut chunk, as Pillow does
