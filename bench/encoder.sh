@@ -50,19 +50,31 @@ if [[ ! -f "$bundle/manifest.json" ]]; then
   "$py" tools/export_bgevl.py --model "$checkpoint" --model-id bge-vl-base-random --out "$bundle"
 fi
 
-# machine facts and the theoretical fp32 peak: cores x GHz x FLOP/cycle, with 2 FMA pipes per core
-# (AVX2: 2 x 8 lanes x 2 = 32; AVX-512 flags: 64 on cores with two 512-bit FMA pipes)
+# machine facts and the theoretical fp32 peak: cores x GHz x FLOP/cycle. FLOP/cycle comes from the
+# CPU model, not from the AVX-512 flag: Zen 4 executes AVX-512 on 256-bit units (32), Zen 5 server
+# parts have full 512-bit FMA pipes (64), and Intel parts differ by SKU in their 512-bit FMA count.
+# Where the model is not in this table the peak is "unknown" (0), never guessed.
 cores="$(nproc)"
 mhz="$(awk -F: '/^cpu MHz/ {print $2; exit}' /proc/cpuinfo | tr -d ' ')"
 ghz="$(awk -v m="$mhz" 'BEGIN {printf "%.3f", m / 1000}')"
 flags="$(awk -F: '/^flags/ {print $2; exit}' /proc/cpuinfo)"
-if [[ " $flags " == *" avx512f "* ]]; then fpc=64; elif [[ " $flags " == *" avx2 "* && " $flags " == *" fma "* ]]; then fpc=32; else fpc=16; fi
+vendor="$(awk -F: '/^vendor_id/ {print $2; exit}' /proc/cpuinfo | tr -d ' ')"
+family="$(awk -F: '/^cpu family/ {print $2; exit}' /proc/cpuinfo | tr -d ' ')"
+model="$(awk -F: '/^model\t/ {print $2; exit}' /proc/cpuinfo | tr -d ' ')"
+fpc=0 fpc_why="unknown for $vendor family $family model $model"
+if [[ "$vendor" == AuthenticAMD && "$family" == 25 ]]; then
+  fpc=32 fpc_why="Zen 3/4: two 256-bit FMA pipes (AVX-512 on Zen 4 is double-pumped)"
+elif [[ "$vendor" == AuthenticAMD && "$family" == 26 && "$model" -lt 32 ]]; then
+  fpc=64 fpc_why="Zen 5 server (EPYC 9005): two full 512-bit FMA pipes"
+elif [[ "$vendor" == GenuineIntel && " $flags " != *" avx512f "* && " $flags " == *" avx2 "* && " $flags " == *" fma "* ]]; then
+  fpc=32 fpc_why="Intel AVX2 core: two 256-bit FMA pipes"
+fi
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "cpu: $(awk -F: '/^model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//') (family $(awk -F: '/^cpu family/ {print $2; exit}' /proc/cpuinfo | tr -d ' '), model $(awk -F: '/^model\t/ {print $2; exit}' /proc/cpuinfo | tr -d ' '))"
   echo "cores: $cores, clock (as /proc/cpuinfo reports) $ghz GHz"
-  echo "simd: $(for f in sse4_2 avx avx2 fma avx512f avx512_bf16 avx_vnni; do [[ " $flags " == *" $f "* ]] && printf '%s ' "$f"; done)-> $fpc fp32 FLOP/cycle/core"
+  echo "simd: $(for f in sse4_2 avx avx2 fma avx512f avx512_bf16 avx_vnni; do [[ " $flags " == *" $f "* ]] && printf '%s ' "$f"; done)-> $([[ $fpc -gt 0 ]] && echo "$fpc" || echo unknown) fp32 FLOP/cycle/core ($fpc_why)"
   echo "memory: $(free -g | awk '/^Mem:/ {print $2}') GiB"
   echo "jdk: $(java -version 2>&1 | head -1)"
   echo "openblas env: $(env | grep '^OPENBLAS' | tr '\n' ' ' || true)(none of it is changed here; torch and ORT use their own kernels)"

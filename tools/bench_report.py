@@ -82,6 +82,8 @@ def main() -> None:
         if peak["peak_gflops"] > 0:
             print(f"theoretical fp32 peak: {peak['cores']} cores x {peak['cpu_ghz']:.3f} GHz x "
                   f"{peak['flops_per_cycle']} FLOP/cycle = {peak['peak_gflops']:.1f} GFLOP/s\n")
+        else:
+            print("theoretical fp32 peak: unknown (FLOP/cycle of this CPU model is not in bench/encoder.sh's table)\n")
         print("| batch | " + " | ".join(name for _, name in impls) + " |")
         print("|---:|" + "---:|" * len(impls))
         for b in batches:

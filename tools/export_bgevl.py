@@ -129,6 +129,20 @@ def export_vision_fp16(fp32_path: Path, out: Path) -> None:
     onnx.save(model16, str(out))
 
 
+def fuse_graph(path: Path, num_heads: int, hidden_size: int) -> dict:
+    """Rewrites ``path`` with ONNX Runtime's transformer fusions for CLIP (Attention, SkipLayerNormalization,
+    BiasGelu/QuickGelu); the export check that follows holds the fused graph to the same tolerance.
+
+    Why offline: at session creation ORT's own optimizer already folds LayerNorm and QuickGelu but leaves
+    attention as MatMul/Softmax/MatMul; the fused Attention kernel is only reached through this pass."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    fused = optimize_model(str(path), model_type="clip", num_heads=num_heads, hidden_size=hidden_size, opt_level=0)
+    stats = {k: v for k, v in fused.get_fused_operator_statistics().items() if v}
+    fused.save_model_to_file(str(path))
+    return stats
+
+
 def sample_pixels(processor, image_size: int) -> torch.Tensor:
     """A few real preprocessed images plus seeded noise, so the check covers typical ranges."""
     real = processor(images=test_like_images()[::5], return_tensors="pt")["pixel_values"].float()
@@ -225,7 +239,7 @@ def write_tokenizer_json(tokenizer, out_dir: Path) -> Path:
 
 
 def export_bundle(source: str, out_dir: Path, *, model_id: str, revision: str | None, source_label: str,
-                  revision_label: str, opset: int, tolerance: float, fp16_vision: bool) -> dict:
+                  revision_label: str, opset: int, tolerance: float, fp16_vision: bool, fuse: bool = False) -> dict:
     """Export everything into ``out_dir``; returns the manifest (also written to disk)."""
     model, tokenizer, processor = load_checkpoint(source, revision)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -235,6 +249,12 @@ def export_bundle(source: str, out_dir: Path, *, model_id: str, revision: str | 
     export_vision(model, vision, manifest["image"]["size"], opset)
     export_text(model, tokenizer, text, opset)
     tok = write_tokenizer_json(tokenizer, out_dir)
+    fusions = None
+    if fuse:
+        vc, tc = model.config.vision_config, model.config.text_config
+        fusions = {"vision": fuse_graph(vision, vc.num_attention_heads, vc.hidden_size),
+                   "text": fuse_graph(text, tc.num_attention_heads, tc.hidden_size)}
+        print(f"fused transformer ops: {fusions}")
 
     pixels = sample_pixels(processor, manifest["image"]["size"])
     diff_v = max_diff_vision(model, vision, pixels)
@@ -248,6 +268,8 @@ def export_bundle(source: str, out_dir: Path, *, model_id: str, revision: str | 
         "tokenizer": {"path": tok.name, "sha256": sha256_of(tok)},
     }
     manifest["export_check"] = {"max_abs_diff_vision": diff_v, "max_abs_diff_text": diff_t, "tolerance": tolerance}
+    if fusions is not None:
+        manifest["export_check"]["fused_operators"] = fusions
     if fp16_vision:
         fp16 = out_dir / "vision.fp16.onnx"
         export_vision_fp16(vision, fp16)
@@ -274,7 +296,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--opset", type=int, default=17, help="ONNX opset (>= 17)")
     parser.add_argument("--tolerance", type=float, default=1e-4, help="max abs ONNX-vs-PyTorch difference")
     parser.add_argument("--fp16-vision", action="store_true", help="also write vision.fp16.onnx")
+    parser.add_argument("--fuse", action="store_true",
+                        help="apply ONNX Runtime's CLIP transformer fusions (Attention, SkipLayerNorm) to both graphs;"
+                             " the export check then runs on the fused graphs")
     args = parser.parse_args()
+    if args.fuse and args.fp16_vision:
+        parser.error("--fuse and --fp16-vision are not combined: the fp16 conversion is checked on unfused graphs only")
     if args.opset < 17:
         parser.error(f"--opset must be >= 17, got {args.opset}")
     return args
@@ -287,12 +314,12 @@ def main() -> None:
             ckpt = make_tiny_checkpoint(Path(tmp) / "checkpoint", args.seed)
             export_bundle(str(ckpt), args.out, model_id=args.model_id or "bge-vl-tiny-random",
                           revision=None, revision_label=f"seed-{args.seed}", opset=args.opset, tolerance=args.tolerance, fp16_vision=args.fp16_vision,
-                          source_label=f"tiny-random(seed={args.seed}, initializer_factor={TINY_INITIALIZER_FACTOR})")
+                          fuse=args.fuse, source_label=f"tiny-random(seed={args.seed}, initializer_factor={TINY_INITIALIZER_FACTOR})")
     else:
         model_id = args.model_id or Path(args.model.rstrip("/")).name.lower()
         export_bundle(args.model, args.out, model_id=model_id, revision=args.revision, source_label=args.model,
                       revision_label=args.revision or "main",
-                      opset=args.opset, tolerance=args.tolerance, fp16_vision=args.fp16_vision)
+                      opset=args.opset, tolerance=args.tolerance, fp16_vision=args.fp16_vision, fuse=args.fuse)
     print(f"bundle written to {args.out}")
 
 

@@ -134,6 +134,9 @@ public final class ServiceOptions {
   @Option(names = "--encoder.batch.submit-timeout-ms", defaultValue = "30000", description = "How long ingest waits for room in a full encoder queue (default: ${DEFAULT-VALUE}).")
   long batchSubmitTimeoutMs;
 
+  @Option(names = "--encoder.prepare-threads", defaultValue = "0", description = "Threads decoding and preprocessing images while the previous batch is in inference; 0 = one per core (default: ${DEFAULT-VALUE}).")
+  int prepareThreads;
+
   @Option(names = "--images.file-root", description = "file: image URIs are read only below this folder (default: file: refused).")
   Path fileRoot;
 
@@ -221,7 +224,7 @@ public final class ServiceOptions {
     EncoderConfig encoder = new EncoderConfig(DeviceSpec.parse(device), Precision.parse(precision), cudaFallback,
         encoderThreads, new ImageLimits(maxImageBytes, maxImagePixels));
     BatchPolicy batch = new BatchPolicy(batchMaxSize, Duration.ofMillis(batchMaxDelayMs), batchQueueCapacity,
-        Duration.ofMillis(batchSubmitTimeoutMs));
+        Duration.ofMillis(batchSubmitTimeoutMs), prepareThreads);
     MilvusConfig milvus = new MilvusConfig(milvusUri, Optional.ofNullable(milvusToken),
         Optional.ofNullable(milvusDatabase), collectionPrefix, Duration.ofMillis(milvusTimeoutMs),
         new MilvusConfig.RetryPolicy(retryAttempts, Duration.ofMillis(retryInitialMs), Duration.ofMillis(retryMaxMs)),

@@ -17,7 +17,8 @@ public interface BatchListener {
    * @param size items sent to the encoder
    * @param queryItems how many of them came from {@link Lane#QUERY}
    * @param maxQueueWaitNanos the longest any of them waited in the queue
-   * @param encodeNanos time spent inside {@code Encoder.encode}
+   * @param encodeNanos time spent inside {@code Encoder.encode}; for a {@code StagedEncoder}, waiting for
+   *     the batch's last preparation to finish plus inference
    */
   void onBatch(int size, int queryItems, long maxQueueWaitNanos, long encodeNanos);
 

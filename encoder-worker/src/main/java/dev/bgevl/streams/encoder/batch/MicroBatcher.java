@@ -6,6 +6,7 @@ import dev.bgevl.streams.encoder.EncodeResult;
 import dev.bgevl.streams.encoder.Encoder;
 import dev.bgevl.streams.encoder.EncoderException;
 import dev.bgevl.streams.encoder.EncoderOverloadedException;
+import dev.bgevl.streams.encoder.StagedEncoder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -28,6 +34,15 @@ import org.slf4j.LoggerFactory;
  * cores (or GPU) between them and make each slower, while a queue in front of one runner keeps batches
  * full. Lanes: {@link Lane#QUERY} fills a batch first; one slot is kept for {@link Lane#INGEST} once its
  * oldest item has waited {@code maxDelay}, so ingest slows under query load but never stops.
+ *
+ * <p>With a {@link StagedEncoder} the CPU-side front-end overlaps the device: each batch's inputs are
+ * decoded and preprocessed one per task on a pool of {@link BatchPolicy#prepareThreads()} threads (default: one per core), and
+ * while batch N is in inference the next batch, if it is already due, is taken and prepared. At most two
+ * batches are prepared or in preparation at once, so memory stays bounded by two batches of tensors
+ * (the queue behind them holds only the submitted bytes, up to {@code queueCapacity}). An input whose
+ * preparation throws fails alone; its batch goes on without it. Lanes keep their rule: every batch is
+ * still filled QUERY first; a query that arrives after the next batch was taken ahead waits for that one
+ * batch more.
  *
  * <p>Futures complete on the {@code micro-batcher} thread: keep dependent stages short, or use the
  * {@code *Async} variants. The batcher never closes the encoder; whoever built the encoder does.
@@ -58,20 +73,36 @@ public final class MicroBatcher implements AutoCloseable {
   // warm-up and the dispatcher both hold this around encode, so warm-up never runs beside a batch
   private final Object device = new Object();
   private final Thread dispatcher;
+  // decodes and preprocesses for a StagedEncoder; null for a plain Encoder
+  private final ExecutorService preparePool;
 
-  /** Starts the {@code micro-batcher} thread; {@code listener} may be {@link BatchListener#NONE}. */
+  /**
+   * Starts the {@code micro-batcher} thread and, for a {@link StagedEncoder}, the policy's preparation
+   * threads; {@code listener} may be {@link BatchListener#NONE}.
+   */
   public MicroBatcher(Encoder encoder, BatchPolicy policy, BatchListener listener) {
     this.encoder = Objects.requireNonNull(encoder, "encoder");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.maxDelayNanos = policy.maxDelay().toNanos();
+    int threads = policy.effectivePrepareThreads();
+    this.preparePool = encoder instanceof StagedEncoder<?> ? Executors.newFixedThreadPool(threads, daemon()) : null;
     this.dispatcher = new Thread(this::dispatchLoop, "micro-batcher");
     // a batch stuck in native code must not keep the JVM alive after close gave up on it
     this.dispatcher.setDaemon(true);
     this.dispatcher.start();
-    log.info("Started micro-batcher maxBatchSize={} maxDelayMs={} queueCapacity={} submitTimeoutMs={}",
+    log.info("Started micro-batcher maxBatchSize={} maxDelayMs={} queueCapacity={} submitTimeoutMs={} prepareThreads={}",
         policy.maxBatchSize(), policy.maxDelay().toMillis(), policy.queueCapacity(),
-        policy.submitTimeout().toMillis());
+        policy.submitTimeout().toMillis(), preparePool == null ? 0 : threads);
+  }
+
+  private static ThreadFactory daemon() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "encoder-prepare-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   public BatchPolicy policy() {
@@ -187,11 +218,15 @@ public final class MicroBatcher implements AutoCloseable {
 
   private void dispatchLoop() {
     try {
+      if (encoder instanceof StagedEncoder<?> staged) {
+        pipeline(staged);
+        return;
+      }
       List<PendingItem> expired = new ArrayList<>();
       while (true) {
         expired.clear();
         long[] formedNanos = new long[1];
-        List<PendingItem> batch = awaitBatch(expired, formedNanos);
+        List<PendingItem> batch = awaitBatch(expired, formedNanos, true, List.of());
         failExpired(expired);
         if (batch == null) {
           return;
@@ -217,22 +252,76 @@ public final class MicroBatcher implements AutoCloseable {
         lock.unlock();
       }
       failAll(left, new EncoderOverloadedException("micro-batcher stopped before the input was encoded"));
+      if (preparePool != null) {
+        preparePool.shutdown();
+      }
     }
   }
 
   /**
-   * Blocks until a batch is due and takes it (possibly empty when everything taken had expired), or
-   * answers null once closed and drained, or abandoned.
+   * The staged loop: batch N's inputs are prepared on the pool; before N goes to the device, the next batch
+   * is taken if it is already due and its preparation starts, so it runs while N is in inference.
    */
-  private List<PendingItem> awaitBatch(List<PendingItem> expired, long[] formedNanos) throws InterruptedException {
+  private <P> void pipeline(StagedEncoder<P> staged) throws InterruptedException {
+    List<PendingItem> expired = new ArrayList<>();
+    PreparingBatch<P> current = null;
+    while (true) {
+      long[] formedNanos = new long[1];
+      if (current == null) {
+        expired.clear();
+        List<PendingItem> batch = awaitBatch(expired, formedNanos, true, List.of());
+        failExpired(expired);
+        if (batch == null) {
+          return;
+        }
+        if (batch.isEmpty()) {
+          continue;
+        }
+        current = PreparingBatch.start(staged, batch, formedNanos[0], preparePool);
+      }
+      expired.clear();
+      List<PendingItem> ahead = awaitBatch(expired, formedNanos, false, current.items());
+      failExpired(expired);
+      PreparingBatch<P> next = ahead == null || ahead.isEmpty() ? null
+          : PreparingBatch.start(staged, ahead, formedNanos[0], preparePool);
+      inferBatch(staged, current);
+      current = next;
+    }
+  }
+
+  private <P> void inferBatch(StagedEncoder<P> staged, PreparingBatch<P> batch) {
+    long start = System.nanoTime();
+    PreparingBatch.Ready<P> ready = batch.await();
+    for (PreparingBatch.Failed failed : ready.failed()) {
+      // a preparation that threw (a decoder bug, say) fails its own input only
+      log.warn("Failed to prepare an input lane={} cause={}", failed.item().lane(), failed.cause().toString());
+      failed.item().future().completeExceptionally(failed.cause());
+    }
+    List<PendingItem> items = ready.items();
+    if (items.isEmpty()) {
+      return;
+    }
+    runAndComplete(items, batch.formedNanos(), start, () -> staged.infer(ready.prepared()));
+  }
+
+  /**
+   * Blocks (or, with {@code block} false, only looks) until a batch is due and takes it (possibly empty
+   * when everything taken had expired); answers null once closed and drained, or abandoned, or, when not
+   * blocking, when no batch is due yet. {@code stillInFlight} is what the dispatcher holds meanwhile.
+   */
+  private List<PendingItem> awaitBatch(List<PendingItem> expired, long[] formedNanos, boolean block,
+      List<PendingItem> stillInFlight) throws InterruptedException {
     lock.lock();
     try {
-      inFlight = List.of();
+      inFlight = stillInFlight;
       while (true) {
         if (abandoned || (closed && queues.isEmpty())) {
           return null;
         }
         if (queues.isEmpty()) {
+          if (!block) {
+            return null;
+          }
           itemsWaiting.await();
           continue;
         }
@@ -242,9 +331,14 @@ public final class MicroBatcher implements AutoCloseable {
         if (queues.size() >= policy.maxBatchSize() || dueIn <= 0 || closed) {
           List<PendingItem> batch = queues.takeBatch(policy.maxBatchSize(), now, maxDelayNanos, Instant.now(), expired);
           formedNanos[0] = now;
-          inFlight = batch;
+          List<PendingItem> held = new ArrayList<>(stillInFlight);
+          held.addAll(batch);
+          inFlight = held;
           roomFreed.signalAll();
           return batch;
+        }
+        if (!block) {
+          return null;
         }
         itemsWaiting.awaitNanos(dueIn);
       }
@@ -255,22 +349,29 @@ public final class MicroBatcher implements AutoCloseable {
 
   private void encodeBatch(List<PendingItem> batch, long formedNanos) {
     List<EncodeInput> inputs = new ArrayList<>(batch.size());
+    for (PendingItem item : batch) {
+      inputs.add(item.input());
+    }
+    runAndComplete(batch, formedNanos, System.nanoTime(), () -> encoder.encode(inputs));
+  }
+
+  /** Runs {@code call} on the device and completes each item with its result, or fails them all. */
+  private void runAndComplete(List<PendingItem> batch, long formedNanos, long start,
+      Supplier<List<EncodeResult>> call) {
     int queryItems = 0;
     long maxWaitNanos = 0;
     for (PendingItem item : batch) {
-      inputs.add(item.input());
       queryItems += item.lane() == Lane.QUERY ? 1 : 0;
       maxWaitNanos = Math.max(maxWaitNanos, formedNanos - item.enqueuedNanos());
     }
-    long start = System.nanoTime();
     List<EncodeResult> results;
     try {
       synchronized (device) {
-        results = encoder.encode(inputs);
+        results = call.get();
       }
-      if (results == null || results.size() != inputs.size()) {
+      if (results == null || results.size() != batch.size()) {
         throw new EncoderException("encoder returned " + (results == null ? "no" : results.size())
-            + " results for a batch of " + inputs.size());
+            + " results for a batch of " + batch.size());
       }
     } catch (RuntimeException e) {
       // one failed batch fails its own items only; the next batch may well succeed
@@ -358,6 +459,9 @@ public final class MicroBatcher implements AutoCloseable {
     }
     long start = System.nanoTime();
     boolean ended = join(timeout);
+    if (preparePool != null) {
+      preparePool.shutdownNow();
+    }
     if (ended) {
       if (first) {
         log.info("Closed micro-batcher tookMs={}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));

@@ -11,18 +11,23 @@ public final class ClipImagePreprocessor {
 
   private final int shortestEdge;
   private final int crop;
-  private final float rescale;
-  private final float[] mean;
-  private final float[] std;
   private final PilBicubicResampler resampler = new PilBicubicResampler();
+  // channel c's normalized value for 8-bit sample v, with the same float operations as (v*rescale-mean)/std
+  private final float[][] lut = new float[3][256];
 
   public ClipImagePreprocessor(ModelManifest.ImageSpec spec) {
     Objects.requireNonNull(spec, "spec");
     this.shortestEdge = spec.resizeShortestEdge();
     this.crop = spec.cropSize();
-    this.rescale = (float) spec.rescaleFactor();
-    this.mean = spec.mean().clone();
-    this.std = spec.std().clone();
+    float rescale = (float) spec.rescaleFactor();
+    float[] mean = spec.mean();
+    float[] std = spec.std();
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < 256; v++) {
+        float scaled = v * rescale;
+        lut[c][v] = (scaled - mean[c]) / std[c];
+      }
+    }
   }
 
   /** Values per preprocessed image: 3 x crop x crop. */
@@ -47,22 +52,18 @@ public final class ClipImagePreprocessor {
         : resampler.resize(image, newLong, shortestEdge);
   }
 
-  /** Writes the CHW float tensor of {@code image} into {@code out} at {@code offset}. */
+  /**
+   * Writes the CHW float tensor of {@code image} into {@code out} at {@code offset}: resize, crop and
+   * normalize fused, so only the kept window is resampled and no intermediate image is made.
+   */
   public void preprocess(RgbImage image, float[] out, int offset) {
-    RgbImage resized = resizeShortestEdge(image);
-    int top = (resized.height() - crop) / 2;
-    int left = (resized.width() - crop) / 2;
-    int plane = crop * crop;
-    for (int y = 0; y < crop; y++) {
-      for (int x = 0; x < crop; x++) {
-        int sy = y + top;
-        int sx = x + left;
-        for (int c = 0; c < 3; c++) {
-          float v = resized.sample(sx, sy, c) * rescale;
-          out[offset + c * plane + y * crop + x] = (v - mean[c]) / std[c];
-        }
-      }
-    }
+    int w = image.width();
+    int h = image.height();
+    // transformers: int(size * long / short), a truncating float division
+    int newLong = (int) ((double) shortestEdge * Math.max(w, h) / Math.min(w, h));
+    int newW = w <= h ? shortestEdge : newLong;
+    int newH = w <= h ? newLong : shortestEdge;
+    resampler.resizeCropNormalize(image, newW, newH, (newW - crop) / 2, (newH - crop) / 2, crop, lut, out, offset);
   }
 
   /** The CHW float tensor of {@code image}. */

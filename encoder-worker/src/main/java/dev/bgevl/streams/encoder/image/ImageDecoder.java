@@ -7,38 +7,48 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Objects;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes image bytes into {@link RgbImage}, refusing oversize input before any pixel is decoded.
+ * Decodes image bytes into {@link RgbImage} as the reference gets them (Pillow's decoders, then
+ * transformers' {@code convert_to_rgb}), refusing oversize input before any pixel is decoded.
  *
- * <p>The RGB conversion follows what the reference (transformers' {@code convert_to_rgb} on the
- * image PIL opened) gets, format by format:
+ * <p>Who decodes what:
  * <ul>
- *   <li>alpha or a transparent palette entry: composited onto white with PIL's
+ *   <li><b>WebP</b>: libwebp itself ({@link WebPDecoder}), the library Pillow uses, so lossy files match
+ *       bit for bit, fancy chroma upsampling included;</li>
+ *   <li><b>PNG</b>: {@link PngDecoder} for 8-bit RGB/RGBA/grey/grey+alpha/palette and 16-bit RGB, ImageIO
+ *       for the rest;</li>
+ *   <li><b>JPEG</b>: the JDK's libjpeg reader, whose islow IDCT and fancy upsampling give libjpeg-turbo's
+ *       bytes; TwelveMonkeys' reader for CMYK/YCCK and whatever the JDK's refuses. An embedded
+ *       <b>ICC profile is ignored</b>, as Pillow ignores it ({@link JpegSegments#withoutIccProfile});</li>
+ *   <li><b>GIF</b>, BMP, TIFF: ImageIO (GIF and BMP pinned against Pillow by tests, TIFF not).
+ *       Formats Pillow cannot open (WBMP) are refused.</li>
+ * </ul>
+ * The RGB conversion follows what the reference gets, format by format:
+ * <ul>
+ *   <li>alpha, a transparent palette entry or a tRNS key: composited onto white with PIL's
  *       {@code alpha_composite} arithmetic; palette entries are looked up;</li>
  *   <li>8-bit grey is copied to all three channels; <b>16-bit grey</b> (PIL mode {@code I;16}) is
- *       <b>clipped</b> to 255, not scaled, as PIL's {@code I;16 -> RGB} does, so most of a
- *       full-range 16-bit grey image turns white;</li>
+ *       <b>clipped</b> to 255, not scaled, as PIL's {@code I;16 -> RGB} does;</li>
  *   <li>16-bit RGB(A) and grey+alpha keep each sample's high byte (PIL's {@code RGB;16B} raw mode);</li>
- *   <li><b>CMYK JPEG</b>: the raw CMYK samples are read (no ICC transform), inverted as PIL always
- *       does for JPEG ({@code CMYK;I}, the Adobe convention), then converted with PIL's naive
- *       {@code cmyk2rgb}. YCCK JPEGs (Adobe transform 2) are left to the reader's own colour
- *       conversion: close to PIL, but not pinned by a reference;</li>
- *   <li><b>EXIF orientation is not applied</b>: the reference hands PIL's image to the processor
- *       without {@code exif_transpose}, so a rotated photo is embedded as stored;</li>
- *   <li>WebP (lossy and lossless) and CMYK JPEG come from the TwelveMonkeys ImageIO plugins, found
- *       through ServiceLoader; TwelveMonkeys' JPEG reader ranks itself before the JDK's.</li>
+ *   <li><b>CMYK JPEG</b>: the raw samples, inverted as PIL does for JPEG ({@code CMYK;I}), then PIL's naive
+ *       {@code cmyk2rgb}. YCCK JPEGs are left to the reader's own conversion (not pinned);</li>
+ *   <li><b>EXIF orientation is not applied</b>: the reference does not call {@code exif_transpose}.</li>
  * </ul>
- * Known gap: a JPEG with an embedded non-sRGB ICC profile is colour-converted by the ImageIO
- * readers (the JDK's and TwelveMonkeys' alike), while PIL ignores the profile.
+ * <b>Truncated files</b> are refused exactly where Pillow's {@code load()} raises: a JPEG without its EOI
+ * marker, a PNG whose pixel data ends before the last row, a GIF whose first frame's LZW data ends
+ * before its last pixel, a WebP shorter than its RIFF header says. A file cut after the pixels (PNG
+ * without IEND, GIF without trailer) decodes, as in Pillow.
  */
 public final class ImageDecoder {
 
@@ -57,29 +67,59 @@ public final class ImageDecoder {
       throw new InvalidInputException(RejectReason.IMAGE_TOO_LARGE,
           "image is " + bytes.length + " bytes, above the limit of " + limits.maxBytes());
     }
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    try {
+      return decodeChecked(bytes);
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // a malformed file that a format parser did not foresee is still the input's fault, never the batch's
+      throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+          "image does not decode: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private RgbImage decodeChecked(byte[] bytes) {
+    if (WebPDecoder.isWebP(bytes)) {
+      return WebPDecoder.decode(bytes, limits);
+    }
+    if (PngDecoder.isPng(bytes)) {
+      RgbImage png = PngDecoder.decode(bytes, limits);
+      if (png != null) {
+        return png;
+      }
+    }
+    byte[] input = bytes;
+    if (GifData.isGif(bytes)) {
+      if (!GifData.firstFrameComplete(bytes)) {
+        throw truncated("GIF");
+      }
+      input = GifData.withTrailer(bytes);
+    } else if (JpegSegments.isJpeg(bytes)) {
+      if (!JpegSegments.hasEndOfImage(bytes)) {
+        throw truncated("JPEG");
+      }
+      input = JpegSegments.withoutIccProfile(bytes);
+      int components = JpegSegments.components(input);
+      if ((components == 1 || components == 3) && JDK_JPEG != null) {
+        // TwelveMonkeys' reader hands these to the JDK's own in the end; going there directly saves its
+        // Java-side segment parsing (about a fifth of a 640x480 decode). Anything the JDK reader cannot
+        // read still goes through the ServiceLoader order below.
+        try {
+          return read(JDK_JPEG.createReaderInstance(), input);
+        } catch (IOException | RuntimeException e) {
+          if (e instanceof InvalidInputException invalid) {
+            throw invalid;
+          }
+        }
+      }
+    }
+    try (ImageInputStream in = new BytesImageInputStream(input)) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
             "image format not recognised (" + bytes.length + " bytes)");
       }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, true);
-        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-        if (pixels > limits.maxPixels()) {
-          throw new InvalidInputException(RejectReason.IMAGE_TOO_LARGE,
-              "image is " + reader.getWidth(0) + "x" + reader.getHeight(0) + " = " + pixels
-                  + " pixels, above the limit of " + limits.maxPixels());
-        }
-        if (isPlainCmykJpeg(reader, bytes)) {
-          // read() would apply a CMYK->sRGB ICC transform; PIL uses the raw samples
-          return cmykToRgb(reader.readRaster(0, null));
-        }
-        return toRgb(reader.read(0));
-      } finally {
-        reader.dispose();
-      }
+      return read(readers.next(), input);
     } catch (IOException | RuntimeException e) {
       if (e instanceof InvalidInputException invalid) {
         throw invalid;
@@ -90,9 +130,102 @@ public final class ImageDecoder {
     }
   }
 
+  private RgbImage read(ImageReader reader, byte[] input) throws IOException {
+    String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
+    if (!READ_BY_THE_REFERENCE.contains(format)) {
+      reader.dispose();
+      // an embedding of something the reference cannot open would have nothing to be compared with
+      throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+          "image format " + format + " is not one the reference (Pillow) reads");
+    }
+    TruncationWarnings warnings = new TruncationWarnings();
+    reader.addIIOReadWarningListener(warnings);
+    try (ImageInputStream in = new BytesImageInputStream(input)) {
+      reader.setInput(in, true, true);
+      checkPixels(reader.getWidth(0), reader.getHeight(0), limits);
+      RgbImage rgb = isPlainCmykJpeg(reader, input)
+          // read() would apply a CMYK->sRGB ICC transform; PIL uses the raw samples
+          ? cmykToRgb(reader.readRaster(0, null))
+          : toRgb(reader.read(0));
+      if (warnings.endedEarly()) {
+        throw truncated(reader.getFormatName().toUpperCase(java.util.Locale.ROOT));
+      }
+      return rgb;
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  /** ImageIO format names that Pillow opens too; WBMP, which only the JDK reads, is refused. */
+  private static final java.util.Set<String> READ_BY_THE_REFERENCE = java.util.Set.of("jpeg", "jpg", "png", "gif",
+      "bmp", "tif", "tiff");
+
+  /** The JDK's own JPEG reader (libjpeg), or null on a JDK without it. */
+  private static final ImageReaderSpi JDK_JPEG = jdkJpegReader();
+
+  private static ImageReaderSpi jdkJpegReader() {
+    Iterator<ImageReaderSpi> spis = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class,
+        spi -> spi.getClass().getName().equals("com.sun.imageio.plugins.jpeg.JPEGImageReaderSpi"), false);
+    return spis.hasNext() ? spis.next() : null;
+  }
+
+  /** Refuses an image whose header announces more than {@code encoder.image.max-pixels}. */
+  static void checkPixels(int width, int height, ImageLimits limits) {
+    long pixels = (long) width * height;
+    if (pixels > limits.maxPixels()) {
+      throw new InvalidInputException(RejectReason.IMAGE_TOO_LARGE,
+          "image is " + width + "x" + height + " = " + pixels + " pixels, above the limit of " + limits.maxPixels());
+    }
+  }
+
+  private static InvalidInputException truncated(String format) {
+    return new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+        "image is truncated: the " + format + " data ends before the last pixel (Pillow refuses it too)");
+  }
+
+  /**
+   * Catches the JDK JPEG decoder's "premature end" warning. libjpeg (in the JDK) pads a truncated file
+   * with grey and only warns; Pillow's libjpeg-turbo suspends at the same byte and Pillow then raises
+   * "image file is truncated", so the warning is our refusal.
+   */
+  private static final class TruncationWarnings implements IIOReadWarningListener {
+    private boolean endedEarly;
+
+    @Override
+    public void warningOccurred(ImageReader source, String warning) {
+      if (warning != null && warning.toLowerCase(java.util.Locale.ROOT).contains("premature end")) {
+        endedEarly = true;
+      }
+    }
+
+    boolean endedEarly() {
+      return endedEarly;
+    }
+  }
+
   static RgbImage toRgb(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
+    byte[] packed = packedBytes(image);
+    if (packed != null && image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+      // what the JPEG readers give for colour photos: swap to RGB in one pass, no per-row sample copies
+      byte[] rgb = new byte[w * h * 3];
+      for (int i = 0; i < rgb.length; i += 3) {
+        rgb[i] = packed[i + 2];
+        rgb[i + 1] = packed[i + 1];
+        rgb[i + 2] = packed[i];
+      }
+      return new RgbImage(w, h, rgb);
+    }
+    if (packed != null && image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+      byte[] rgb = new byte[w * h * 3];
+      for (int i = 0, o = 0; i < w * h; i++, o += 3) {
+        rgb[o] = packed[i];
+        rgb[o + 1] = packed[i];
+        rgb[o + 2] = packed[i];
+      }
+      return new RgbImage(w, h, rgb);
+    }
     byte[] rgb = new byte[w * h * 3];
     ColorModel cm = image.getColorModel();
     Raster raster = image.getRaster();
@@ -126,6 +259,23 @@ public final class ImageDecoder {
       }
     }
     return new RgbImage(w, h, rgb);
+  }
+
+  /** The image's bytes when they are one tightly packed array (no sub-image, no padding), else null. */
+  private static byte[] packedBytes(BufferedImage image) {
+    Raster raster = image.getRaster();
+    if (!(raster.getDataBuffer() instanceof java.awt.image.DataBufferByte buffer)
+        || buffer.getNumBanks() != 1 || buffer.getOffset() != 0
+        || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0
+        || !(raster.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel model)) {
+      return null;
+    }
+    int bands = model.getNumBands();
+    if (model.getPixelStride() != bands || model.getScanlineStride() != image.getWidth() * bands
+        || buffer.getData().length != image.getWidth() * image.getHeight() * bands) {
+      return null;
+    }
+    return buffer.getData();
   }
 
   /**

@@ -37,6 +37,98 @@ public final class PilBicubicResampler {
     return current;
   }
 
+  /**
+   * Resizes {@code image} to {@code width} x {@code height}, keeps the {@code crop} x {@code crop} window at
+   * ({@code left}, {@code top}) and writes it as normalized CHW floats: {@code lut[c][v]} is channel c's
+   * value for the 8-bit sample v. Each output pixel depends only on its own filter taps, so computing just
+   * the window (and only the input rows it reads) gives exactly the bytes a full resize then crop gives,
+   * with less work: a 1920x1080 photo resized to 398x224 keeps 224 of 398 columns.
+   */
+  public void resizeCropNormalize(RgbImage image, int width, int height, int left, int top, int crop,
+      float[][] lut, float[] out, int offset) {
+    if (left < 0 || top < 0 || left + crop > width || top + crop > height) {
+      throw new IllegalArgumentException("crop " + crop + " at " + left + "," + top + " outside " + width + "x" + height);
+    }
+    boolean needHorizontal = width != image.width();
+    boolean needVertical = height != image.height();
+    Coefficients vertical = needVertical ? Coefficients.cached(image.height(), height) : null;
+    // input rows the kept output rows read: all of them through the vertical taps, or the window itself
+    int firstRow = needVertical ? vertical.min[top] : top;
+    int lastRow = needVertical ? vertical.min[top + crop - 1] + vertical.count[top + crop - 1] : top + crop;
+    byte[] rows;
+    int rowStride;
+    int rowBase;
+    if (needHorizontal) {
+      rows = horizontalWindow(image, Coefficients.cached(image.width(), width), left, crop, firstRow, lastRow);
+      rowStride = crop * 3;
+      rowBase = 0;
+    } else {
+      rows = image.rgb();
+      rowStride = image.width() * 3;
+      rowBase = firstRow * rowStride + left * 3;
+    }
+    int plane = crop * crop;
+    int[] acc = new int[crop * 3];
+    for (int y = 0; y < crop; y++) {
+      int o = offset + y * crop;
+      if (needVertical) {
+        int k = top + y;
+        int min = vertical.min[k] - firstRow;
+        int n = vertical.count[k];
+        int kBase = k * vertical.size;
+        java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
+        for (int i = 0; i < n; i++) {
+          int w = vertical.weights[kBase + i];
+          int src = rowBase + (min + i) * rowStride;
+          for (int x = 0; x < acc.length; x++) {
+            acc[x] += (rows[src + x] & 0xFF) * w;
+          }
+        }
+        for (int x = 0, a = 0; x < crop; x++, a += 3) {
+          out[o + x] = lut[0][clip8(acc[a]) & 0xFF];
+          out[o + plane + x] = lut[1][clip8(acc[a + 1]) & 0xFF];
+          out[o + 2 * plane + x] = lut[2][clip8(acc[a + 2]) & 0xFF];
+        }
+      } else {
+        int src = rowBase + (y + top - firstRow) * rowStride;
+        for (int x = 0, a = src; x < crop; x++, a += 3) {
+          out[o + x] = lut[0][rows[a] & 0xFF];
+          out[o + plane + x] = lut[1][rows[a + 1] & 0xFF];
+          out[o + 2 * plane + x] = lut[2][rows[a + 2] & 0xFF];
+        }
+      }
+    }
+  }
+
+  /** The horizontal pass for output columns {@code left..left+cols-1} of input rows {@code firstRow..lastRow-1}. */
+  private static byte[] horizontalWindow(RgbImage in, Coefficients k, int left, int cols, int firstRow, int lastRow) {
+    byte[] src = in.rgb();
+    byte[] out = new byte[cols * (lastRow - firstRow) * 3];
+    int inStride = in.width() * 3;
+    int o = 0;
+    for (int y = firstRow; y < lastRow; y++) {
+      int rowBase = y * inStride;
+      for (int x = left; x < left + cols; x++) {
+        int n = k.count[x];
+        int kBase = x * k.size;
+        int p = rowBase + k.min[x] * 3;
+        int r = 1 << (PRECISION_BITS - 1);
+        int g = r;
+        int b = r;
+        for (int i = 0; i < n; i++, p += 3) {
+          int w = k.weights[kBase + i];
+          r += (src[p] & 0xFF) * w;
+          g += (src[p + 1] & 0xFF) * w;
+          b += (src[p + 2] & 0xFF) * w;
+        }
+        out[o++] = clip8(r);
+        out[o++] = clip8(g);
+        out[o++] = clip8(b);
+      }
+    }
+    return out;
+  }
+
   private static RgbImage horizontalPass(RgbImage in, int outWidth, int firstRow, int lastRow, Coefficients k) {
     int rows = lastRow - firstRow;
     byte[] src = in.rgb();
@@ -106,6 +198,24 @@ public final class PilBicubicResampler {
 
   /** Fixed-point filter taps for one axis: for output i, {@code count[i]} taps from input {@code min[i]}. */
   private record Coefficients(int size, int[] min, int[] count, int[] weights) {
+
+    private static final int CACHE_LIMIT = 512;
+    private static final java.util.concurrent.ConcurrentHashMap<Long, Coefficients> CACHE =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The taps for one (input, output) size pair, computed once: photos come in a handful of sizes. */
+    static Coefficients cached(int inSize, int outSize) {
+      long key = (long) inSize << 32 | outSize;
+      Coefficients c = CACHE.get(key);
+      if (c == null) {
+        if (CACHE.size() >= CACHE_LIMIT) {
+          CACHE.clear(); // odd sizes from the wild: keep the memory bounded, recomputing is cheap
+        }
+        c = of(inSize, outSize);
+        CACHE.put(key, c);
+      }
+      return c;
+    }
 
     static Coefficients of(int inSize, int outSize) {
       double scale = (double) inSize / outSize;

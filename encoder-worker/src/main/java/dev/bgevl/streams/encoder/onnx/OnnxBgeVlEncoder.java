@@ -8,7 +8,7 @@ import ai.onnxruntime.OrtSession;
 import dev.bgevl.streams.encoder.DeviceSpec;
 import dev.bgevl.streams.encoder.EncodeInput;
 import dev.bgevl.streams.encoder.EncodeResult;
-import dev.bgevl.streams.encoder.Encoder;
+import dev.bgevl.streams.encoder.StagedEncoder;
 import dev.bgevl.streams.encoder.EncoderConfig;
 import dev.bgevl.streams.encoder.EncoderException;
 import dev.bgevl.streams.encoder.InvalidInputException;
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * inputs) goes through one vision call, every text through one text call. Thread-safe, since
  * ONNX Runtime sessions are.
  */
-public final class OnnxBgeVlEncoder implements Encoder {
+public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Prepared> {
   private static final Logger log = LoggerFactory.getLogger(OnnxBgeVlEncoder.class);
 
   private final OrtEnvironment env;
@@ -115,8 +115,53 @@ public final class OnnxBgeVlEncoder implements Encoder {
     return device;
   }
 
+  /**
+   * One input made ready for the graphs: its preprocessed pixels (CHW, null without an image) and its
+   * text, or the reason it was refused.
+   */
+  public record Prepared(float[] pixels, String text, EncodeResult.Rejected rejected) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Prepared other && java.util.Arrays.equals(pixels, other.pixels)
+          && java.util.Objects.equals(text, other.text) && java.util.Objects.equals(rejected, other.rejected);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(java.util.Arrays.hashCode(pixels), text, rejected);
+    }
+
+    @Override
+    public String toString() {
+      return "Prepared[pixels=" + (pixels != null) + ", text=" + (text != null) + ", rejected=" + rejected + "]";
+    }
+  }
+
   @Override
   public List<EncodeResult> encode(List<EncodeInput> inputs) {
+    List<Prepared> prepared = new ArrayList<>(inputs.size());
+    for (EncodeInput input : inputs) {
+      prepared.add(prepare(input));
+    }
+    return infer(prepared);
+  }
+
+  /** Decodes and preprocesses one input on the calling thread; a bad image becomes a rejection. */
+  @Override
+  public Prepared prepare(EncodeInput input) {
+    if (!input.hasImage()) {
+      return new Prepared(null, input.text(), null);
+    }
+    try {
+      RgbImage rgb = decoder.decode(input.image());
+      return new Prepared(preprocessor.preprocess(rgb), input.text(), null);
+    } catch (InvalidInputException e) {
+      return new Prepared(null, null, new EncodeResult.Rejected(e.reason(), e.getMessage()));
+    }
+  }
+
+  @Override
+  public List<EncodeResult> infer(List<Prepared> inputs) {
     if (closed.get()) {
       throw new EncoderException("encoder is closed");
     }
@@ -124,34 +169,33 @@ public final class OnnxBgeVlEncoder implements Encoder {
     int n = inputs.size();
     EncodeResult[] results = new EncodeResult[n];
     int crop = preprocessor.cropSize();
-    // pass 1: decode and preprocess images; a bad image rejects its input only
-    float[] pixels = new float[countImages(inputs) * preprocessor.tensorSize()];
+    int tensor = preprocessor.tensorSize();
     int[] imageRow = new int[n];
+    int[] textRow = new int[n];
     Arrays.fill(imageRow, -1);
+    Arrays.fill(textRow, -1);
     int images = 0;
+    List<String> texts = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      EncodeInput in = inputs.get(i);
-      if (!in.hasImage()) {
+      Prepared p = inputs.get(i);
+      if (p.rejected() != null) {
+        results[i] = p.rejected();
         continue;
       }
-      try {
-        RgbImage rgb = decoder.decode(in.image());
-        preprocessor.preprocess(rgb, pixels, images * preprocessor.tensorSize());
+      if (p.pixels() != null) {
         imageRow[i] = images++;
-      } catch (InvalidInputException e) {
-        results[i] = new EncodeResult.Rejected(e.reason(), e.getMessage());
       }
-    }
-    List<String> texts = new ArrayList<>();
-    int[] textRow = new int[n];
-    Arrays.fill(textRow, -1);
-    for (int i = 0; i < n; i++) {
-      if (results[i] == null && inputs.get(i).hasText()) {
+      if (p.text() != null) {
         textRow[i] = texts.size();
-        texts.add(inputs.get(i).text());
+        texts.add(p.text());
       }
     }
-    long prepared = System.nanoTime();
+    float[] pixels = new float[images * tensor];
+    for (int i = 0; i < n; i++) {
+      if (imageRow[i] >= 0) {
+        System.arraycopy(inputs.get(i).pixels(), 0, pixels, imageRow[i] * tensor, tensor);
+      }
+    }
     float[][] imageRaw = images == 0 ? new float[0][] : runVision(pixels, images, crop);
     float[][] textRaw = texts.isEmpty() ? new float[0][] : runText(tokenizer.tokenize(texts));
     for (int i = 0; i < n; i++) {
@@ -165,22 +209,11 @@ public final class OnnxBgeVlEncoder implements Encoder {
           : UnitVectors.normalize(textRaw[tr]);
       results[i] = new EncodeResult.Encoded(vector);
     }
-    long done = System.nanoTime();
     if (log.isDebugEnabled()) {
-      log.debug("Encoded batch size={} images={} texts={} preprocessMs={} inferenceMs={}", n, images,
-          texts.size(), (prepared - start) / 1_000_000, (done - prepared) / 1_000_000);
+      log.debug("Inferred batch size={} images={} texts={} inferenceMs={}", n, images, texts.size(),
+          (System.nanoTime() - start) / 1_000_000);
     }
     return List.of(results);
-  }
-
-  private static int countImages(List<EncodeInput> inputs) {
-    int c = 0;
-    for (EncodeInput in : inputs) {
-      if (in.hasImage()) {
-        c++;
-      }
-    }
-    return c;
   }
 
   private float[][] runVision(float[] pixels, int count, int crop) {

@@ -39,10 +39,11 @@ import java.util.Map;
  * {@link OrtSession} on the same graphs with the same session options fed pre-made tensors ("bare").
  *
  * <p>A benchmark, not a test: run it through {@code bench/encoder.sh} (or {@code -Pbench exec:exec}).
- * Method: per (implementation, modality, batch size) {@code --warmup} untimed batch calls, then
- * {@code --reps} timed ones; a repetition runs whole batches until at least {@code --image-items}
- * / {@code --text-items} inputs are done. The median repetition's items/s is reported, with min
- * and max. Results go to stdout as a table and to {@code --out} as JSON lines.
+ * Method: per (modality, batch size) {@code --warmup} untimed batch calls of each implementation, then
+ * {@code --reps} timed repetitions of ours and bare interleaved (ours first on even repetitions, bare
+ * first on odd ones), so drift of a shared host hits both; a repetition runs whole batches until at
+ * least {@code --image-items} / {@code --text-items} inputs are done. The median repetition's items/s
+ * is reported, with min and max. Results go to stdout as a table and to {@code --out} as JSON lines.
  */
 public final class EncoderBenchmark {
 
@@ -138,6 +139,9 @@ public final class EncoderBenchmark {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  // the bare side's input tensors, alive while ours and bare alternate; closed at the end of run()
+  private final List<OnnxTensor> tensors = new ArrayList<>();
+
   private final Options options;
   private final PrintStream console;
   private final Writer jsonLines;
@@ -200,8 +204,8 @@ public final class EncoderBenchmark {
       if (!options.skipImages()) {
         stageTimings(images, manifest, tokenizer);
         for (int b : options.batches()) {
-          results.add(oursImages(encoder, images, b));
-          results.add(bareImages(env, vision, manifest, images, b));
+          results.addAll(measurePair("image", b, options.imageItems(), oursImages(encoder, images, b),
+              bareImages(env, vision, manifest, images, b)));
         }
       }
       if (!options.skipTexts()) {
@@ -209,11 +213,12 @@ public final class EncoderBenchmark {
           stageTimings(images, manifest, tokenizer);
         }
         for (int b : options.batches()) {
-          results.add(oursTexts(encoder, b));
-          results.add(bareTexts(env, text, manifest, tokenizer, b));
+          results.addAll(measurePair("text", b, options.textItems(), oursTexts(encoder, b),
+              bareTexts(env, text, manifest, tokenizer, b)));
         }
       }
     }
+    tensors.forEach(OnnxTensor::close);
     printTable(results);
   }
 
@@ -225,8 +230,7 @@ public final class EncoderBenchmark {
     return o;
   }
 
-  private Measurement oursImages(OnnxBgeVlEncoder encoder, List<BenchInputs.EncodedImage> images, int batch)
-      throws OrtException {
+  private BatchCall oursImages(OnnxBgeVlEncoder encoder, List<BenchInputs.EncodedImage> images, int batch) {
     List<List<EncodeInput>> batches = new ArrayList<>();
     for (int start = 0; start < images.size(); start++) {
       List<EncodeInput> in = new ArrayList<>(batch);
@@ -235,11 +239,10 @@ public final class EncoderBenchmark {
       }
       batches.add(in);
     }
-    return measure("ours", "image", batch, options.imageItems(),
-        call -> requireEncoded(encoder.encode(batches.get(call % batches.size()))));
+    return call -> requireEncoded(encoder.encode(batches.get(call % batches.size())));
   }
 
-  private Measurement bareImages(OrtEnvironment env, OrtSession vision, ModelManifest manifest,
+  private BatchCall bareImages(OrtEnvironment env, OrtSession vision, ModelManifest manifest,
       List<BenchInputs.EncodedImage> images, int batch) throws OrtException {
     ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
     ClipImagePreprocessor pre = new ClipImagePreprocessor(manifest.image());
@@ -249,17 +252,17 @@ public final class EncoderBenchmark {
     }
     int crop = pre.cropSize();
     ModelManifest.GraphFile g = manifest.files().vision();
-    try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {batch, 3, crop, crop})) {
-      Map<String, OnnxTensor> feed = Map.of(g.input(), input);
-      return measure("bare", "image", batch, options.imageItems(), call -> {
-        try (OrtSession.Result r = vision.run(feed)) {
-          r.get(0);
-        }
-      });
-    }
+    OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {batch, 3, crop, crop});
+    tensors.add(input);
+    Map<String, OnnxTensor> feed = Map.of(g.input(), input);
+    return call -> {
+      try (OrtSession.Result r = vision.run(feed)) {
+        r.get(0);
+      }
+    };
   }
 
-  private Measurement oursTexts(OnnxBgeVlEncoder encoder, int batch) throws OrtException {
+  private BatchCall oursTexts(OnnxBgeVlEncoder encoder, int batch) {
     List<List<EncodeInput>> batches = new ArrayList<>();
     for (int start = 0; start < BenchInputs.CAPTIONS.size(); start++) {
       List<EncodeInput> in = new ArrayList<>(batch);
@@ -268,11 +271,10 @@ public final class EncoderBenchmark {
       }
       batches.add(in);
     }
-    return measure("ours", "text", batch, options.textItems(),
-        call -> requireEncoded(encoder.encode(batches.get(call % batches.size()))));
+    return call -> requireEncoded(encoder.encode(batches.get(call % batches.size())));
   }
 
-  private Measurement bareTexts(OrtEnvironment env, OrtSession text, ModelManifest manifest, ClipTokenizer tokenizer,
+  private BatchCall bareTexts(OrtEnvironment env, OrtSession text, ModelManifest manifest, ClipTokenizer tokenizer,
       int batch) throws OrtException {
     List<String> texts = new ArrayList<>(batch);
     for (int i = 0; i < batch; i++) {
@@ -281,15 +283,16 @@ public final class EncoderBenchmark {
     TokenBatch tokens = tokenizer.tokenize(texts);
     long[] shape = {tokens.batch(), tokens.length()};
     ModelManifest.TextGraphFile g = manifest.files().text();
-    try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(tokens.ids()), shape);
-        OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(tokens.attentionMask()), shape)) {
-      Map<String, OnnxTensor> feed = Map.of(g.inputIds(), ids, g.attentionMask(), mask);
-      return measure("bare", "text", batch, options.textItems(), call -> {
-        try (OrtSession.Result r = text.run(feed)) {
-          r.get(0);
-        }
-      });
-    }
+    OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(tokens.ids()), shape);
+    OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(tokens.attentionMask()), shape);
+    tensors.add(ids);
+    tensors.add(mask);
+    Map<String, OnnxTensor> feed = Map.of(g.inputIds(), ids, g.attentionMask(), mask);
+    return call -> {
+      try (OrtSession.Result r = text.run(feed)) {
+        r.get(0);
+      }
+    };
   }
 
   private static void requireEncoded(List<EncodeResult> results) {
@@ -300,24 +303,42 @@ public final class EncoderBenchmark {
     }
   }
 
-  private Measurement measure(String impl, String modality, int batch, int minItems, BatchCall body)
+  /**
+   * Ours and bare, interleaved repetition by repetition (ours first on even repetitions, bare first on odd
+   * ones), so host drift between two quiet moments lands on both sides of the ratio instead of on one.
+   */
+  private List<Measurement> measurePair(String modality, int batch, int minItems, BatchCall ours, BatchCall bare)
       throws OrtException {
     int calls = Math.max(1, (minItems + batch - 1) / batch);
-    int call = 0;
     // why whole calls, not repetitions: at batch 32 one ViT-B call takes tens of seconds on 2 cores,
     // and one call already sizes ONNX Runtime's arena for the shape and warms the JIT
     for (int w = 0; w < options.warmup(); w++) {
-      body.run(call++);
+      ours.run(w);
+      bare.run(w);
     }
-    List<Double> rates = new ArrayList<>();
+    List<Double> oursRates = new ArrayList<>();
+    List<Double> bareRates = new ArrayList<>();
+    int call = options.warmup();
     for (int r = 0; r < options.reps(); r++) {
-      long start = System.nanoTime();
-      for (int c = 0; c < calls; c++) {
-        body.run(call++);
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      rates.add(calls * batch / seconds);
+      boolean oursFirst = r % 2 == 0;
+      double first = timeCalls(oursFirst ? ours : bare, call, calls);
+      double second = timeCalls(oursFirst ? bare : ours, call, calls);
+      call += calls;
+      oursRates.add(calls * batch / (oursFirst ? first : second));
+      bareRates.add(calls * batch / (oursFirst ? second : first));
     }
+    return List.of(record("ours", modality, batch, calls, oursRates), record("bare", modality, batch, calls, bareRates));
+  }
+
+  private static double timeCalls(BatchCall body, int firstCall, int calls) throws OrtException {
+    long start = System.nanoTime();
+    for (int c = 0; c < calls; c++) {
+      body.run(firstCall + c);
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private Measurement record(String impl, String modality, int batch, int calls, List<Double> rates) {
     Measurement m = new Measurement(impl, modality, batch, calls * batch, List.copyOf(rates));
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("record", "throughput");

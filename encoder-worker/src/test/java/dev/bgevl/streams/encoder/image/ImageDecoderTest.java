@@ -158,6 +158,51 @@ class ImageDecoderTest {
   }
 
   @Test
+  void shouldRefuseAFormatTheReferenceCannotOpen() throws IOException {
+    // WBMP: the JDK reads it, Pillow has no plugin for it, so there is no reference embedding to match
+    byte[] wbmp = encode(new BufferedImage(16, 8, BufferedImage.TYPE_BYTE_BINARY), "wbmp");
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> decoder.decode(wbmp));
+    assertEquals(RejectReason.IMAGE_UNDECODABLE, e.reason());
+    assertTrue(e.getMessage().contains("wbmp"), e.getMessage());
+  }
+
+  @Test
+  void shouldStillDecodeBmpWhichPillowOpensToo() throws IOException {
+    BufferedImage bmp = new BufferedImage(5, 3, BufferedImage.TYPE_3BYTE_BGR);
+    bmp.setRGB(1, 1, 0x123456);
+    RgbImage rgb = decoder.decode(encode(bmp, "bmp"));
+    assertEquals(0x12, rgb.sample(1, 1, 0));
+    assertEquals(0x56, rgb.sample(1, 1, 2));
+  }
+
+  /**
+   * Corrupted headers and data (seeded byte flips in every fixture format) either decode or are refused
+   * with a reason; no parser error escapes as an unexpected exception that would fail a whole batch.
+   */
+  @Test
+  void shouldRefuseCorruptFilesWithAReasonNeverAnUnexpectedException() throws IOException {
+    java.util.Random random = new java.util.Random(20261202);
+    java.nio.file.Path dir = TinyBundle.referenceDir().resolve("decoding");
+    for (String file : new String[] {"trunc_png.png", "png_palette_trns.png", "trunc_gif.gif", "trunc_baseline.jpg",
+        "trunc_progressive.jpg", "lossy_q60_200x150.webp", "lossless_alpha_90x70.webp"}) {
+      byte[] original = Files.readAllBytes(dir.resolve(file));
+      for (int k = 0; k < 40; k++) {
+        byte[] bytes = original.clone();
+        for (int j = 0; j < 1 + random.nextInt(6); j++) {
+          bytes[random.nextInt(Math.min(bytes.length, k % 2 == 0 ? 120 : bytes.length))] = (byte) random.nextInt(256);
+        }
+        try {
+          decoder.decode(bytes);
+        } catch (InvalidInputException e) {
+          // a flipped size field can also announce a huge image: refused as too large, before decoding
+          assertTrue(e.reason() == RejectReason.IMAGE_UNDECODABLE || e.reason() == RejectReason.IMAGE_TOO_LARGE,
+              file + " flip set " + k + ": " + e.reason() + " " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  @Test
   void shouldRejectEmptyBytes() {
     assertEquals(RejectReason.IMAGE_UNDECODABLE,
         assertThrows(InvalidInputException.class, () -> decoder.decode(new byte[0])).reason());

@@ -28,8 +28,13 @@ public final class TinyBundle {
 
   /** {@code reference/reference.json}: embeddings computed with PyTorch/transformers. */
   public static JsonNode reference() {
+    return json(referenceDir().resolve("reference.json"));
+  }
+
+  /** Any JSON fixture file. */
+  public static JsonNode json(Path file) {
     try {
-      return new ObjectMapper().readTree(referenceDir().resolve("reference.json").toFile());
+      return new ObjectMapper().readTree(file.toFile());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
