@@ -8,7 +8,7 @@ import dev.bgevl.streams.encoder.image.RgbImage;
  * BGE-VL-MLLM's image front end: decode, then {@code resize((512, 512))} with PIL's default filter
  * for the file's mode (see {@link ResizeFilter}). The reference resizes on the original mode and
  * converts to RGB afterwards; for RGB, grey and palette images that is the same as converting first,
- * for images with alpha, CMYK and 16-bit ones it differs slightly (the parity test names them).
+ * 8-bit images with alpha take {@link AlphaResizer}'s path and CMYK JPEGs {@link CmykResizer}'s.
  */
 final class MllmImageLoader {
 
@@ -17,6 +17,8 @@ final class MllmImageLoader {
   private final int height;
   private final PilBicubicResampler bicubic = new PilBicubicResampler();
   private final PilNearestResampler nearest = new PilNearestResampler();
+  private final AlphaResizer alpha = new AlphaResizer();
+  private final CmykResizer cmyk = new CmykResizer();
 
   MllmImageLoader(ImageDecoder decoder, int width, int height) {
     this.decoder = decoder;
@@ -25,9 +27,18 @@ final class MllmImageLoader {
   }
 
   RgbImage load(byte[] encoded) {
+    // decoding first applies the size limits and rejects what does not decode
     RgbImage rgb = decoder.decode(encoded);
-    return ResizeFilter.of(encoded) == ResizeFilter.NEAREST
-        ? nearest.resize(rgb, width, height)
-        : bicubic.resize(rgb, width, height);
+    if (ResizeFilter.of(encoded) == ResizeFilter.NEAREST) {
+      return nearest.resize(rgb, width, height);
+    }
+    if (AlphaResizer.mayHaveAlpha(encoded)) {
+      RgbImage resized = alpha.resize(encoded, width, height);
+      if (resized != null) {
+        return resized;
+      }
+    }
+    RgbImage fromCmyk = cmyk.resize(encoded, rgb, width, height);
+    return fromCmyk != null ? fromCmyk : bicubic.resize(rgb, width, height);
   }
 }
