@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Waiting in a changelogged store rather than in memory is what keeps "exactly one reply": a
  * crash after the request's offset was committed restores the store, and the request is answered.
- * Every failure becomes a non-OK reply, never an exception. The CLIP models ignore
- * {@code instruction}; it is kept in the contract for the MLLM models.
+ * Every failure becomes a non-OK reply, never an exception. Requests are encoded as queries with
+ * their {@code instruction} (the MLLM models build their prompt from it; the CLIP models ignore it).
  */
 final class QueryProcessor implements Processor<String, RetrievalRequest, String, RetrievalReply> {
   private static final Logger log = LoggerFactory.getLogger(QueryProcessor.class);
@@ -168,7 +168,8 @@ final class QueryProcessor implements Processor<String, RetrievalRequest, String
         if (image == null && text == null) {
           throw new RetrievalFailure(ReplyStatus.INVALID_REQUEST, "request has neither text nor image");
         }
-        inputs.add(new EncodeInput(image, text));
+        String instruction = r.getInstruction() == null || r.getInstruction().isBlank() ? null : r.getInstruction();
+        inputs.add(EncodeInput.query(image, text, instruction));
         live.add(p);
       } catch (RuntimeException e) {
         reply(p, failure(e), e);

@@ -28,12 +28,18 @@ public final class TestServices {
   /** As above, with the ops HTTP server configured ({@code new OpsConfig(0)}: any free port). */
   public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusLiteExtension milvus,
       Path stateDir, Topics topics, OpsConfig ops) {
+    return config(applicationId, kafka, milvus, stateDir, topics, ops, Path.of(System.getProperty("bgevl.tinyBundle")));
+  }
+
+  /** As above, serving the model bundle in {@code bundle}. */
+  public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusLiteExtension milvus,
+      Path stateDir, Topics topics, OpsConfig ops, Path bundle) {
     return new ServiceConfig(
         new KafkaConfig(kafka.bootstrapServers(), applicationId, stateDir, "exactly_once_v2", 1, 1, 2, (short) 1,
             Map.of()),
         topics,
         new WireConfig(WireFormat.JSON, Optional.empty()),
-        Path.of(System.getProperty("bgevl.tinyBundle")),
+        bundle,
         EncoderConfig.DEFAULT.withIntraOpThreads(1),
         BatchPolicy.DEFAULT,
         milvus.config(),
