@@ -63,7 +63,7 @@ class MllmEndToEndIT {
   static MilvusSearcher searcher;
 
   @BeforeAll
-  static void startService() {
+  static void startService() throws Exception {
     Path bundle = Path.of(System.getProperty("bgevl.tinyBundle")).toAbsolutePath().getParent()
         .resolve("tiny-bgevl-mllm");
     service = BgevlService.start(TestServices.config("mllm-e2e", KAFKA, MILVUS, stateDir, Topics.DEFAULT,
