@@ -35,7 +35,6 @@ in fp16, over protobuf's 2 GB limit.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sys
@@ -47,6 +46,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bgevl_mllm_reference import COMPOSED_INSTRUCTION, RESIZE_TO, load_image, prompt, test_like_images  # noqa: E402
+from export_bgevl import sha256_of  # noqa: E402
 
 ARCHITECTURE = "bge-vl-mllm"
 PIL_RESAMPLE_NAMES = {0: "nearest", 1: "lanczos", 2: "bilinear", 3: "bicubic", 4: "box", 5: "hamming"}
@@ -100,14 +100,6 @@ class DecoderLastState(torch.nn.Module):
         hidden = self.lm(inputs_embeds=x, attention_mask=mask, use_cache=False).last_hidden_state
         rows = torch.arange(hidden.shape[0], device=hidden.device)
         return hidden[rows, last_index].float()
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _export(module, args, path: Path, inputs, outputs, axes, opset: int, external: bool) -> list[Path]:

@@ -23,6 +23,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -94,9 +95,9 @@ public final class OnnxMllmEncoder implements Encoder {
     try {
       MistralTokenizer tok = new MistralTokenizer(bundle.tokenizerFile());
       opened.add(tok);
-      this.vision = open(sessions, bundle.visionGraph(), opened);
-      this.embed = open(sessions, bundle.embedGraph(), opened);
-      this.decoder = open(sessions, bundle.decoderGraph(), opened);
+      this.vision = openTracked(sessions, bundle.visionGraph(), opened);
+      this.embed = openTracked(sessions, bundle.embedGraph(), opened);
+      this.decoder = openTracked(sessions, bundle.decoderGraph(), opened);
       this.tokenizer = tok;
     } catch (RuntimeException e) {
       for (AutoCloseable c : opened) {
@@ -332,7 +333,8 @@ public final class OnnxMllmEncoder implements Encoder {
     }
   }
 
-  private static OrtSession open(SessionFactory sessions, java.nio.file.Path graph, List<AutoCloseable> opened) {
+  /** Opens a session and records it, so a failure further on closes what was already opened. */
+  private static OrtSession openTracked(SessionFactory sessions, Path graph, List<AutoCloseable> opened) {
     OrtSession s = sessions.open(graph);
     opened.add(s);
     return s;
