@@ -278,13 +278,12 @@ def build_manifest(model, processor, *, model_id: str, source: str, revision: st
 
 def export_mllm_bundle(source: str, out: Path, *, model_id: str, revision: str | None, source_label: str,
                        revision_label: str, opset: int, min_cosine: float, half: bool, external: bool) -> dict:
-    from make_tiny_llava import make_processor
     from transformers import LlavaNextForConditionalGeneration
 
     dtype = torch.float16 if half else torch.float32
     model = LlavaNextForConditionalGeneration.from_pretrained(source, revision=revision, dtype=dtype,
                                                               attn_implementation="eager").eval()
-    processor = make_processor(Path(source)) if Path(source).is_dir() else _hub_processor(source, revision)
+    processor = _hub_processor(source, revision)
     out.mkdir(parents=True, exist_ok=True)
     manifest = build_manifest(model, processor, model_id=model_id, source=source_label, revision=revision_label,
                               opset=opset, half=half)
