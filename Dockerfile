@@ -7,17 +7,25 @@ WORKDIR /build
 
 # Poms (and the Avro contracts, which the schemas module's code generator needs even to run)
 # first: this layer downloads every dependency and plugin, and is rebuilt only when they change.
+# The modules the production jar (cli) is built from; embedded comes along only because the cli tests use it,
+# and the jar itself holds no broker. The local stack and the benchmarks stay out.
 COPY pom.xml ./
 COPY schemas/pom.xml schemas/
+COPY client/pom.xml client/
 COPY encoder-worker/pom.xml encoder-worker/
-COPY topology/pom.xml topology/
+COPY embedded/pom.xml embedded/
+COPY service/pom.xml service/
+COPY cli/pom.xml cli/
 COPY schemas/src/main/avro schemas/src/main/avro
-RUN mvn -B -q -DskipTests package && rm -rf schemas/target encoder-worker/target topology/target
+RUN mvn -B -q -DskipTests -pl cli -am package && rm -rf */target
 
 COPY schemas schemas
+COPY client client
 COPY encoder-worker encoder-worker
-COPY topology topology
-RUN mvn -B -DskipTests package
+COPY embedded embedded
+COPY service service
+COPY cli cli
+RUN mvn -B -DskipTests -pl cli -am package
 
 # ---- runtime -------------------------------------------------------------------------------------
 # The glibc (Ubuntu) JRE, not Alpine: ONNX Runtime and the DJL tokenizers ship native libraries
@@ -37,14 +45,17 @@ ENV DJL_OFFLINE=true \
     DJL_CACHE_DIR=/home/bgevl/.djl.ai
 
 WORKDIR /app
-COPY --from=build /build/topology/target/bgevl-streams.jar /app/bgevl-streams.jar
+COPY --from=build /build/cli/target/bgevl-streams.jar /app/bgevl-streams.jar
 # The tiny random-weight bundle makes the image start on its own; mount a real exported bundle
 # (tools/export_bgevl.py) and point APP_ENCODER_MODEL at it for real embeddings.
 COPY models/tiny-bgevl /app/models/tiny-bgevl
 
 USER bgevl
 
-# No HEALTHCHECK yet: the service has no HTTP health endpoint to ask. It comes with the
-# metrics/health issue; a check that only asks "is the JVM alive" would say nothing docker does not.
+# Readiness from the service's own /health/ready (model loaded, Milvus answering, both Streams
+# applications RUNNING and not losing threads), asked with bash alone: the JRE image has no curl.
+# The start period covers loading a real model.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${APP_OPS_PORT:-8080} && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["java", "-jar", "/app/bgevl-streams.jar"]
 CMD ["run"]

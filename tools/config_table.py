@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = ROOT / "topology/src/main/java/dev/bgevl/streams/cli"
+CLI = ROOT / "cli/src/main/java/dev/bgevl/streams/cli"
+LOCAL = ROOT / "local/src/main/java/dev/bgevl/streams/local"
 OPTION = re.compile(
     r'@Option\(names = "([^"]+)"(?:, split = ",")?(?:, defaultValue = "([^"]*)")?, description = "((?:[^"\\]|\\.)*)"\)'
 )
@@ -31,7 +32,7 @@ def table(sources: list[Path], title: str) -> str:
 
 def main() -> None:
     print(table([CLI / "ClientOptions.java", CLI / "ServiceOptions.java"], "Service (`run` and `local`)"))
-    print(table([CLI / "LocalCommand.java"], "`local` only"))
+    print(table([LOCAL / "LocalCommand.java"], "`local` only"))
 
 
 if __name__ == "__main__":

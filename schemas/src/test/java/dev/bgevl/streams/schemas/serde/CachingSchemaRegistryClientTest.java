@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.bgevl.streams.schemas.media.MediaEvent;
+import dev.bgevl.streams.schemas.testkit.SchemaRegistryTestServer;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,12 +12,12 @@ import org.junit.jupiter.api.Test;
 
 class CachingSchemaRegistryClientTest {
 
-    private FakeSchemaRegistryServer server;
+    private SchemaRegistryTestServer server;
     private CachingSchemaRegistryClient client;
 
     @BeforeEach
     void startServer() throws Exception {
-        server = new FakeSchemaRegistryServer();
+        server = new SchemaRegistryTestServer();
         client = new CachingSchemaRegistryClient(new RestSchemaRegistryClient(SchemaRegistryConfig.of(server.url())));
     }
 

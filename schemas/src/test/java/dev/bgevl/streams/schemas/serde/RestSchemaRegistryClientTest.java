@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
+import dev.bgevl.streams.schemas.testkit.SchemaRegistryTestServer;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.avro.Schema;
@@ -18,12 +19,12 @@ import org.junit.jupiter.api.Test;
 
 class RestSchemaRegistryClientTest {
 
-    private FakeSchemaRegistryServer server;
+    private SchemaRegistryTestServer server;
     private RestSchemaRegistryClient client;
 
     @BeforeEach
     void startServer() throws Exception {
-        server = new FakeSchemaRegistryServer();
+        server = new SchemaRegistryTestServer();
         client = new RestSchemaRegistryClient(SchemaRegistryConfig.of(server.url()));
     }
 
@@ -82,7 +83,7 @@ class RestSchemaRegistryClientTest {
 
     @Test
     void shouldAuthenticateWithBasicAuth() throws Exception {
-        try (FakeSchemaRegistryServer secured = new FakeSchemaRegistryServer(Optional.of("alice:s3cret"))) {
+        try (SchemaRegistryTestServer secured = new SchemaRegistryTestServer(Optional.of("alice:s3cret"))) {
             SchemaRegistryConfig config = SchemaRegistryConfig.of(secured.url());
             RestSchemaRegistryClient authenticated = new RestSchemaRegistryClient(config.withBasicAuth("alice:s3cret"));
             RestSchemaRegistryClient anonymous = new RestSchemaRegistryClient(config);

@@ -1,0 +1,93 @@
+package dev.bgevl.streams.batching;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The records of one task that wait for their batch, in a changelogged key-value store keyed by
+ * source offset: offsets sort in arrival order and are unique per partition (a task reads one),
+ * and a record replayed after a crash overwrites its own entry instead of doubling it.
+ *
+ * <p>A batch is due when it is full or its oldest record has waited the maximum delay: a flush on a
+ * fixed clock instead would fire between two records whenever the flush itself takes about as long
+ * as the interval, and batches would shrink to one record. A flush takes a {@link #snapshot()} and
+ * {@link #remove removes} it only once the batch is applied, so a failure in between leaves the batch
+ * in the store for the restarted task.
+ */
+public final class PendingBuffer<V> {
+
+  private static final long NONE = -1;
+
+  private final KeyValueStore<String, V> store;
+  private final int maxSize;
+  private final long maxDelayNanos;
+  private final LongSupplier nanoClock;
+  private int added;
+  private long oldestNanos = NONE;
+
+  /**
+   * @param nanoClock the time in nanoseconds; processors pass their context's wall clock
+   *     ({@code context.currentSystemTimeMs()}), so {@code TopologyTestDriver} drives it in tests
+   */
+  public PendingBuffer(KeyValueStore<String, V> store, int maxSize, Duration maxDelay, LongSupplier nanoClock) {
+    this.store = store;
+    this.maxSize = maxSize;
+    this.maxDelayNanos = maxDelay.toNanos();
+    this.nanoClock = nanoClock;
+    // entries restored from the changelog waited for an unknown time: flush them at the first check
+    if (store.approximateNumEntries() > 0) {
+      oldestNanos = nanoClock.getAsLong() - maxDelayNanos;
+    }
+  }
+
+  /** The time source for a processor's buffer: its context's wall clock, which tests drive. */
+  public static LongSupplier wallClockOf(ProcessorContext<?, ?> context) {
+    return () -> TimeUnit.MILLISECONDS.toNanos(context.currentSystemTimeMs());
+  }
+
+  /** How often a wall-clock punctuator should ask {@link #isDue()}: a fraction of the delay, at least 1 ms. */
+  public static Duration checkInterval(Duration maxDelay) {
+    return Duration.ofMillis(Math.max(1, maxDelay.toMillis() / 5));
+  }
+
+  /** Adds the record read at {@code offset}; true when the batch is now full. */
+  public boolean add(long offset, V value) {
+    store.put(String.format("%019d", offset), value);
+    if (oldestNanos == NONE) {
+      oldestNanos = nanoClock.getAsLong();
+    }
+    return ++added >= maxSize;
+  }
+
+  /** Whether the oldest waiting record has waited the maximum delay. */
+  public boolean isDue() {
+    return oldestNanos != NONE && nanoClock.getAsLong() - oldestNanos >= maxDelayNanos;
+  }
+
+  /** Everything waiting, in offset order, including what a restored changelog brought back. */
+  public List<KeyValue<String, V>> snapshot() {
+    List<KeyValue<String, V>> batch = new ArrayList<>();
+    try (KeyValueIterator<String, V> it = store.all()) {
+      while (it.hasNext()) {
+        batch.add(it.next());
+      }
+    }
+    added = 0;
+    oldestNanos = NONE;
+    return batch;
+  }
+
+  /** Removes a snapshot once it is applied. */
+  public void remove(List<KeyValue<String, V>> batch) {
+    for (KeyValue<String, V> entry : batch) {
+      store.delete(entry.key);
+    }
+  }
+}
