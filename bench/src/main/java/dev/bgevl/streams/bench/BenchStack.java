@@ -2,7 +2,6 @@ package dev.bgevl.streams.bench;
 
 import dev.bgevl.streams.app.KafkaConfig;
 import dev.bgevl.streams.app.ServiceConfig;
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.app.WireConfig;
 import dev.bgevl.streams.embedded.MilvusLiteServer;
 import dev.bgevl.streams.embedded.testkit.KafkaTestCluster;
@@ -15,6 +14,7 @@ import dev.bgevl.streams.milvus.MilvusConfig;
 import dev.bgevl.streams.milvus.MilvusConnector;
 import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.WireFormat;
+import dev.bgevl.streams.topics.Topics;
 import io.milvus.v2.client.MilvusClientV2;
 import java.io.IOException;
 import java.nio.file.Files;

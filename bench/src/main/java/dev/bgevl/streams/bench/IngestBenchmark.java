@@ -2,7 +2,6 @@ package dev.bgevl.streams.bench;
 
 import dev.bgevl.streams.app.BgevlService;
 import dev.bgevl.streams.app.ServiceConfig;
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.encoder.EncodeInput;
 import dev.bgevl.streams.encoder.EncodeResult;
 import dev.bgevl.streams.encoder.ImageLimits;
@@ -19,6 +18,7 @@ import dev.bgevl.streams.milvus.VectorRow;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
+import dev.bgevl.streams.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

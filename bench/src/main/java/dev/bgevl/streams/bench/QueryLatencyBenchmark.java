@@ -2,7 +2,6 @@ package dev.bgevl.streams.bench;
 
 import dev.bgevl.streams.app.BgevlService;
 import dev.bgevl.streams.app.ServiceConfig;
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.client.RetrievalClient;
 import dev.bgevl.streams.encoder.EncodeInput;
 import dev.bgevl.streams.encoder.EncodeResult;
@@ -21,6 +20,7 @@ import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
+import dev.bgevl.streams.topics.Topics;
 import io.milvus.v2.client.MilvusClientV2;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

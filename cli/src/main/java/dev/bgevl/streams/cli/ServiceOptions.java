@@ -2,7 +2,6 @@ package dev.bgevl.streams.cli;
 
 import dev.bgevl.streams.app.KafkaConfig;
 import dev.bgevl.streams.app.ServiceConfig;
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.app.WireConfig;
 import dev.bgevl.streams.encoder.DeviceSpec;
 import dev.bgevl.streams.encoder.EncoderConfig;
@@ -16,6 +15,7 @@ import dev.bgevl.streams.ops.OpsConfig;
 import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
 import dev.bgevl.streams.schemas.serde.WireFormat;
+import dev.bgevl.streams.topics.Topics;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.IndexParam;
 import java.nio.file.Path;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bgevl.streams.app.BgevlService;
 import dev.bgevl.streams.app.ServiceConfig;
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.app.WireConfig;
 import dev.bgevl.streams.cli.BgevlCommand;
 import dev.bgevl.streams.client.RetrievalClient;
@@ -26,6 +25,7 @@ import dev.bgevl.streams.schemas.serde.WireFormat;
 import dev.bgevl.streams.schemas.testkit.SchemaRegistryTestServer;
 import dev.bgevl.streams.testkit.MilvusLiteExtension;
 import dev.bgevl.streams.testkit.TestServices;
+import dev.bgevl.streams.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bgevl.streams.app.BgevlService;
 import dev.bgevl.streams.app.ServiceConfig;
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.cli.BgevlCommand;
 import dev.bgevl.streams.client.RetrievalClient;
 import dev.bgevl.streams.deadletter.DeadLetterHeaders;
@@ -28,6 +27,7 @@ import dev.bgevl.streams.schemas.serde.SerdeConfig;
 import dev.bgevl.streams.schemas.serde.WireFormat;
 import dev.bgevl.streams.testkit.MilvusLiteExtension;
 import dev.bgevl.streams.testkit.TestServices;
+import dev.bgevl.streams.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

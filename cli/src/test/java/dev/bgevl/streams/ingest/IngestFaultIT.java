@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bgevl.streams.app.BgevlService;
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.embedded.testkit.ChildService;
 import dev.bgevl.streams.embedded.testkit.KafkaTestCluster;
 import dev.bgevl.streams.embedded.testkit.MilvusRows;
@@ -25,6 +24,7 @@ import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.testkit.IngestTestServices;
 import dev.bgevl.streams.testkit.MediaEvents;
 import dev.bgevl.streams.testkit.MilvusLiteExtension;
+import dev.bgevl.streams.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

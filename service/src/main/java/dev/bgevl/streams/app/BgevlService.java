@@ -7,7 +7,7 @@ import dev.bgevl.streams.encoder.Encoder;
 import dev.bgevl.streams.encoder.batch.Lane;
 import dev.bgevl.streams.encoder.batch.LaneEncoder;
 import dev.bgevl.streams.encoder.batch.MicroBatcher;
-import dev.bgevl.streams.encoder.onnx.OnnxEncoders;
+import dev.bgevl.streams.encoder.runtime.OnnxEncoders;
 import dev.bgevl.streams.ingest.IngestTopology;
 import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.milvus.MilvusCollections;

@@ -7,6 +7,7 @@ import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.milvus.MilvusConfig;
 import dev.bgevl.streams.ops.OpsConfig;
 import dev.bgevl.streams.query.QueryConfig;
+import dev.bgevl.streams.topics.Topics;
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package dev.bgevl.streams.app;
 
+import dev.bgevl.streams.topics.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.bgevl.streams.ingest;
 
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.encoder.Encoder;
 import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.milvus.VectorSink;
@@ -8,6 +7,7 @@ import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaVector;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
+import dev.bgevl.streams.topics.Topics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;

@@ -1,6 +1,5 @@
 package dev.bgevl.streams.query;
 
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.batching.PendingBuffer;
 import dev.bgevl.streams.deadletter.DeadLetterHeaders;
 import dev.bgevl.streams.deadletter.SourceRecord;
@@ -21,6 +20,7 @@ import dev.bgevl.streams.schemas.retrieval.RetrievalHit;
 import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
+import dev.bgevl.streams.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

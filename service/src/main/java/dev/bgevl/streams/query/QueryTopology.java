@@ -1,6 +1,5 @@
 package dev.bgevl.streams.query;
 
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.encoder.Encoder;
 import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.milvus.VectorSearch;
@@ -8,6 +7,7 @@ import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
+import dev.bgevl.streams.topics.Topics;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;

@@ -12,6 +12,7 @@ import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
+import dev.bgevl.streams.topics.Topics;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
 import dev.bgevl.streams.embedded.testkit.KafkaTestCluster;
 import dev.bgevl.streams.embedded.testkit.TestImages;

@@ -19,6 +19,7 @@ import dev.bgevl.streams.schemas.serde.RecordLimits;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
 import dev.bgevl.streams.testkit.MilvusLiteExtension;
 import dev.bgevl.streams.testkit.TestServices;
+import dev.bgevl.streams.topics.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.deadletter.DeadLetterConfig;
 import dev.bgevl.streams.deadletter.DeadLetterHeaders;
 import dev.bgevl.streams.deadletter.DeadLetterProcessingHandler;
@@ -24,6 +23,7 @@ import dev.bgevl.streams.schemas.media.MediaVector;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
+import dev.bgevl.streams.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

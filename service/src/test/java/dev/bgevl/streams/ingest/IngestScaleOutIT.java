@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.bgevl.streams.app.BgevlService;
 import dev.bgevl.streams.app.ServiceConfig;
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.embedded.testkit.KafkaTestCluster;
 import dev.bgevl.streams.embedded.testkit.MilvusRows;
 import dev.bgevl.streams.embedded.testkit.TopicReader;
@@ -15,6 +14,7 @@ import dev.bgevl.streams.milvus.MilvusSearcher;
 import dev.bgevl.streams.testkit.IngestTestServices;
 import dev.bgevl.streams.testkit.MediaEvents;
 import dev.bgevl.streams.testkit.MilvusLiteExtension;
+import dev.bgevl.streams.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;

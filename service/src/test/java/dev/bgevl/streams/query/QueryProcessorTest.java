@@ -3,7 +3,6 @@ package dev.bgevl.streams.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.deadletter.DeadLetterHeaders;
 import dev.bgevl.streams.encoder.EncoderConfig;
 import dev.bgevl.streams.encoder.bundle.ModelBundle;
@@ -22,6 +21,7 @@ import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
+import dev.bgevl.streams.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -2,7 +2,6 @@ package dev.bgevl.streams.testkit;
 
 import dev.bgevl.streams.app.KafkaConfig;
 import dev.bgevl.streams.app.ServiceConfig;
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.app.WireConfig;
 import dev.bgevl.streams.encoder.EncoderConfig;
 import dev.bgevl.streams.encoder.batch.BatchPolicy;
@@ -11,6 +10,7 @@ import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.milvus.MilvusConfig;
 import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.WireFormat;
+import dev.bgevl.streams.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

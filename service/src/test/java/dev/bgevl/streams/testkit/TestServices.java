@@ -2,7 +2,6 @@ package dev.bgevl.streams.testkit;
 
 import dev.bgevl.streams.app.KafkaConfig;
 import dev.bgevl.streams.app.ServiceConfig;
-import dev.bgevl.streams.app.Topics;
 import dev.bgevl.streams.app.WireConfig;
 import dev.bgevl.streams.embedded.testkit.KafkaTestCluster;
 import dev.bgevl.streams.encoder.EncoderConfig;
@@ -13,6 +12,7 @@ import dev.bgevl.streams.ops.OpsConfig;
 import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
 import dev.bgevl.streams.schemas.serde.WireFormat;
+import dev.bgevl.streams.topics.Topics;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

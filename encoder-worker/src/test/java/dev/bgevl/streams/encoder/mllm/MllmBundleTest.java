@@ -9,7 +9,7 @@ import dev.bgevl.streams.encoder.Encoder;
 import dev.bgevl.streams.encoder.EncoderConfig;
 import dev.bgevl.streams.encoder.bundle.InvalidBundleException;
 import dev.bgevl.streams.encoder.onnx.OnnxBgeVlEncoder;
-import dev.bgevl.streams.encoder.onnx.OnnxEncoders;
+import dev.bgevl.streams.encoder.runtime.OnnxEncoders;
 import dev.bgevl.streams.encoder.testkit.TinyBundle;
 import dev.bgevl.streams.encoder.testkit.TinyMllmBundle;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.bgevl.streams.encoder.onnx;
+package dev.bgevl.streams.encoder.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bgevl.streams.encoder.Encoder;
@@ -7,6 +7,7 @@ import dev.bgevl.streams.encoder.bundle.InvalidBundleException;
 import dev.bgevl.streams.encoder.bundle.ModelBundle;
 import dev.bgevl.streams.encoder.mllm.MllmBundle;
 import dev.bgevl.streams.encoder.mllm.OnnxMllmEncoder;
+import dev.bgevl.streams.encoder.onnx.OnnxBgeVlEncoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.bgevl.streams.app;
+package dev.bgevl.streams.topics;
 
 import java.util.List;
 import java.util.Objects;
