@@ -23,6 +23,10 @@ Examples:
   tools/.venv/bin/python tools/export_bgevl.py --tiny --seed 20261127 --out models/tiny-bgevl
   # real model (downloads from the hub once; trust_remote_code is not needed)
   tools/.venv/bin/python tools/export_bgevl.py --model BAAI/BGE-VL-base --out models/bge-vl-base
+  # the MLLM models (LLaVA-NeXT + Mistral-7B, see export_mllm.py); fp16 with external data
+  tools/.venv/bin/python tools/export_bgevl.py --model BAAI/BGE-VL-MLLM-S1 --fp16 --out models/bge-vl-mllm-s1
+  # committed tiny MLLM bundle
+  tools/.venv/bin/python tools/export_bgevl.py --tiny-mllm --seed 20261202 --out models/tiny-bgevl-mllm
 
 Reproducibility: the tiny export with the same seed gives byte-identical ONNX files
 (checked on torch 2.15 / transformers 5.24 / onnx 1.23 on CPU: same sha256 over two runs).
@@ -289,6 +293,8 @@ def parse_args() -> argparse.Namespace:
     src = parser.add_mutually_exclusive_group(required=True)
     src.add_argument("--model", help="local checkpoint folder or hub id (e.g. BAAI/BGE-VL-base)")
     src.add_argument("--tiny", action="store_true", help="build a seeded random tiny checkpoint and export it")
+    src.add_argument("--tiny-mllm", action="store_true",
+                     help="build the seeded random tiny LLaVA-NeXT (BGE-VL-MLLM shape) and export it")
     parser.add_argument("--seed", type=int, default=20261127, help="seed for --tiny")
     parser.add_argument("--revision", default=None, help="hub revision (branch, tag or commit) for --model")
     parser.add_argument("--model-id", default=None, help="manifest model_id (default: derived from the source)")
@@ -299,6 +305,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--fuse", action="store_true",
                         help="apply ONNX Runtime's CLIP transformer fusions (Attention, SkipLayerNorm) to both graphs;"
                              " the export check then runs on the fused graphs")
+    parser.add_argument("--fp16", action="store_true",
+                        help="MLLM only: fp16 weights and math in every graph (fp32 inputs/outputs)")
+    parser.add_argument("--external-data", action=argparse.BooleanOptionalAction, default=None,
+                        help="MLLM only: weights in <graph>.data beside each graph (default: on with --fp16)")
+    parser.add_argument("--min-cosine", type=float, default=0.9999,
+                        help="MLLM only: lowest cosine ONNX vs PyTorch the export check accepts (fp16: 0.999)")
     args = parser.parse_args()
     if args.fuse and args.fp16_vision:
         parser.error("--fuse and --fp16-vision are not combined: the fp16 conversion is checked on unfused graphs only")
@@ -307,9 +319,40 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+def is_llava_next(source: str, revision: str | None) -> bool:
+    """BGE-VL-MLLM checkpoints are LLaVA-NeXT; everything else here is CLIP."""
+    from transformers import AutoConfig
+
+    return AutoConfig.from_pretrained(source, revision=revision).model_type == "llava_next"
+
+
+def export_mllm(args: argparse.Namespace, source: str, *, model_id: str, source_label: str, revision_label: str,
+                revision: str | None) -> None:
+    from export_mllm import export_mllm_bundle
+
+    external = args.fp16 if args.external_data is None else args.external_data
+    min_cos = args.min_cosine if not args.fp16 or args.min_cosine != 0.9999 else 0.999
+    export_mllm_bundle(source, args.out, model_id=model_id, revision=revision, source_label=source_label,
+                       revision_label=revision_label, opset=args.opset, min_cosine=min_cos, half=args.fp16,
+                       external=external)
+
+
 def main() -> None:
     args = parse_args()
-    if args.tiny:
+    if args.tiny_mllm:
+        from make_tiny_llava import TINY_INITIALIZER_RANGE, make_tiny_checkpoint
+
+        with tempfile.TemporaryDirectory() as tmp:
+            ckpt = make_tiny_checkpoint(Path(tmp) / "checkpoint", args.seed)
+            export_mllm(args, str(ckpt), model_id=args.model_id or "bge-vl-mllm-tiny-random",
+                        source_label=f"tiny-random-llava-next(seed={args.seed}, "
+                                     f"initializer_range={TINY_INITIALIZER_RANGE})",
+                        revision_label=f"seed-{args.seed}", revision=None)
+    elif args.model and is_llava_next(args.model, args.revision):
+        model_id = args.model_id or Path(args.model.rstrip("/")).name.lower()
+        export_mllm(args, args.model, model_id=model_id, source_label=args.model,
+                    revision_label=args.revision or "main", revision=args.revision)
+    elif args.tiny:
         with tempfile.TemporaryDirectory() as tmp:
             ckpt = make_tiny_checkpoint(Path(tmp) / "checkpoint", args.seed)
             export_bundle(str(ckpt), args.out, model_id=args.model_id or "bge-vl-tiny-random",

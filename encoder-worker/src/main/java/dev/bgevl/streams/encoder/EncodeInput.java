@@ -6,14 +6,33 @@ import java.util.Objects;
 /**
  * One thing to embed: an encoded image, a text, or both (a composed query).
  *
- * <p>With both, the embedding is the BGE-VL fusion L2norm(raw text + raw image) projection.
+ * <p>With both, the CLIP models embed L2norm(raw text + raw image). The MLLM models also read
+ * {@code role} (a query and a candidate get different prompts) and a query's {@code instruction};
+ * the CLIP models ignore both.
  */
-public record EncodeInput(byte[] image, String text) {
+public record EncodeInput(byte[] image, String text, Role role, String instruction) {
+
+  /** Which side of retrieval an input is on: what is searched for, or what is stored. */
+  public enum Role { CANDIDATE, QUERY }
 
   public EncodeInput {
     if (image == null && text == null) {
       throw new IllegalArgumentException("an encode input needs an image, a text or both");
     }
+    Objects.requireNonNull(role, "role");
+    if (role == Role.CANDIDATE && instruction != null) {
+      throw new IllegalArgumentException("only a query carries an instruction");
+    }
+  }
+
+  /** A candidate (what ingest stores): image, text or both. */
+  public EncodeInput(byte[] image, String text) {
+    this(image, text, Role.CANDIDATE, null);
+  }
+
+  /** A query with an optional task instruction (null: none given). */
+  public static EncodeInput query(byte[] image, String text, String instruction) {
+    return new EncodeInput(image, text, Role.QUERY, instruction);
   }
 
   /** An image-only input. */
@@ -39,22 +58,29 @@ public record EncodeInput(byte[] image, String text) {
     return text != null;
   }
 
+  public boolean isQuery() {
+    return role == Role.QUERY;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof EncodeInput other
         && Arrays.equals(image, other.image)
-        && Objects.equals(text, other.text);
+        && Objects.equals(text, other.text)
+        && role == other.role
+        && Objects.equals(instruction, other.instruction);
   }
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(image) + Objects.hashCode(text);
+    return Objects.hash(Arrays.hashCode(image), text, role, instruction);
   }
 
   @Override
   public String toString() {
     // never log image bytes or full texts
-    return "EncodeInput[imageBytes=" + (image == null ? "none" : image.length)
-        + ", textChars=" + (text == null ? "none" : text.length()) + "]";
+    return "EncodeInput[role=" + role + ", imageBytes=" + (image == null ? "none" : image.length)
+        + ", textChars=" + (text == null ? "none" : text.length())
+        + ", instructionChars=" + (instruction == null ? "none" : instruction.length()) + "]";
   }
 }

@@ -7,8 +7,7 @@ import dev.bgevl.streams.encoder.Encoder;
 import dev.bgevl.streams.encoder.batch.Lane;
 import dev.bgevl.streams.encoder.batch.LaneEncoder;
 import dev.bgevl.streams.encoder.batch.MicroBatcher;
-import dev.bgevl.streams.encoder.bundle.ModelBundle;
-import dev.bgevl.streams.encoder.onnx.OnnxBgeVlEncoder;
+import dev.bgevl.streams.encoder.runtime.OnnxEncoders;
 import dev.bgevl.streams.ingest.IngestTopology;
 import dev.bgevl.streams.media.ImageResolver;
 import dev.bgevl.streams.milvus.MilvusCollections;
@@ -114,7 +113,7 @@ public final class BgevlService implements AutoCloseable {
       // up before the model loads: liveness answers at once, readiness names what is still missing
       OpsServer ops = OpsServer.start(config.ops(), metrics, health);
       opened.add(ops);
-      Encoder encoder = OnnxBgeVlEncoder.open(ModelBundle.load(config.modelBundle()), config.encoder());
+      Encoder encoder = OnnxEncoders.open(config.modelBundle(), config.encoder());
       opened.add(encoder);
       MicroBatcher batcher = new MicroBatcher(encoder, config.batch(), metrics.batchListener());
       opened.add(batcher);

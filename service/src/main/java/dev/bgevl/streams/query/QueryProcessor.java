@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Waiting in a changelogged store rather than in memory is what keeps "exactly one reply": a
  * crash after the request's offset was committed restores the store, and the request is answered.
- * Every failure becomes a non-OK reply, never an exception. The CLIP models ignore
- * {@code instruction}; it is kept in the contract for the MLLM models.
+ * Every failure becomes a non-OK reply, never an exception. Requests are encoded as queries with
+ * their {@code instruction} (the MLLM models build their prompt from it; the CLIP models ignore it).
  */
 final class QueryProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   private static final Logger log = LoggerFactory.getLogger(QueryProcessor.class);
@@ -301,7 +301,8 @@ final class QueryProcessor implements Processor<byte[], byte[], byte[], byte[]> 
     if (image == null && text == null) {
       throw new RetrievalFailure(ReplyStatus.INVALID_REQUEST, "request has neither text nor image");
     }
-    return new Live(p, new EncodeInput(image, text), filterOf(r));
+    String instruction = r.getInstruction() == null || r.getInstruction().isBlank() ? null : r.getInstruction();
+    return new Live(p, EncodeInput.query(image, text, instruction), filterOf(r));
   }
 
   private List<Embedded> embed(List<Live> live) {

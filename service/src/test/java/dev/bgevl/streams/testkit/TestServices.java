@@ -36,12 +36,19 @@ public final class TestServices {
   /** As above, with the given record limit. */
   public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusLiteExtension milvus,
       Path stateDir, Topics topics, OpsConfig ops, RecordLimits limits) {
+    return config(applicationId, kafka, milvus, stateDir, topics, ops, limits,
+        Path.of(System.getProperty("bgevl.tinyBundle")));
+  }
+
+  /** As above, serving the model bundle in {@code bundle}. */
+  public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusLiteExtension milvus,
+      Path stateDir, Topics topics, OpsConfig ops, RecordLimits limits, Path bundle) {
     return new ServiceConfig(
         new KafkaConfig(kafka.bootstrapServers(), applicationId, stateDir, "exactly_once_v2", 1, 1, 2, (short) 1,
             Map.of(), limits),
         topics,
         new WireConfig(WireFormat.JSON, Optional.empty()),
-        Path.of(System.getProperty("bgevl.tinyBundle")),
+        bundle,
         EncoderConfig.DEFAULT.withIntraOpThreads(1),
         BatchPolicy.DEFAULT,
         milvus.config(),

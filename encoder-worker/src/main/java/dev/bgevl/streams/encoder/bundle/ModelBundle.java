@@ -134,7 +134,8 @@ public record ModelBundle(Path directory, ModelManifest manifest) {
     }
   }
 
-  private static String sha256(Path file) {
+  /** Hex sha256 of a file: the check every bundle kind runs on its files. */
+  public static String sha256(Path file) {
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
       byte[] buf = new byte[1 << 16];
       while (in.read(buf) >= 0) {

@@ -18,14 +18,14 @@ import org.slf4j.LoggerFactory;
  * <p>Asking for CUDA where this build or machine has none fails at start, unless CPU fallback is
  * configured: a service that silently runs 50x slower than planned is worse than one that stops.
  */
-final class SessionFactory {
+public final class SessionFactory {
   private static final Logger log = LoggerFactory.getLogger(SessionFactory.class);
 
   private final OrtEnvironment env;
   private final EncoderConfig config;
   private final DeviceSpec resolved;
 
-  SessionFactory(OrtEnvironment env, EncoderConfig config) {
+  public SessionFactory(OrtEnvironment env, EncoderConfig config) {
     this(env, config, OrtEnvironment.getAvailableProviders());
   }
 
@@ -36,7 +36,7 @@ final class SessionFactory {
   }
 
   /** The device sessions actually run on: never {@code auto}. */
-  DeviceSpec device() {
+  public DeviceSpec device() {
     return resolved;
   }
 
@@ -61,7 +61,8 @@ final class SessionFactory {
     };
   }
 
-  OrtSession open(Path graph) {
+  /** Opens {@code graph}; external data files are found beside it. */
+  public OrtSession open(Path graph) {
     try {
       OrtSession.SessionOptions options = new OrtSession.SessionOptions();
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
