@@ -19,7 +19,7 @@ import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
 import dev.bgevl.streams.schemas.serde.WireFormat;
 import dev.bgevl.streams.testkit.KafkaTestCluster;
-import dev.bgevl.streams.testkit.MilvusLiteExtension;
+import dev.bgevl.streams.testkit.MilvusExtension;
 import dev.bgevl.streams.testkit.TestImages;
 import dev.bgevl.streams.testkit.TestServices;
 import java.nio.ByteBuffer;
@@ -57,7 +57,7 @@ class EndToEndIT {
   static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
   @RegisterExtension
-  static final MilvusLiteExtension MILVUS = new MilvusLiteExtension();
+  static final MilvusExtension MILVUS = new MilvusExtension();
 
   @TempDir
   static Path stateDir;

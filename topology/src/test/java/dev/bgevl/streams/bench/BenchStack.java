@@ -8,7 +8,7 @@ import dev.bgevl.streams.encoder.DeviceSpec;
 import dev.bgevl.streams.encoder.EncoderConfig;
 import dev.bgevl.streams.encoder.batch.BatchPolicy;
 import dev.bgevl.streams.ingest.IngestConfig;
-import dev.bgevl.streams.local.MilvusLiteServer;
+import dev.bgevl.streams.local.EmbeddedMilvusServer;
 import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.milvus.MilvusConfig;
 import dev.bgevl.streams.milvus.MilvusConnector;
@@ -37,11 +37,11 @@ final class BenchStack implements AutoCloseable {
 
   private final Path workDir;
   private final KafkaTestCluster kafka;
-  private final MilvusLiteServer milvus;
+  private final EmbeddedMilvusServer milvus;
   private final MilvusConfig milvusConfig;
   private final MilvusClientV2 client;
 
-  private BenchStack(Path workDir, KafkaTestCluster kafka, MilvusLiteServer milvus, MilvusConfig milvusConfig,
+  private BenchStack(Path workDir, KafkaTestCluster kafka, EmbeddedMilvusServer milvus, MilvusConfig milvusConfig,
       MilvusClientV2 client) {
     this.workDir = workDir;
     this.kafka = kafka;
@@ -59,9 +59,9 @@ final class BenchStack implements AutoCloseable {
     Files.createDirectories(workDir);
     KafkaTestCluster kafka = new KafkaTestCluster(1, brokerProperties);
     kafka.start();
-    MilvusLiteServer milvus = null;
+    EmbeddedMilvusServer milvus = null;
     try {
-      milvus = MilvusLiteServer.start(venv, workDir.resolve("milvus-data"), "127.0.0.1", MilvusLiteServer.freePort(),
+      milvus = EmbeddedMilvusServer.start(venv, workDir.resolve("milvus-data"), "127.0.0.1", EmbeddedMilvusServer.freePort(),
           Duration.ofSeconds(120));
       // why a long call deadline: bulk pre-fill upserts of thousands of rows take seconds on 2 busy cores
       MilvusConfig config = MilvusConfig.defaults(milvus.uri()).withTimeout(Duration.ofSeconds(60));

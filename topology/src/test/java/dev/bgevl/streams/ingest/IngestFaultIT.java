@@ -21,7 +21,7 @@ import dev.bgevl.streams.testkit.ChildService;
 import dev.bgevl.streams.testkit.IngestTestServices;
 import dev.bgevl.streams.testkit.KafkaTestCluster;
 import dev.bgevl.streams.testkit.MediaEvents;
-import dev.bgevl.streams.testkit.MilvusLiteExtension;
+import dev.bgevl.streams.testkit.MilvusExtension;
 import dev.bgevl.streams.testkit.MilvusRows;
 import dev.bgevl.streams.testkit.StreamsGroups;
 import dev.bgevl.streams.testkit.TopicReader;
@@ -59,7 +59,7 @@ class IngestFaultIT {
   static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
   @RegisterExtension
-  static final MilvusLiteExtension MILVUS = new MilvusLiteExtension();
+  static final MilvusExtension MILVUS = new MilvusExtension();
 
   static final Duration START = Duration.ofSeconds(60);
   static final Duration WAIT = Duration.ofSeconds(60);

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bgevl.streams.local.MilvusLiteServer;
-import dev.bgevl.streams.testkit.MilvusLiteExtension;
+import dev.bgevl.streams.local.EmbeddedMilvusServer;
+import dev.bgevl.streams.testkit.MilvusExtension;
 import io.milvus.v2.client.MilvusClientV2;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MilvusFaultIT {
 
   @RegisterExtension
-  static final MilvusLiteExtension milvus = new MilvusLiteExtension();
+  static final MilvusExtension milvus = new MilvusExtension();
 
   private static final int DIM = 32;
 
@@ -86,8 +86,8 @@ class MilvusFaultIT {
 
   @Test
   void shouldRefuseToStartOnAPortInUse() {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> MilvusLiteServer.start(
-        MilvusLiteExtension.venv(), milvus.server().dataDir().resolveSibling("other"), "127.0.0.1",
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedMilvusServer.start(
+        MilvusExtension.venv(), milvus.server().dataDir().resolveSibling("other"), "127.0.0.1",
         milvus.server().port(), Duration.ofSeconds(30)));
 
     assertTrue(e.getMessage().contains("is in use"), e.getMessage());
@@ -96,8 +96,8 @@ class MilvusFaultIT {
   @Test
   void shouldReportTheLogTailWhenTheServerDiesOnStart() {
     // a second server on a data directory the running one holds locked exits at once
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> MilvusLiteServer.start(
-        MilvusLiteExtension.venv(), milvus.server().dataDir(), "127.0.0.1", MilvusLiteServer.freePort(),
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedMilvusServer.start(
+        MilvusExtension.venv(), milvus.server().dataDir(), "127.0.0.1", EmbeddedMilvusServer.freePort(),
         Duration.ofSeconds(30)));
 
     assertTrue(e.getMessage().contains("exited with code"), e.getMessage());
@@ -107,8 +107,8 @@ class MilvusFaultIT {
 
   @Test
   void shouldExplainAMissingVenv(@TempDir Path empty) {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> MilvusLiteServer.start(
-        empty, empty.resolve("data"), "127.0.0.1", MilvusLiteServer.freePort(), Duration.ofSeconds(5)));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedMilvusServer.start(
+        empty, empty.resolve("data"), "127.0.0.1", EmbeddedMilvusServer.freePort(), Duration.ofSeconds(5)));
 
     assertTrue(e.getMessage().contains("tools/setup-venv.sh"), e.getMessage());
   }

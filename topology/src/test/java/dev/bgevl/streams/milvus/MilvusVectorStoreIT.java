@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bgevl.streams.testkit.MilvusLiteExtension;
+import dev.bgevl.streams.testkit.MilvusExtension;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MilvusVectorStoreIT {
 
   @RegisterExtension
-  static final MilvusLiteExtension milvus = new MilvusLiteExtension();
+  static final MilvusExtension milvus = new MilvusExtension();
 
   private static final int DIM = 32;
   private static final int ROWS = 50;

@@ -20,13 +20,13 @@ public final class TestServices {
 
   private TestServices() {}
 
-  public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusLiteExtension milvus,
+  public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusExtension milvus,
       Path stateDir, Topics topics) {
     return config(applicationId, kafka, milvus, stateDir, topics, OpsConfig.DISABLED);
   }
 
   /** As above, with the ops HTTP server configured ({@code new OpsConfig(0)}: any free port). */
-  public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusLiteExtension milvus,
+  public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusExtension milvus,
       Path stateDir, Topics topics, OpsConfig ops) {
     return new ServiceConfig(
         new KafkaConfig(kafka.bootstrapServers(), applicationId, stateDir, "exactly_once_v2", 1, 1, 2, (short) 1,

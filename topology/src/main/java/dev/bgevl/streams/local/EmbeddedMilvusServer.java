@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * Milvus Lite closes its database), then with SIGTERM, then forcibly; {@link #restart()} starts it again on the same data
  * directory and port, so data written before a stop is there after the restart.
  */
-public final class MilvusLiteServer implements AutoCloseable {
+public final class EmbeddedMilvusServer implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(MilvusLiteServer.class);
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedMilvusServer.class);
 
   /** Name of the server's log file inside its data directory. */
   public static final String LOG_FILE = "milvus-lite.log";
@@ -49,7 +49,7 @@ public final class MilvusLiteServer implements AutoCloseable {
   private Process process;
   private Thread shutdownHook;
 
-  private MilvusLiteServer(Path venv, Path dataDir, String host, int port, Duration startTimeout) {
+  private EmbeddedMilvusServer(Path venv, Path dataDir, String host, int port, Duration startTimeout) {
     this.executable = venv.resolve("bin").resolve("milvus-lite");
     this.dataDir = dataDir.toAbsolutePath();
     this.host = host;
@@ -68,7 +68,7 @@ public final class MilvusLiteServer implements AutoCloseable {
    * @throws IllegalStateException when the executable is missing, the port is taken, or the server died or did not answer in
    *                               time (the message carries the end of its log)
    */
-  public static MilvusLiteServer start(Path venv, Path dataDir, String host, int port, Duration startTimeout) {
+  public static EmbeddedMilvusServer start(Path venv, Path dataDir, String host, int port, Duration startTimeout) {
     Objects.requireNonNull(venv, "venv");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(host, "host");
@@ -76,7 +76,7 @@ public final class MilvusLiteServer implements AutoCloseable {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port must be in 1..65535 but was " + port);
     }
-    MilvusLiteServer server = new MilvusLiteServer(venv, dataDir, host, port, startTimeout);
+    EmbeddedMilvusServer server = new EmbeddedMilvusServer(venv, dataDir, host, port, startTimeout);
     server.launch();
     return server;
   }

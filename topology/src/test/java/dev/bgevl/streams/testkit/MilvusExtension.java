@@ -1,6 +1,6 @@
 package dev.bgevl.streams.testkit;
 
-import dev.bgevl.streams.local.MilvusLiteServer;
+import dev.bgevl.streams.local.EmbeddedMilvusServer;
 import dev.bgevl.streams.milvus.MilvusConfig;
 import dev.bgevl.streams.milvus.MilvusConnector;
 import io.milvus.v2.client.MilvusClientV2;
@@ -17,22 +17,22 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One Milvus Lite per test class, on a free port in a temporary directory, with a connected client; stopped and deleted after
- * the class. Register as {@code @RegisterExtension static final MilvusLiteExtension milvus = new MilvusLiteExtension();}.
+ * the class. Register as {@code @RegisterExtension static final MilvusExtension milvus = new MilvusExtension();}.
  * The venv comes from system property {@code bgevl.venv} (set by surefire/failsafe), else {@code ../.venv}.
  */
-public final class MilvusLiteExtension implements BeforeAllCallback, AfterAllCallback {
+public final class MilvusExtension implements BeforeAllCallback, AfterAllCallback {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private Path dataRoot;
-  private MilvusLiteServer server;
+  private EmbeddedMilvusServer server;
   private MilvusConfig config;
   private MilvusClientV2 client;
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     dataRoot = Files.createTempDirectory("milvus-lite-");
-    server = MilvusLiteServer.start(venv(), dataRoot.resolve("data"), "127.0.0.1", MilvusLiteServer.freePort(),
+    server = EmbeddedMilvusServer.start(venv(), dataRoot.resolve("data"), "127.0.0.1", EmbeddedMilvusServer.freePort(),
         START_TIMEOUT);
     config = MilvusConfig.defaults(server.uri());
     client = MilvusConnector.connect(config);
@@ -71,7 +71,7 @@ public final class MilvusLiteExtension implements BeforeAllCallback, AfterAllCal
   }
 
   /** The server itself, for tests that stop and restart it. */
-  public MilvusLiteServer server() {
+  public EmbeddedMilvusServer server() {
     return server;
   }
 
