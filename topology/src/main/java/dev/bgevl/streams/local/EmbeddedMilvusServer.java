@@ -8,26 +8,39 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Milvus Lite (PyPI {@code milvus-lite}) as a child process: the real Milvus-protocol server for tests and the local stack.
+ * The native Milvus Lite engine (PyPI {@code milvus-lite} 2.5.x, C++ on knowhere) as a child process: the embedded Milvus of
+ * the local stack and the tests.
  *
- * <p>Runs {@code <venv>/bin/milvus-lite server --data-dir D --host H --port P}, its output appended to
- * {@code D/milvus-lite.log}, and returns once a gRPC client can list collections. {@link #stop()} ends it gracefully (SIGINT, so
- * Milvus Lite closes its database), then with SIGTERM, then forcibly; {@link #restart()} starts it again on the same data
- * directory and port, so data written before a stop is there after the restart.
+ * <p>Runs the wheel's own binary, {@code <venv>/lib/python3.X/site-packages/milvus_lite/lib/milvus DBFILE HOST:PORT LEVEL
+ * LOCKFILE}, directly (no Python process in between), with its libraries beside it on {@code LD_LIBRARY_PATH}; data lives in
+ * {@code D/milvus.db} and output is appended to {@code D/milvus-lite.log}. {@link #start} returns once a gRPC client can list
+ * collections.
+ *
+ * <p>Stopping: this JVM holds an exclusive lock on {@code D/milvus-lite.lock} while the server runs, and the server exits by
+ * itself, cleanly, as soon as the lock is free. That is Milvus Lite's own graceful stop (it is how its Python wrapper stops it),
+ * and it also covers a JVM that dies without running any hook: the OS frees the lock. {@link #stop()} frees the lock, then
+ * sends SIGTERM, then kills, within {@link #STOP_BUDGET}; a shutdown hook does the same when the JVM exits. SIGINT is not
+ * used: the engine ignores it. {@link #restart()} starts it again on the same data and port.
  */
 public final class EmbeddedMilvusServer implements AutoCloseable {
 
@@ -35,22 +48,34 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
 
   /** Name of the server's log file inside its data directory. */
   public static final String LOG_FILE = "milvus-lite.log";
+  /** Name of the database file inside the data directory; Milvus Lite wants at most 36 characters of [A-Za-z0-9._-]. */
+  public static final String DB_FILE = "milvus.db";
+  /** Name of the lock file whose release stops the server. */
+  public static final String LOCK_FILE = "milvus-lite.lock";
+  /** Longest {@link #stop()} takes: lock release, then SIGTERM, then a kill. */
+  public static final Duration STOP_BUDGET = Duration.ofSeconds(4);
 
-  private static final Duration GRACEFUL_STOP = Duration.ofSeconds(10);
-  private static final Duration TERMINATE_STOP = Duration.ofSeconds(5);
-  private static final Duration POLL = Duration.ofMillis(100);
+  // measured: the server exits ~10 ms after the lock is released, ~1.5 s after SIGTERM
+  private static final Duration LOCK_RELEASE_WAIT = Duration.ofMillis(1500);
+  private static final Duration TERMINATE_WAIT = Duration.ofMillis(1500);
+  private static final Duration KILL_WAIT = Duration.ofSeconds(1);
+  private static final Duration POLL = Duration.ofMillis(50);
   private static final int LOG_TAIL_LINES = 30;
+  private static final String LOG_LEVEL = "INFO";
 
-  private final Path executable;
+  private final Path venv;
   private final Path dataDir;
   private final String host;
   private final int port;
   private final Duration startTimeout;
-  private Process process;
-  private Thread shutdownHook;
+  private Running running;
+
+  /** A started process and the lock that keeps it alive. */
+  private record Running(Process process, FileChannel lockChannel, Thread shutdownHook) {
+  }
 
   private EmbeddedMilvusServer(Path venv, Path dataDir, String host, int port, Duration startTimeout) {
-    this.executable = venv.resolve("bin").resolve("milvus-lite");
+    this.venv = venv;
     this.dataDir = dataDir.toAbsolutePath();
     this.host = host;
     this.port = port;
@@ -60,13 +85,13 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
   /**
    * Starts Milvus Lite and waits until it answers.
    *
-   * @param venv         Python venv holding {@code bin/milvus-lite} (made by {@code tools/setup-venv.sh})
-   * @param dataDir      data directory, created when missing; holds the log file too
+   * @param venv         Python venv holding the {@code milvus-lite} wheel (made by {@code tools/setup-venv.sh})
+   * @param dataDir      data directory, created when missing; holds the database, lock and log files
    * @param host         address to bind, e.g. {@code 127.0.0.1}
    * @param port         port to bind; must be free
    * @param startTimeout how long to wait for the server to answer
-   * @throws IllegalStateException when the executable is missing, the port is taken, or the server died or did not answer in
-   *                               time (the message carries the end of its log)
+   * @throws IllegalStateException when the engine is missing, the port or data directory is taken, or the server died or did not
+   *                               answer in time (the message carries the end of its log)
    */
   public static EmbeddedMilvusServer start(Path venv, Path dataDir, String host, int port, Duration startTimeout) {
     Objects.requireNonNull(venv, "venv");
@@ -91,6 +116,33 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The Milvus Lite binary inside {@code venv}: {@code lib/python3.X/site-packages/milvus_lite/lib/milvus}, whatever the
+   * Python version.
+   *
+   * @throws IllegalStateException when the venv has no such binary
+   */
+  public static Path engine(Path venv) {
+    Path lib = venv.resolve("lib");
+    if (Files.isDirectory(lib)) {
+      try (Stream<Path> pythons = Files.list(lib)) {
+        Optional<Path> found = pythons
+            .filter(p -> p.getFileName().toString().startsWith("python"))
+            .sorted(Comparator.reverseOrder())
+            .map(p -> p.resolve("site-packages").resolve("milvus_lite").resolve("lib").resolve("milvus"))
+            .filter(Files::isExecutable)
+            .findFirst();
+        if (found.isPresent()) {
+          return found.get();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not list " + lib, e);
+      }
+    }
+    throw new IllegalStateException("Milvus Lite is not installed: no " + lib + "/python3.*/site-packages/milvus_lite/lib/milvus;"
+        + " run tools/setup-venv.sh (or set bgevl.venv to a venv with milvus-lite 2.5.x)");
+  }
+
   /** The URI clients connect to, e.g. {@code http://127.0.0.1:19530}. */
   public String uri() {
     return "http://" + host + ":" + port;
@@ -110,7 +162,7 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
 
   /** Whether the server process is alive. */
   public synchronized boolean isRunning() {
-    return process != null && process.isAlive();
+    return running != null && running.process().isAlive();
   }
 
   /** Starts the server again on the same data directory and port, stopping it first if it runs. */
@@ -119,26 +171,15 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
     launch();
   }
 
-  /** Stops the server and its child processes; idempotent. */
+  /** Stops the server within {@link #STOP_BUDGET}; idempotent. */
   public synchronized void stop() {
-    if (process == null) {
+    if (running == null) {
       return;
     }
-    Process stopping = process;
-    process = null;
-    long start = System.nanoTime();
-    List<ProcessHandle> descendants = stopping.descendants().toList();
-    boolean graceful = interrupt(stopping) && waitFor(stopping, GRACEFUL_STOP);
-    if (!graceful) {
-      stopping.destroy();
-      if (!waitFor(stopping, TERMINATE_STOP)) {
-        stopping.destroyForcibly();
-        waitFor(stopping, TERMINATE_STOP);
-      }
-    }
-    descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    removeShutdownHook();
-    log.info("Stopped Milvus Lite port={} graceful={} tookMs={}", port, graceful, (System.nanoTime() - start) / 1_000_000);
+    Running stopping = running;
+    running = null;
+    removeShutdownHook(stopping.shutdownHook());
+    halt(stopping.process(), stopping.lockChannel(), port);
   }
 
   @Override
@@ -147,43 +188,88 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
   }
 
   private synchronized void launch() {
-    if (!Files.isExecutable(executable)) {
-      throw new IllegalStateException("Milvus Lite is not installed: " + executable
-          + " is missing; run tools/setup-venv.sh (or set bgevl.venv to a venv with milvus-lite)");
-    }
+    Path engine = engine(venv);
     requirePortFree();
     long start = System.nanoTime();
+    FileChannel lockChannel = null;
     try {
       Files.createDirectories(dataDir);
-      ProcessBuilder builder = new ProcessBuilder(executable.toString(), "server", "--data-dir", dataDir.toString(),
-          "--host", host, "--port", Integer.toString(port))
+      lockChannel = lock(dataDir.resolve(LOCK_FILE));
+      ProcessBuilder builder = new ProcessBuilder(engine.toString(), dataDir.resolve(DB_FILE).toString(), host + ":" + port,
+          LOG_LEVEL, dataDir.resolve(LOCK_FILE).toString())
+          .directory(dataDir.toFile())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
-      builder.environment().put("PYTHONUNBUFFERED", "1");
+      // the engine's own libraries (knowhere, OpenBLAS, glog) sit beside it, as its Python wrapper sets up
+      String libraries = engine.getParent().toString();
+      String inherited = System.getenv("LD_LIBRARY_PATH");
+      builder.environment().put("LD_LIBRARY_PATH", inherited == null || inherited.isBlank() ? libraries
+          : libraries + ":" + inherited);
       log.info("Starting Milvus Lite port={} dataDir={}", port, dataDir);
-      process = builder.start();
-      Process started = process;
-      // a JVM that exits without stop() (a crashed test run) must not leave the server running
-      shutdownHook = new Thread(() -> {
-        started.descendants().forEach(ProcessHandle::destroyForcibly);
-        started.destroyForcibly();
-      }, "milvus-lite-reaper-" + port);
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
+      Process process = builder.start();
+      FileChannel held = lockChannel;
+      Thread hook = new Thread(() -> halt(process, held, port), "milvus-lite-stop-" + port);
+      running = new Running(process, held, hook);
+      lockChannel = null;
+      // a JVM that exits without stop() (Ctrl-C, System.exit, a failed test run) stops the server gracefully too
+      Runtime.getRuntime().addShutdownHook(hook);
     } catch (IOException e) {
-      throw new UncheckedIOException("could not start " + executable, e);
+      closeQuietly(lockChannel);
+      throw new UncheckedIOException("could not start " + engine, e);
     }
     awaitReady();
-    log.info("Started Milvus Lite uri={} pid={} tookMs={}", uri(), process.pid(), (System.nanoTime() - start) / 1_000_000);
+    log.info("Started Milvus Lite uri={} pid={} tookMs={}", uri(), running.process().pid(),
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private FileChannel lock(Path lockFile) throws IOException {
+    FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // another server of this JVM holds it
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new IllegalStateException("Milvus data directory " + dataDir + " is in use by another Milvus Lite server");
+    }
+    return channel;
+  }
+
+  /** Frees the lock (the clean stop), then SIGTERM, then a kill; never longer than {@link #STOP_BUDGET}. */
+  private static void halt(Process process, FileChannel lockChannel, int port) {
+    long start = System.nanoTime();
+    List<ProcessHandle> descendants = process.descendants().toList();
+    closeQuietly(lockChannel);
+    String how = "lock-released";
+    if (!waitFor(process, LOCK_RELEASE_WAIT)) {
+      how = "sigterm";
+      process.destroy();
+      if (!waitFor(process, TERMINATE_WAIT)) {
+        how = "killed";
+        process.destroyForcibly();
+        waitFor(process, KILL_WAIT);
+      }
+    }
+    descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    log.info("Stopped Milvus Lite port={} how={} tookMs={}", port, how, (System.nanoTime() - start) / 1_000_000);
   }
 
   private void awaitReady() {
     long deadline = System.nanoTime() + startTimeout.toNanos();
     Exception lastFailure = null;
     while (System.nanoTime() < deadline) {
+      Process process = running.process();
       if (!process.isAlive()) {
         int code = process.exitValue();
-        process = null;
-        removeShutdownHook();
+        Running failed = running;
+        running = null;
+        removeShutdownHook(failed.shutdownHook());
+        closeQuietly(failed.lockChannel());
         throw new IllegalStateException("Milvus Lite exited with code " + code + " before it answered on " + uri()
             + "; last lines of " + logFile() + ":\n" + logTail());
       }
@@ -227,7 +313,7 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
   }
 
   private void requirePortFree() {
-    // a connect catches a listener a bind would miss: Milvus Lite's gRPC server binds with SO_REUSEPORT, so a second server
+    // a connect catches a listener a bind would miss: the engine's gRPC server binds with SO_REUSEPORT, so a second server
     // could share the port and the readiness probe would be answered by the first one
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), 200);
@@ -242,31 +328,22 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
     }
   }
 
-  private void removeShutdownHook() {
-    if (shutdownHook == null) {
-      return;
-    }
+  private static void removeShutdownHook(Thread hook) {
     try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
       // the JVM is already shutting down and runs the hook itself
     }
-    shutdownHook = null;
   }
 
-  private static boolean interrupt(Process target) {
-    // SIGINT is Milvus Lite's clean shutdown: it drains requests and closes the database; Java can only send it via kill(1)
+  private static void closeQuietly(FileChannel channel) {
+    if (channel == null) {
+      return;
+    }
     try {
-      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(target.pid()))
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
-      return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
+      channel.close(); // closing the channel frees its lock
     } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+      log.warn("Could not close the Milvus Lite lock file error={}", e.toString());
     }
   }
 

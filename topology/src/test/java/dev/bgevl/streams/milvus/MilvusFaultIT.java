@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bgevl.streams.local.EmbeddedMilvusServer;
 import dev.bgevl.streams.testkit.MilvusExtension;
 import io.milvus.v2.client.MilvusClientV2;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +14,6 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Milvus Lite going away and coming back: bounded retries, recovery, persistence, and clear start failures. */
 class MilvusFaultIT {
@@ -82,35 +79,6 @@ class MilvusFaultIT {
     SearchHit top = searcher.search(collection, List.of(expected.get(4).vector()), 1, Optional.empty()).get(0).get(0);
     assertEquals("kept-4", top.id());
     assertEquals(expected.get(4).metadata(), top.metadata());
-  }
-
-  @Test
-  void shouldRefuseToStartOnAPortInUse() {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedMilvusServer.start(
-        MilvusExtension.venv(), milvus.server().dataDir().resolveSibling("other"), "127.0.0.1",
-        milvus.server().port(), Duration.ofSeconds(30)));
-
-    assertTrue(e.getMessage().contains("is in use"), e.getMessage());
-  }
-
-  @Test
-  void shouldReportTheLogTailWhenTheServerDiesOnStart() {
-    // a second server on a data directory the running one holds locked exits at once
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedMilvusServer.start(
-        MilvusExtension.venv(), milvus.server().dataDir(), "127.0.0.1", EmbeddedMilvusServer.freePort(),
-        Duration.ofSeconds(30)));
-
-    assertTrue(e.getMessage().contains("exited with code"), e.getMessage());
-    assertTrue(e.getMessage().contains("last lines of"), e.getMessage());
-    assertTrue(e.getMessage().contains("Lock"), e.getMessage());
-  }
-
-  @Test
-  void shouldExplainAMissingVenv(@TempDir Path empty) {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedMilvusServer.start(
-        empty, empty.resolve("data"), "127.0.0.1", EmbeddedMilvusServer.freePort(), Duration.ofSeconds(5)));
-
-    assertTrue(e.getMessage().contains("tools/setup-venv.sh"), e.getMessage());
   }
 
   private static List<VectorRow> rows(String prefix, int count) {
