@@ -61,7 +61,8 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
   private static final Duration KILL_WAIT = Duration.ofSeconds(1);
   private static final Duration POLL = Duration.ofMillis(50);
   private static final int LOG_TAIL_LINES = 30;
-  private static final String LOG_LEVEL = "INFO";
+  // INFO logs five lines per request; WARNING keeps start failures and refused requests
+  private static final String LOG_LEVEL = "WARNING";
 
   private final Path venv;
   private final Path dataDir;
@@ -205,6 +206,8 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
       String inherited = System.getenv("LD_LIBRARY_PATH");
       builder.environment().put("LD_LIBRARY_PATH", inherited == null || inherited.isBlank() ? libraries
           : libraries + ":" + inherited);
+      // glog would otherwise write a file per start into /tmp; to stderr it lands in our log file
+      builder.environment().put("GLOG_logtostderr", "1");
       log.info("Starting Milvus Lite port={} dataDir={}", port, dataDir);
       Process process = builder.start();
       FileChannel held = lockChannel;

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,9 +127,11 @@ class EmbeddedMilvusServerIT {
   private static ProcessHandle awaitEngine(Process child, Path log) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
-      if (read(log).contains(Child.READY)) {
-        return child.descendants().findFirst()
-            .orElseThrow(() -> new AssertionError("no engine process under the child JVM; log:\n" + read(log)));
+      Matcher ready = Child.READY.matcher(read(log));
+      if (ready.find()) {
+        // the child prints the engine's pid: in "exit" mode it may be gone before we could list its children
+        return ProcessHandle.of(Long.parseLong(ready.group(1)))
+            .orElseThrow(() -> new AssertionError("engine already gone; log:\n" + read(log)));
       }
       if (!child.isAlive()) {
         throw new AssertionError("child JVM died before the server was ready; log:\n" + read(log));
@@ -145,19 +149,25 @@ class EmbeddedMilvusServerIT {
     return !process.isAlive();
   }
 
-  private static String read(Path log) throws IOException {
-    return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+  private static String read(Path log) {
+    try {
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(log unreadable: " + e.getMessage() + ")";
+    }
   }
 
   /** A JVM that starts the server, then exits without stopping it ({@code exit}) or waits to be killed ({@code wait}). */
   static final class Child {
-    static final String READY = "CHILD-READY";
+    static final Pattern READY = Pattern.compile("CHILD-READY engine=(\\d+)");
 
     public static void main(String[] args) throws InterruptedException {
       EmbeddedMilvusServer.start(Path.of(args[0]), Path.of(args[1]), "127.0.0.1", EmbeddedMilvusServer.freePort(), START);
-      System.out.println(READY);
+      long engine = ProcessHandle.current().children().findFirst().orElseThrow().pid();
+      System.out.println("CHILD-READY engine=" + engine);
       System.out.flush();
       if (args[2].equals("exit")) {
+        Thread.sleep(500); // the test finds the engine before it goes
         System.exit(0);
       }
       Thread.sleep(Long.MAX_VALUE);
