@@ -156,8 +156,13 @@ class MilvusVectorStoreIT {
   void shouldRoundTripAndDeleteAwkwardIds() {
     String collection = "media_awkward_ids";
     collections.ensure(collection, DIM);
-    List<String> awkward = List.of("quote\"d", "back\\slash", "ends with \\", "\"]) or id != \"", "' or 1==1 --",
-        "ünïcødé 日本語 🚀", "with space", "tab\tand\nnewline");
+    List<String> awkward = new ArrayList<>(List.of("quote\"d", "back\\slash", "ends with \\", "\"]) or id != \"",
+        "ünïcødé 日本語 🚀", "with space", "tab\tand\nnewline"));
+    if (MilvusExtension.standalone()) {
+      // Milvus Lite 2.5.1 pastes primary keys into SQL unquoted on upsert and delete: ids with a single quote fail there
+      // (README, "Embedded Milvus and Milvus standalone"); Milvus itself takes them
+      awkward.add("' or 1==1 --");
+    }
     Random random = new Random(11);
     List<VectorRow> awkwardRows = new ArrayList<>();
     for (int i = 0; i < awkward.size(); i++) {
