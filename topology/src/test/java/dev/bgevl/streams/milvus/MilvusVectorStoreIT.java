@@ -157,11 +157,11 @@ class MilvusVectorStoreIT {
     String collection = "media_awkward_ids";
     collections.ensure(collection, DIM);
     List<String> awkward = new ArrayList<>(List.of("quote\"d", "back\\slash", "ends with \\", "\"]) or id != \"",
-        "ünïcødé 日本語 🚀", "with space", "tab\tand\nnewline"));
+        "ünïcødé 日本語 🚀", "with space"));
     if (MilvusExtension.standalone()) {
-      // Milvus Lite 2.5.1 pastes primary keys into SQL unquoted on upsert and delete: ids with a single quote fail there
-      // (README, "Embedded Milvus and Milvus standalone"); Milvus itself takes them
-      awkward.add("' or 1==1 --");
+      // Milvus Lite 2.5.1 fails upserts of ids holding a single quote (it pastes them into SQL unescaped) and silently keeps
+      // upserted ids holding a tab or newline on delete; Milvus itself takes both (README, "Embedded Milvus and Milvus")
+      awkward.addAll(List.of("' or 1==1 --", "tab\tand\nnewline"));
     }
     Random random = new Random(11);
     List<VectorRow> awkwardRows = new ArrayList<>();
