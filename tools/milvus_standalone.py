@@ -16,6 +16,23 @@ import time
 from milvus import MilvusServer, MilvusServerConfig
 
 
+class ReusingConfig(MilvusServerConfig):
+    """The wrapper's config, probing ports with SO_REUSEADDR as Milvus binds them."""
+
+    def try_bind_port(self, port):
+        # why: without SO_REUSEADDR the probe fails on a port just freed by a stopped server (TIME_WAIT), so a
+        # restart on the same port would be refused although Milvus itself could bind it
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+            sock.listen()
+            return sock
+        except OSError:
+            sock.close()
+            return None
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -36,7 +53,7 @@ def main():
         # why: the wrapper unpacks ~300 MB of binaries into <data>/bin; one shared copy saves that per data folder
         os.symlink(os.path.abspath(args.bin_cache), os.path.join(data, "bin"))
 
-    config = MilvusServerConfig(data_dir=data)
+    config = ReusingConfig(data_dir=data)
     for key in list(config.configurable_items):
         if key.endswith("_port"):
             config.configs[key] = args.port if key == "proxy_port" else free_port()

@@ -176,7 +176,7 @@ final class ServiceOptions {
   @Option(names = "--milvus.retry.max-backoff-ms", defaultValue = "5000", description = "Largest retry delay (default: ${DEFAULT-VALUE}).")
   long retryMaxMs;
 
-  @Option(names = "--milvus.index-type", defaultValue = "AUTOINDEX", description = "Index of new collections: AUTOINDEX (the server's choice: FLAT on Milvus Lite, HNSW on Milvus), HNSW, IVF_FLAT or FLAT; Milvus Lite refuses HNSW (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--milvus.index-type", defaultValue = "AUTOINDEX", description = "Index of new collections: AUTOINDEX (the server's choice; HNSW on Milvus standalone/cluster), HNSW, IVF_FLAT or FLAT; the embedded Milvus Lite refuses HNSW (default: ${DEFAULT-VALUE}).")
   IndexParam.IndexType indexType;
 
   @Option(names = "--milvus.index-params", description = "Index build parameter of new collections, key=value (e.g. M=32, efConstruction=300, nlist=256); repeatable.")

@@ -235,7 +235,10 @@ class EndToEndIT {
     assertEquals(0, queried, err.toString());
     String[] lines = out.toString().split("\\R");
     assertTrue(lines[0].startsWith("rank"), out.toString());
-    assertTrue(lines[1].matches("1\\s+cli-shot\\s+.*from the cli.*source=cli.*"), "first hit is the produced image: " + out);
+    // the CLI's image is sample 7 again, so it ties with img-7 at score 1: either may rank first (HNSW on Milvus picks one)
+    assertTrue(lines[1].matches("1\\s+(cli-shot|" + IMAGES.get(7).id() + ")\\s+1\\.0000\\s.*"), "top hit scores 1: " + out);
+    assertTrue(java.util.Arrays.stream(lines, 1, 3)
+        .anyMatch(l -> l.matches("[12]\\s+cli-shot\\s+1\\.0000\\s+from the cli.*source=cli.*")), "the produced image is a top hit: " + out);
   }
 
   @Test

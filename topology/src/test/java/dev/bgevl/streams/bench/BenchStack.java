@@ -16,6 +16,7 @@ import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.WireFormat;
 import dev.bgevl.streams.testkit.KafkaTestCluster;
 import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.IndexParam;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +38,26 @@ final class BenchStack implements AutoCloseable {
 
   private final Path workDir;
   private final KafkaTestCluster kafka;
-  private final EmbeddedMilvusServer milvus;
+  private final EmbeddedMilvusServer milvus; // null on an external Milvus
   private final MilvusConfig milvusConfig;
   private final MilvusClientV2 client;
+
+  /**
+   * Which Milvus a benchmark runs on: the embedded Milvus Lite (no URI) or an external one at {@code uri}, e.g. the Milvus
+   * standalone bench/*.sh start with {@code --server standalone}; new collections get {@code index}.
+   */
+  record MilvusTarget(Optional<String> uri, IndexParam.IndexType index) {
+
+    static MilvusTarget from(BenchArgs args) {
+      String uri = args.string("milvus-uri", "");
+      return new MilvusTarget(uri.isBlank() ? Optional.empty() : Optional.of(uri),
+          IndexParam.IndexType.valueOf(args.string("index-type", "AUTOINDEX")));
+    }
+
+    String describe() {
+      return uri.map(u -> "external " + u).orElse("embedded Milvus Lite") + ", " + index;
+    }
+  }
 
   private BenchStack(Path workDir, KafkaTestCluster kafka, EmbeddedMilvusServer milvus, MilvusConfig milvusConfig,
       MilvusClientV2 client) {
@@ -50,21 +68,25 @@ final class BenchStack implements AutoCloseable {
     this.client = client;
   }
 
-  static BenchStack start(Path workDir, Path venv) throws Exception {
-    return start(workDir, venv, Map.of());
+  static BenchStack start(Path workDir, Path venv, MilvusTarget target) throws Exception {
+    return start(workDir, venv, target, Map.of());
   }
 
-  /** As {@link #start(Path, Path)}, with broker settings over the test cluster's defaults. */
-  static BenchStack start(Path workDir, Path venv, Map<String, String> brokerProperties) throws Exception {
+  /** As {@link #start(Path, Path, MilvusTarget)}, with broker settings over the test cluster's defaults. */
+  static BenchStack start(Path workDir, Path venv, MilvusTarget target, Map<String, String> brokerProperties)
+      throws Exception {
     Files.createDirectories(workDir);
     KafkaTestCluster kafka = new KafkaTestCluster(1, brokerProperties);
     kafka.start();
     EmbeddedMilvusServer milvus = null;
     try {
-      milvus = EmbeddedMilvusServer.start(venv, workDir.resolve("milvus-data"), "127.0.0.1", EmbeddedMilvusServer.freePort(),
-          Duration.ofSeconds(120));
+      if (target.uri().isEmpty()) {
+        milvus = EmbeddedMilvusServer.start(venv, workDir.resolve("milvus-data"), "127.0.0.1",
+            EmbeddedMilvusServer.freePort(), Duration.ofSeconds(120));
+      }
+      String uri = milvus != null ? milvus.uri() : target.uri().get();
       // why a long call deadline: bulk pre-fill upserts of thousands of rows take seconds on 2 busy cores
-      MilvusConfig config = MilvusConfig.defaults(milvus.uri()).withTimeout(Duration.ofSeconds(60));
+      MilvusConfig config = MilvusConfig.defaults(uri).withTimeout(Duration.ofSeconds(60)).withIndexType(target.index());
       return new BenchStack(workDir, kafka, milvus, config, MilvusConnector.connect(config));
     } catch (Exception | Error e) {
       if (milvus != null) {
@@ -168,7 +190,9 @@ final class BenchStack implements AutoCloseable {
       failures.add(e);
     }
     try {
-      milvus.close();
+      if (milvus != null) {
+        milvus.close();
+      }
     } catch (Exception e) {
       failures.add(e);
     }

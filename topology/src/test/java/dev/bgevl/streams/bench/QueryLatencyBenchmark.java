@@ -61,7 +61,9 @@ public final class QueryLatencyBenchmark {
   static final String USAGE = """
       usage: QueryLatencyBenchmark --bundle DIR --out DIR [options]
         --work DIR             scratch folder for Milvus data and Streams state (default: <out>/work)
-        --venv DIR             venv with bin/milvus-lite (default: system property bgevl.venv)
+        --venv DIR             venv with milvus-lite 2.5.x (default: system property bgevl.venv)
+        --milvus-uri URI       an external Milvus to use instead of starting the embedded Milvus Lite
+        --index-type T         index of the collections it creates: AUTOINDEX (default), HNSW, IVF_FLAT, FLAT
         --vectors N            random unit vectors pre-filled into the collection (default 100000)
         --load-batch N         rows per pre-fill upsert (default 2000)
         --load-budget-s N      stop pre-filling after this many seconds (default 300)
@@ -114,6 +116,7 @@ public final class QueryLatencyBenchmark {
     ModelManifest manifest = ModelBundle.load(bundlePath).manifest();
     Path work = Path.of(args.string("work", args.path("out").resolve("work").toString()));
     Path venv = Path.of(args.string("venv", System.getProperty("bgevl.venv", ".venv")));
+    BenchStack.MilvusTarget milvusTarget = BenchStack.MilvusTarget.from(args);
     int threads = args.integer("threads", 2);
     String guarantee = args.string("guarantee", "exactly_once_v2");
     List<String> modalities = List.of(args.string("modalities", "text,composed").split(","));
@@ -129,14 +132,16 @@ public final class QueryLatencyBenchmark {
     env.put("deadline_ms", deadlineMs);
     env.put("top_k", topK);
     env.put("java_version", System.getProperty("java.version"));
+    env.put("milvus", milvusTarget.describe());
     out.emit(env);
+    out.println("milvus: %s", milvusTarget.describe());
     out.println("model=%s dim=%d encoder threads=%d guarantee=%s top_k=%d deadline=%d ms query batch<=%d delay=%d ms"
         + " commit=%d ms", manifest.modelId(), manifest.embeddingDim(), threads, guarantee, topK, deadlineMs,
         QueryConfig.DEFAULT.batchMaxSize(), QueryConfig.DEFAULT.batchMaxDelay().toMillis(),
         QueryConfig.DEFAULT.commitInterval().toMillis());
 
     List<Phase> phases = new ArrayList<>();
-    try (BenchStack stack = BenchStack.start(work, venv)) {
+    try (BenchStack stack = BenchStack.start(work, venv, milvusTarget)) {
       String collection = stack.milvusConfig().collectionName(manifest.modelId());
       prefill(stack, collection, manifest.modelId(), manifest.embeddingDim());
       Topics topics = BenchStack.topics("q-");

@@ -56,9 +56,10 @@ class MilvusFaultIT {
         .withRetry(new MilvusConfig.RetryPolicy(30, Duration.ofMillis(100), Duration.ofSeconds(1)));
     new MilvusVectorSink(milvus.client(), patient).upsert(collection, rows("after", 5));
     MilvusSearcher searcher = new MilvusSearcher(milvus.client(), patient);
-    assertEquals(10, searcher.count(collection));
-    // Milvus Lite forgets load state on restart (a Milvus cluster keeps it), so searching needs the collection loaded again
+    // Milvus Lite and Milvus standalone 2.3 both come back with the collection released (count works released on Lite
+    // only), so load it first, as the service's start does
     new MilvusCollections(milvus.client(), patient).ensure(collection, DIM);
+    assertEquals(10, searcher.count(collection));
     assertEquals(1, searcher.search(collection, List.of(rows("after", 1).get(0).vector()), 1, Optional.empty()).size());
   }
 
