@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>Stopping: this JVM holds an exclusive lock on {@code D/milvus-lite.lock} while the server runs, and the server exits by
  * itself, cleanly, as soon as the lock is free. That is Milvus Lite's own graceful stop (it is how its Python wrapper stops it),
  * and it also covers a JVM that dies without running any hook: the OS frees the lock. {@link #stop()} frees the lock, then
- * sends SIGTERM, then kills, within {@link #STOP_BUDGET}; a shutdown hook does the same when the JVM exits. SIGINT is not
- * used: the engine ignores it. {@link #restart()} starts it again on the same data and port.
+ * sends SIGTERM, then kills, within {@link #STOP_BUDGET}; a shutdown hook does the same when the JVM exits without a
+ * {@link #stop()} within 5 s (it leaves the owner time to close the service first). SIGINT is not used: the engine ignores it. {@link #restart()} starts it again on the same data and port.
  */
 public final class EmbeddedMilvusServer implements AutoCloseable {
 
@@ -60,6 +60,8 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
   private static final Duration TERMINATE_WAIT = Duration.ofMillis(1500);
   private static final Duration KILL_WAIT = Duration.ofSeconds(1);
   private static final Duration POLL = Duration.ofMillis(50);
+  /** How long the JVM-exit hook lets an orderly {@link #stop()} happen before it stops the server itself. */
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
   private static final int LOG_TAIL_LINES = 30;
   // INFO logs five lines per request; WARNING keeps start failures and refused requests
   private static final String LOG_LEVEL = "WARNING";
@@ -76,7 +78,8 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
   }
 
   private EmbeddedMilvusServer(Path venv, Path dataDir, String host, int port, Duration startTimeout) {
-    this.venv = venv;
+    // absolute: the engine runs with the data directory as its working directory
+    this.venv = venv.toAbsolutePath();
     this.dataDir = dataDir.toAbsolutePath();
     this.host = host;
     this.port = port;
@@ -211,7 +214,13 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
       log.info("Starting Milvus Lite port={} dataDir={}", port, dataDir);
       Process process = builder.start();
       FileChannel held = lockChannel;
-      Thread hook = new Thread(() -> halt(process, held, port), "milvus-lite-stop-" + port);
+      Thread hook = new Thread(() -> {
+        // hooks run concurrently: give the owner's orderly close (service first, then this server) its time before
+        // stopping the server under a service that may still be flushing to it
+        if (!waitFor(process, SHUTDOWN_GRACE)) {
+          halt(process, held, port);
+        }
+      }, "milvus-lite-stop-" + port);
       running = new Running(process, held, hook);
       lockChannel = null;
       // a JVM that exits without stop() (Ctrl-C, System.exit, a failed test run) stops the server gracefully too

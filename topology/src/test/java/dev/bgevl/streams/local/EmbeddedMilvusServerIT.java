@@ -38,6 +38,15 @@ class EmbeddedMilvusServerIT {
   }
 
   @Test
+  void shouldRunFromARelativeVenvPath(@TempDir Path dataDir) {
+    Path relative = Path.of("").toAbsolutePath().relativize(MilvusExtension.venv().toAbsolutePath());
+    try (EmbeddedMilvusServer server = EmbeddedMilvusServer.start(relative, dataDir, "127.0.0.1",
+        EmbeddedMilvusServer.freePort(), START)) {
+      assertTrue(server.isRunning());
+    }
+  }
+
+  @Test
   void shouldRefuseToStartOnAPortInUse(@TempDir Path root) {
     try (EmbeddedMilvusServer first = EmbeddedMilvusServer.start(MilvusExtension.venv(), root.resolve("a"), "127.0.0.1",
         EmbeddedMilvusServer.freePort(), START)) {
