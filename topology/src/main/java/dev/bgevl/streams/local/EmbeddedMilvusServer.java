@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * itself, cleanly, as soon as the lock is free. That is Milvus Lite's own graceful stop (it is how its Python wrapper stops it),
  * and it also covers a JVM that dies without running any hook: the OS frees the lock. {@link #stop()} frees the lock, then
  * sends SIGTERM, then kills, within {@link #STOP_BUDGET}; a shutdown hook does the same when the JVM exits without a
- * {@link #stop()} within 5 s (it leaves the owner time to close the service first). SIGINT is not used: the engine ignores it. {@link #restart()} starts it again on the same data and port.
+ * {@link #stop()} within 5 s (it leaves the owner time to close the service first). SIGINT is not used: the engine ignores
+ * it. {@link #restart()} starts it again on the same data and port.
  */
 public final class EmbeddedMilvusServer implements AutoCloseable {
 

@@ -16,6 +16,7 @@ import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.WireFormat;
 import dev.bgevl.streams.testkit.KafkaTestCluster;
 import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.IndexParam;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,16 +47,17 @@ final class BenchStack implements AutoCloseable {
    * Which Milvus a benchmark runs on: the embedded Milvus Lite (no URI) or an external one at {@code uri}, e.g. the Milvus
    * standalone bench/*.sh start with {@code --server standalone}; new collections get {@code index}.
    */
-  record MilvusTarget(Optional<String> uri, IndexParam.IndexType index) {
+  record MilvusTarget(Optional<String> uri, IndexParam.IndexType index, ConsistencyLevel consistency) {
 
     static MilvusTarget from(BenchArgs args) {
       String uri = args.string("milvus-uri", "");
       return new MilvusTarget(uri.isBlank() ? Optional.empty() : Optional.of(uri),
-          IndexParam.IndexType.valueOf(args.string("index-type", "AUTOINDEX")));
+          IndexParam.IndexType.valueOf(args.string("index-type", "AUTOINDEX")),
+          ConsistencyLevel.valueOf(args.string("consistency", "STRONG")));
     }
 
     String describe() {
-      return uri.map(u -> "external " + u).orElse("embedded Milvus Lite") + ", " + index;
+      return uri.map(u -> "external " + u).orElse("embedded Milvus Lite") + ", " + index + ", " + consistency;
     }
   }
 
@@ -86,7 +88,8 @@ final class BenchStack implements AutoCloseable {
       }
       String uri = milvus != null ? milvus.uri() : target.uri().get();
       // why a long call deadline: bulk pre-fill upserts of thousands of rows take seconds on 2 busy cores
-      MilvusConfig config = MilvusConfig.defaults(uri).withTimeout(Duration.ofSeconds(60)).withIndexType(target.index());
+      MilvusConfig config = MilvusConfig.defaults(uri).withTimeout(Duration.ofSeconds(60)).withIndexType(target.index())
+          .withConsistency(target.consistency());
       return new BenchStack(workDir, kafka, milvus, config, MilvusConnector.connect(config));
     } catch (Exception | Error e) {
       if (milvus != null) {
