@@ -27,3 +27,34 @@ wait_for_quiet() {
   done
   echo "machine quiet: load $(load)" | tee -a "$file"
 }
+
+# start_standalone WORKDIR: starts Milvus standalone (PyPI `milvus`, .venv-standalone, made by
+# tools/setup-standalone-venv.sh) on a free port through tools/milvus_standalone.py, waits until its
+# port answers, and sets STANDALONE_URI and STANDALONE_PID; stop_standalone stops it (SIGTERM).
+start_standalone() {
+  local work="$1" venv="${BGEVL_STANDALONE_VENV:-$root/.venv-standalone}" port
+  BGEVL_STANDALONE_VENV="$venv" bash "$root/tools/setup-standalone-venv.sh"
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  mkdir -p "$work"
+  "$venv/bin/python" "$root/tools/milvus_standalone.py" --data "$work/standalone" --port "$port" \
+    --bin-cache "$venv/milvus-bin" > "$work/standalone.log" 2>&1 &
+  STANDALONE_PID=$!
+  STANDALONE_URI="http://127.0.0.1:$port"
+  for _ in $(seq 1 240); do
+    if (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      sleep 3  # the proxy listens before the coordinators are ready; the benchmark's client retries anyway
+      return 0
+    fi
+    kill -0 "$STANDALONE_PID" 2>/dev/null || { cat "$work/standalone.log" >&2; return 1; }
+    sleep 0.5
+  done
+  echo "Milvus standalone did not listen on $port in 120 s" >&2
+  return 1
+}
+
+stop_standalone() {
+  [[ -n "${STANDALONE_PID:-}" ]] || return 0
+  kill -TERM "$STANDALONE_PID" 2>/dev/null || true
+  wait "$STANDALONE_PID" 2>/dev/null || true
+  STANDALONE_PID=""
+}

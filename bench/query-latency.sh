@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Retrieval latency benchmark, one command: requests over the Kafka request/reply topics (send ->
 # reply) vs the same encode + search called in-process, text-only and composed (image + text), at
-# fixed open-loop rates, on a Milvus Lite collection pre-filled with random unit vectors. Everything
-# runs in one JVM: a KRaft broker, the service, the client, plus Milvus Lite as a child process.
+# fixed open-loop rates, on a Milvus collection pre-filled with random unit vectors. Everything runs in
+# one JVM: a KRaft broker, the service, the client, plus the embedded Milvus Lite as a child process
+# (--server lite, the default) or Milvus standalone 2.3 with HNSW started beside it (--server standalone).
 # See BENCHMARKS.md.for a recorded run.
 #
 #   bench/query-latency.sh [--tiny] [--vectors N] [--rates 1,10,50] [--seconds N] [--wait-quiet SECONDS]
-#                          [-- more QueryLatencyBenchmark options, see its --help]
+#                          [--server lite|standalone] [-- more QueryLatencyBenchmark options, see its --help]
 #
 # Default model: the random BGE-VL-base-size bundle in bench-work/bge-vl-base-random (made by
 # bench/encoder.sh step (b); $BENCH_BUNDLE overrides it). --tiny uses models/tiny-bgevl with small
@@ -19,14 +20,15 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 bundle="${BENCH_BUNDLE:-$root/bench-work/bge-vl-base-random}"
-wait_quiet=0 extra=()
+wait_quiet=0 server=lite extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --tiny) bundle="$root/models/tiny-bgevl"; extra+=(--vectors 2000 --rates 2,10 --seconds 5 --seconds-at-1 5); shift ;;
     --vectors|--rates|--seconds) extra+=("$1" "$2"); shift 2 ;;
     --wait-quiet) wait_quiet="$2"; shift 2 ;;
+    --server) server="$2"; shift 2 ;;
     --) shift; extra+=("$@"); break ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -43,6 +45,15 @@ source "$root/bench/machine.sh"
 machine_facts "$bundle" | tee "$out/machine.txt"
 wait_for_quiet "$wait_quiet" "$out/machine.txt"
 echo "load before: $(load)" | tee -a "$out/machine.txt"
+if [[ "$server" == standalone ]]; then
+  start_standalone "$out/work"
+  trap stop_standalone EXIT
+  extra+=(--milvus-uri "$STANDALONE_URI" --index-type HNSW)
+elif [[ "$server" != lite ]]; then
+  echo "--server must be lite or standalone but was $server" >&2
+  exit 2
+fi
+echo "milvus: $server" | tee -a "$out/machine.txt"
 
 mvn_args="${BENCH_MVN_ARGS:--B -q -o}"  # offline: the normal build has already fetched every plugin
 # shellcheck disable=SC2086
@@ -50,6 +61,7 @@ mvn $mvn_args -Pbench -pl topology -am test-compile exec:exec -DskipTests -Dexec
   -Dbench.main=dev.bgevl.streams.bench.QueryLatencyBenchmark \
   -Dbench.args="--bundle $bundle --out $out ${extra[*]}" 2>&1 | tee "$out/run.log" | grep -v -e ' INFO ' -e ' WARN ' || true
 echo "load after: $(load)" | tee -a "$out/machine.txt"
+stop_standalone
 rm -rf "$out/work"
 echo
 cat "$out/machine.txt" "$out/report.txt"

@@ -3,7 +3,7 @@ package dev.bgevl.streams.bench;
 import dev.bgevl.streams.app.KafkaConfig;
 import dev.bgevl.streams.app.ServiceConfig;
 import dev.bgevl.streams.app.WireConfig;
-import dev.bgevl.streams.embedded.MilvusLiteServer;
+import dev.bgevl.streams.embedded.EmbeddedMilvusServer;
 import dev.bgevl.streams.embedded.testkit.KafkaTestCluster;
 import dev.bgevl.streams.encoder.DeviceSpec;
 import dev.bgevl.streams.encoder.EncoderConfig;
@@ -16,6 +16,8 @@ import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.WireFormat;
 import dev.bgevl.streams.topics.Topics;
 import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.common.ConsistencyLevel;
+import io.milvus.v2.common.IndexParam;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,11 +39,29 @@ final class BenchStack implements AutoCloseable {
 
   private final Path workDir;
   private final KafkaTestCluster kafka;
-  private final MilvusLiteServer milvus;
+  private final EmbeddedMilvusServer milvus; // null on an external Milvus
   private final MilvusConfig milvusConfig;
   private final MilvusClientV2 client;
 
-  private BenchStack(Path workDir, KafkaTestCluster kafka, MilvusLiteServer milvus, MilvusConfig milvusConfig,
+  /**
+   * Which Milvus a benchmark runs on: the embedded Milvus Lite (no URI) or an external one at {@code uri}, e.g. the Milvus
+   * standalone bench/*.sh start with {@code --server standalone}; new collections get {@code index}.
+   */
+  record MilvusTarget(Optional<String> uri, IndexParam.IndexType index, ConsistencyLevel consistency) {
+
+    static MilvusTarget from(BenchArgs args) {
+      String uri = args.string("milvus-uri", "");
+      return new MilvusTarget(uri.isBlank() ? Optional.empty() : Optional.of(uri),
+          IndexParam.IndexType.valueOf(args.string("index-type", "AUTOINDEX")),
+          ConsistencyLevel.valueOf(args.string("consistency", "STRONG")));
+    }
+
+    String describe() {
+      return uri.map(u -> "external " + u).orElse("embedded Milvus Lite") + ", " + index + ", " + consistency;
+    }
+  }
+
+  private BenchStack(Path workDir, KafkaTestCluster kafka, EmbeddedMilvusServer milvus, MilvusConfig milvusConfig,
       MilvusClientV2 client) {
     this.workDir = workDir;
     this.kafka = kafka;
@@ -50,21 +70,26 @@ final class BenchStack implements AutoCloseable {
     this.client = client;
   }
 
-  static BenchStack start(Path workDir, Path venv) throws Exception {
-    return start(workDir, venv, Map.of());
+  static BenchStack start(Path workDir, Path venv, MilvusTarget target) throws Exception {
+    return start(workDir, venv, target, Map.of());
   }
 
-  /** As {@link #start(Path, Path)}, with broker settings over the test cluster's defaults. */
-  static BenchStack start(Path workDir, Path venv, Map<String, String> brokerProperties) throws Exception {
+  /** As {@link #start(Path, Path, MilvusTarget)}, with broker settings over the test cluster's defaults. */
+  static BenchStack start(Path workDir, Path venv, MilvusTarget target, Map<String, String> brokerProperties)
+      throws Exception {
     Files.createDirectories(workDir);
     KafkaTestCluster kafka = new KafkaTestCluster(1, brokerProperties);
     kafka.start();
-    MilvusLiteServer milvus = null;
+    EmbeddedMilvusServer milvus = null;
     try {
-      milvus = MilvusLiteServer.start(venv, workDir.resolve("milvus-data"), "127.0.0.1", MilvusLiteServer.freePort(),
-          Duration.ofSeconds(120));
+      if (target.uri().isEmpty()) {
+        milvus = EmbeddedMilvusServer.start(venv, workDir.resolve("milvus-data"), "127.0.0.1",
+            EmbeddedMilvusServer.freePort(), Duration.ofSeconds(120));
+      }
+      String uri = milvus != null ? milvus.uri() : target.uri().get();
       // why a long call deadline: bulk pre-fill upserts of thousands of rows take seconds on 2 busy cores
-      MilvusConfig config = MilvusConfig.defaults(milvus.uri()).withTimeout(Duration.ofSeconds(60));
+      MilvusConfig config = MilvusConfig.defaults(uri).withTimeout(Duration.ofSeconds(60)).withIndexType(target.index())
+          .withConsistency(target.consistency());
       return new BenchStack(workDir, kafka, milvus, config, MilvusConnector.connect(config));
     } catch (Exception | Error e) {
       if (milvus != null) {
@@ -168,7 +193,9 @@ final class BenchStack implements AutoCloseable {
       failures.add(e);
     }
     try {
-      milvus.close();
+      if (milvus != null) {
+        milvus.close();
+      }
     } catch (Exception e) {
       failures.add(e);
     }

@@ -66,7 +66,7 @@ public final class IngestBenchmark {
         --guarantee G          exactly_once_v2 or at_least_once (default exactly_once_v2)
         --ingest-delay-ms N    ingest.batch.max-delay-ms of the service (default 50, the CLI default)
         --ingest-batch N       ingest.batch.max-size of the service (default 32, the CLI default)
-        --work DIR / --venv DIR   as QueryLatencyBenchmark""";
+        --work DIR / --venv DIR / --milvus-uri URI / --index-type T   as QueryLatencyBenchmark""";
 
   private static final int ENCODER_BATCH = 32;
   // why 8 MiB: a 640x480 PNG with camera-like noise is ~0.6 MB, ~0.8 MB as base64 in JSON, too close to
@@ -108,6 +108,7 @@ public final class IngestBenchmark {
   private void run() throws Exception {
     Path work = Path.of(args.string("work", args.path("out").resolve("work").toString()));
     Path venv = Path.of(args.string("venv", System.getProperty("bgevl.venv", ".venv")));
+    BenchStack.MilvusTarget milvusTarget = BenchStack.MilvusTarget.from(args);
     int threads = args.integer("threads", 2);
     String guarantee = args.string("guarantee", "exactly_once_v2");
     List<Suite> suites = new ArrayList<>();
@@ -136,7 +137,7 @@ public final class IngestBenchmark {
     out.emit(env);
 
     List<Result> results = new ArrayList<>();
-    try (BenchStack stack = BenchStack.start(work, venv, Map.of("message.max.bytes", MAX_RECORD_BYTES))) {
+    try (BenchStack stack = BenchStack.start(work, venv, milvusTarget, Map.of("message.max.bytes", MAX_RECORD_BYTES))) {
       for (Suite suite : suites) {
         results.add(runSuite(stack, suite, threads, guarantee));
       }

@@ -61,7 +61,10 @@ public final class QueryLatencyBenchmark {
   static final String USAGE = """
       usage: QueryLatencyBenchmark --bundle DIR --out DIR [options]
         --work DIR             scratch folder for Milvus data and Streams state (default: <out>/work)
-        --venv DIR             venv with bin/milvus-lite (default: system property bgevl.venv)
+        --venv DIR             venv with milvus-lite 2.5.x (default: system property bgevl.venv)
+        --milvus-uri URI       an external Milvus to use instead of starting the embedded Milvus Lite
+        --index-type T         index of the collections it creates: AUTOINDEX (default), HNSW, IVF_FLAT, FLAT
+        --consistency C        Milvus consistency of searches and counts: STRONG (default, the CLI's), BOUNDED, ...
         --vectors N            random unit vectors pre-filled into the collection (default 100000)
         --load-batch N         rows per pre-fill upsert (default 2000)
         --load-budget-s N      stop pre-filling after this many seconds (default 300)
@@ -72,7 +75,8 @@ public final class QueryLatencyBenchmark {
         --deadline-ms N        request deadline after its due time (default 5000)
         --top-k N              hits per request (default 10)
         --threads N            ONNX Runtime intra-op threads (default 2)
-        --guarantee G          exactly_once_v2 or at_least_once (default exactly_once_v2)""";
+        --guarantee G          exactly_once_v2 or at_least_once (default exactly_once_v2)
+        --client-properties k=v,k=v   Kafka/Streams properties of the service (as --kafka.property), e.g. poll.ms=5""";
 
   private final BenchArgs args;
   private final BenchOutput out;
@@ -114,6 +118,7 @@ public final class QueryLatencyBenchmark {
     ModelManifest manifest = ModelBundle.load(bundlePath).manifest();
     Path work = Path.of(args.string("work", args.path("out").resolve("work").toString()));
     Path venv = Path.of(args.string("venv", System.getProperty("bgevl.venv", ".venv")));
+    BenchStack.MilvusTarget milvusTarget = BenchStack.MilvusTarget.from(args);
     int threads = args.integer("threads", 2);
     String guarantee = args.string("guarantee", "exactly_once_v2");
     List<String> modalities = List.of(args.string("modalities", "text,composed").split(","));
@@ -129,18 +134,22 @@ public final class QueryLatencyBenchmark {
     env.put("deadline_ms", deadlineMs);
     env.put("top_k", topK);
     env.put("java_version", System.getProperty("java.version"));
+    env.put("milvus", milvusTarget.describe());
     out.emit(env);
+    out.println("milvus: %s", milvusTarget.describe());
     out.println("model=%s dim=%d encoder threads=%d guarantee=%s top_k=%d deadline=%d ms query batch<=%d delay=%d ms"
         + " commit=%d ms", manifest.modelId(), manifest.embeddingDim(), threads, guarantee, topK, deadlineMs,
         QueryConfig.DEFAULT.batchMaxSize(), QueryConfig.DEFAULT.batchMaxDelay().toMillis(),
         QueryConfig.DEFAULT.commitInterval().toMillis());
 
     List<Phase> phases = new ArrayList<>();
-    try (BenchStack stack = BenchStack.start(work, venv)) {
+    try (BenchStack stack = BenchStack.start(work, venv, milvusTarget)) {
       String collection = stack.milvusConfig().collectionName(manifest.modelId());
       prefill(stack, collection, manifest.modelId(), manifest.embeddingDim());
       Topics topics = BenchStack.topics("q-");
-      ServiceConfig config = stack.serviceConfig("qbench", topics, bundlePath, threads, guarantee);
+      Map<String, String> clientProperties = properties(args.string("client-properties", ""));
+      out.println("service client properties: %s", clientProperties);
+      ServiceConfig config = stack.serviceConfig("qbench", topics, bundlePath, threads, guarantee, clientProperties);
       long startNanos = System.nanoTime();
       try (BgevlService service = BgevlService.start(config)) {
         if (!service.awaitRunning(Duration.ofMinutes(3))) {
@@ -224,6 +233,20 @@ public final class QueryLatencyBenchmark {
         + " %.1f s until count(*)=%d%s", loaded, target, dim, upsertSeconds, batch, loaded / upsertSeconds,
         totalSeconds, count, budgetHit ? " -- STOPPED at the load budget" : "");
     out.println("first search after the load: %.2f s", firstSearchSeconds);
+  }
+
+  private static Map<String, String> properties(String list) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : list.split(",")) {
+      if (!pair.isBlank()) {
+        int eq = pair.indexOf('=');
+        if (eq < 1) {
+          throw new IllegalArgumentException("--client-properties wants key=value pairs but got '" + pair + "'");
+        }
+        out.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+      }
+    }
+    return out;
   }
 
   private static float[] unitVector(Random random, int dim) {

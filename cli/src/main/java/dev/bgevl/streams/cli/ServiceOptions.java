@@ -11,6 +11,7 @@ import dev.bgevl.streams.encoder.batch.BatchPolicy;
 import dev.bgevl.streams.ingest.IngestConfig;
 import dev.bgevl.streams.media.ImageSourcePolicy;
 import dev.bgevl.streams.milvus.MilvusConfig;
+import dev.bgevl.streams.milvus.VectorIndex;
 import dev.bgevl.streams.ops.OpsConfig;
 import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
@@ -179,8 +180,14 @@ public final class ServiceOptions {
   @Option(names = "--milvus.retry.max-backoff-ms", defaultValue = "5000", description = "Largest retry delay (default: ${DEFAULT-VALUE}).")
   long retryMaxMs;
 
-  @Option(names = "--milvus.index-type", defaultValue = "HNSW", description = "Index of new collections: HNSW, AUTOINDEX or FLAT (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--milvus.index-type", defaultValue = "AUTOINDEX", description = "Index of new collections: AUTOINDEX (the server's choice; HNSW on Milvus standalone/cluster), HNSW, IVF_FLAT or FLAT; the embedded Milvus Lite refuses HNSW (default: ${DEFAULT-VALUE}).")
   IndexParam.IndexType indexType;
+
+  @Option(names = "--milvus.index-params", description = "Index build parameter of new collections, key=value (e.g. M=32, efConstruction=300, nlist=256); repeatable.")
+  Map<String, String> indexParams = new LinkedHashMap<>();
+
+  @Option(names = "--milvus.search-params", description = "Search parameter, key=value (e.g. ef=128 for HNSW, nprobe=32 for IVF_FLAT); repeatable.")
+  Map<String, String> searchParams = new LinkedHashMap<>();
 
   @Option(names = "--milvus.consistency-level", defaultValue = "STRONG", description = "Search consistency; STRONG reads its own writes (default: ${DEFAULT-VALUE}).")
   ConsistencyLevel consistency;
@@ -228,7 +235,7 @@ public final class ServiceOptions {
     MilvusConfig milvus = new MilvusConfig(milvusUri, Optional.ofNullable(milvusToken),
         Optional.ofNullable(milvusDatabase), collectionPrefix, Duration.ofMillis(milvusTimeoutMs),
         new MilvusConfig.RetryPolicy(retryAttempts, Duration.ofMillis(retryInitialMs), Duration.ofMillis(retryMaxMs)),
-        indexType, consistency);
+        new VectorIndex(indexType, indexParams, searchParams), consistency);
     return new ServiceConfig(kafka, topics, new WireConfig(client.format, Optional.ofNullable(client.schemaRegistryUrl)), bundle,
         encoder, batch, milvus, new ImageSourcePolicy(Optional.ofNullable(fileRoot), maxImageBytes, httpAllowedHosts,
             Duration.ofMillis(httpConnectTimeoutMs), Duration.ofMillis(httpReadTimeoutMs),

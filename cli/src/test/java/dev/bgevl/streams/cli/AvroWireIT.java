@@ -23,7 +23,7 @@ import dev.bgevl.streams.schemas.serde.SchemaRegistryConfig;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
 import dev.bgevl.streams.schemas.serde.WireFormat;
 import dev.bgevl.streams.schemas.testkit.SchemaRegistryTestServer;
-import dev.bgevl.streams.testkit.MilvusLiteExtension;
+import dev.bgevl.streams.testkit.MilvusExtension;
 import dev.bgevl.streams.testkit.TestServices;
 import dev.bgevl.streams.topics.Topics;
 import java.io.PrintWriter;
@@ -56,7 +56,7 @@ class AvroWireIT {
   static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
   @RegisterExtension
-  static final MilvusLiteExtension MILVUS = new MilvusLiteExtension();
+  static final MilvusExtension MILVUS = new MilvusExtension();
 
   static final Duration WAIT = Duration.ofSeconds(90);
 

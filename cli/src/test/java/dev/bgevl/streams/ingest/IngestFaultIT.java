@@ -23,7 +23,7 @@ import dev.bgevl.streams.schemas.media.MediaVector;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.testkit.IngestTestServices;
 import dev.bgevl.streams.testkit.MediaEvents;
-import dev.bgevl.streams.testkit.MilvusLiteExtension;
+import dev.bgevl.streams.testkit.MilvusExtension;
 import dev.bgevl.streams.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ class IngestFaultIT {
   static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
   @RegisterExtension
-  static final MilvusLiteExtension MILVUS = new MilvusLiteExtension();
+  static final MilvusExtension MILVUS = new MilvusExtension();
 
   static final Duration START = Duration.ofSeconds(60);
   static final Duration WAIT = Duration.ofSeconds(60);

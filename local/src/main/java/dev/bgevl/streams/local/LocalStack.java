@@ -4,7 +4,7 @@ import dev.bgevl.streams.app.BgevlService;
 import dev.bgevl.streams.app.ServiceConfig;
 import dev.bgevl.streams.embedded.EmbeddedKafkaBroker;
 import dev.bgevl.streams.embedded.EmbeddedKafkaConfig;
-import dev.bgevl.streams.embedded.MilvusLiteServer;
+import dev.bgevl.streams.embedded.EmbeddedMilvusServer;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +21,10 @@ public final class LocalStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
   private final EmbeddedKafkaBroker kafka;
-  private final MilvusLiteServer milvus;
+  private final EmbeddedMilvusServer milvus;
   private final BgevlService service;
 
-  private LocalStack(EmbeddedKafkaBroker kafka, MilvusLiteServer milvus, BgevlService service) {
+  private LocalStack(EmbeddedKafkaBroker kafka, EmbeddedMilvusServer milvus, BgevlService service) {
     this.kafka = kafka;
     this.milvus = milvus;
     this.service = service;
@@ -41,9 +41,9 @@ public final class LocalStack implements AutoCloseable {
     EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(
         EmbeddedKafkaConfig.defaults(dataDir.resolve("kafka")).withPort(kafkaPort).withControllerPort(kafkaPort + 1)
             .withBrokerProperties(limits.brokerProperties()));
-    MilvusLiteServer milvus = null;
+    EmbeddedMilvusServer milvus = null;
     try {
-      milvus = MilvusLiteServer.start(venv, dataDir.resolve("milvus"), "127.0.0.1", milvusPort, Duration.ofSeconds(60));
+      milvus = EmbeddedMilvusServer.start(venv, dataDir.resolve("milvus"), "127.0.0.1", milvusPort, Duration.ofSeconds(60));
       BgevlService service = BgevlService.start(serviceConfig.apply(kafka.bootstrapServers(), milvus.uri()));
       log.info("Local stack up kafka={} milvus={} data={}", kafka.bootstrapServers(), milvus.uri(), dataDir);
       return new LocalStack(kafka, milvus, service);

@@ -5,10 +5,18 @@ import java.util.List;
 /**
  * The typed filter tree {@link FilterParser} builds and {@link MetadataFilter} renders. Rendering only ever emits field names
  * from a fixed vocabulary and literals through {@link MilvusLiterals}, so no user text reaches the expression unescaped.
+ *
+ * <p>Rendering never emits {@code not}: the embedded Milvus Lite refuses the unary NOT node ("unsupported expr proto node"), so
+ * a negation is pushed down to the comparisons (De Morgan; {@code ==} to {@code !=}, {@code in} to {@code not in}, {@code <} to
+ * {@code >=}), which every Milvus evaluates the same way. The one difference from a literal NOT: a negated range comparison on a
+ * metadata key ({@code not k < "m"}) does not match rows that lack the key, as a range comparison never does.
  */
 sealed interface FilterNode {
 
   void render(StringBuilder out);
+
+  /** The same condition negated, without a NOT node. */
+  FilterNode negated();
 
   /** Disjunction of two or more terms. */
   record Or(List<FilterNode> terms) implements FilterNode {
@@ -19,6 +27,11 @@ sealed interface FilterNode {
     @Override
     public void render(StringBuilder out) {
       renderJoined(out, terms, " or ");
+    }
+
+    @Override
+    public FilterNode negated() {
+      return new And(terms.stream().map(FilterNode::negated).toList());
     }
   }
 
@@ -32,15 +45,23 @@ sealed interface FilterNode {
     public void render(StringBuilder out) {
       renderJoined(out, terms, " and ");
     }
+
+    @Override
+    public FilterNode negated() {
+      return new Or(terms.stream().map(FilterNode::negated).toList());
+    }
   }
 
-  /** Negation. */
+  /** Negation, rendered as its term negated. */
   record Not(FilterNode term) implements FilterNode {
     @Override
     public void render(StringBuilder out) {
-      out.append("not (");
-      term.render(out);
-      out.append(')');
+      term.negated().render(out);
+    }
+
+    @Override
+    public FilterNode negated() {
+      return term;
     }
   }
 
@@ -52,31 +73,32 @@ sealed interface FilterNode {
       out.append(' ').append(op.symbol()).append(' ');
       value.render(out);
     }
+
+    @Override
+    public FilterNode negated() {
+      return new Comparison(field, op.negated(), value);
+    }
   }
 
-  /** {@code field in [v1, v2, ...]}. */
-  record In(Field field, List<Value> values) implements FilterNode {
+  /** {@code field in [v1, v2, ...]}, or {@code field not in [...]} when {@code excluded}. */
+  record In(Field field, List<Value> values, boolean excluded) implements FilterNode {
     public In {
       values = List.copyOf(values);
     }
 
+    In(Field field, List<Value> values) {
+      this(field, values, false);
+    }
+
+    @Override
+    public FilterNode negated() {
+      return new In(field, values, !excluded);
+    }
+
     @Override
     public void render(StringBuilder out) {
-      if (field.metadataKey()) {
-        // Milvus Lite accepts 'in' only on plain fields, not on JSON paths: spell it as an 'or' of equalities, which every
-        // Milvus evaluates the same way
-        out.append('(');
-        for (int i = 0; i < values.size(); i++) {
-          if (i > 0) {
-            out.append(" or ");
-          }
-          new Comparison(field, Operator.EQ, values.get(i)).render(out);
-        }
-        out.append(')');
-        return;
-      }
       field.render(out);
-      out.append(" in [");
+      out.append(excluded ? " not in [" : " in [");
       for (int i = 0; i < values.size(); i++) {
         if (i > 0) {
           out.append(", ");
@@ -111,6 +133,17 @@ sealed interface FilterNode {
 
     String symbol() {
       return symbol;
+    }
+
+    Operator negated() {
+      return switch (this) {
+        case EQ -> NE;
+        case NE -> EQ;
+        case LT -> GE;
+        case LE -> GT;
+        case GT -> LE;
+        case GE -> LT;
+      };
     }
   }
 

@@ -7,7 +7,7 @@ import io.milvus.v2.service.collection.request.CreateCollectionReq;
 import java.util.List;
 import java.util.Map;
 
-/** The per-model collection: field names, their limits, the create request and the index and search parameters. */
+/** The per-model collection: field names, their limits, the create request and its vector index. */
 final class MediaCollectionSchema {
 
   static final String ID = "id";
@@ -25,10 +25,6 @@ final class MediaCollectionSchema {
   static final int MODEL_MAX_BYTES = 256;
 
   static final List<String> HIT_FIELDS = List.of(TEXT, IMAGE_URI, METADATA);
-
-  private static final int HNSW_M = 16;
-  private static final int HNSW_EF_CONSTRUCTION = 200;
-  private static final int HNSW_MIN_EF = 64;
 
   private MediaCollectionSchema() {
   }
@@ -52,29 +48,22 @@ final class MediaCollectionSchema {
         .collectionName(collection)
         .description("BGE-VL media vectors")
         .collectionSchema(schema)
-        .indexParams(List.of(vectorIndex(config.indexType())))
+        .indexParams(List.of(vectorIndex(config.index())))
         .consistencyLevel(config.consistency());
     config.database().ifPresent(request::databaseName);
     return request.build();
   }
 
-  static IndexParam vectorIndex(IndexParam.IndexType type) {
-    IndexParam.IndexParamBuilder index = IndexParam.builder()
+  static IndexParam vectorIndex(VectorIndex index) {
+    IndexParam.IndexParamBuilder param = IndexParam.builder()
         .fieldName(VECTOR)
         .indexName(VECTOR + "_idx")
-        .indexType(type)
+        .indexType(index.type())
         .metricType(IndexParam.MetricType.IP);
-    if (type == IndexParam.IndexType.HNSW) {
-      index.extraParams(Map.of("M", HNSW_M, "efConstruction", HNSW_EF_CONSTRUCTION));
+    Map<String, Object> build = index.effectiveBuildParams();
+    if (!build.isEmpty()) {
+      param.extraParams(build);
     }
-    return index.build();
-  }
-
-  /** Search parameters for the index type; HNSW's {@code ef} must be at least top-k. */
-  static Map<String, Object> searchParams(IndexParam.IndexType type, int topK) {
-    if (type == IndexParam.IndexType.HNSW) {
-      return Map.of("ef", Math.max(HNSW_MIN_EF, topK));
-    }
-    return Map.of();
+    return param.build();
   }
 }

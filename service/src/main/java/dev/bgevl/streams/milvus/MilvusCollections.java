@@ -58,7 +58,7 @@ public final class MilvusCollections {
       try {
         executor.run("create-collection", () -> client.createCollection(request));
         created = true;
-        log.info("Created collection name={} dim={} index={} metric=IP", collection, dimension, config.indexType());
+        log.info("Created collection name={} dim={} index={} metric=IP", collection, dimension, config.index());
       } catch (MilvusRequestException e) {
         if (!exists(collection)) {
           throw e;

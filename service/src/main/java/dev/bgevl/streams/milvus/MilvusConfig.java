@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -23,7 +22,8 @@ import java.util.regex.Pattern;
  * @param collectionPrefix {@code milvus.collection-prefix}: prefix of the per-model collection name
  * @param timeout          {@code milvus.timeout-ms}: deadline of one Milvus call
  * @param retry            {@code milvus.retry.*}: retries of calls that failed because Milvus was unreachable
- * @param indexType        {@code milvus.index-type}: vector index built on new collections (HNSW, AUTOINDEX or FLAT)
+ * @param index            {@code milvus.index-*} and {@code milvus.search-params}: vector index built on new collections and its
+ *                         search parameters
  * @param consistency      {@code milvus.consistency-level}: read consistency of search and count; STRONG reads its own writes
  */
 public record MilvusConfig(
@@ -33,16 +33,13 @@ public record MilvusConfig(
     String collectionPrefix,
     Duration timeout,
     RetryPolicy retry,
-    IndexParam.IndexType indexType,
+    VectorIndex index,
     ConsistencyLevel consistency) {
 
   /** Default prefix of collection names. */
   public static final String DEFAULT_COLLECTION_PREFIX = "media_";
   /** Default deadline of one call. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-  /** Index types {@link MilvusCollections} knows how to build on inner-product vectors. */
-  public static final Set<IndexParam.IndexType> SUPPORTED_INDEX_TYPES =
-      Set.of(IndexParam.IndexType.HNSW, IndexParam.IndexType.AUTOINDEX, IndexParam.IndexType.FLAT);
 
   private static final int MAX_NAME_LENGTH = 255;
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -69,45 +66,52 @@ public record MilvusConfig(
       throw new IllegalArgumentException("milvus.timeout-ms must be in 1..600000 but was " + timeout.toMillis());
     }
     Objects.requireNonNull(retry, "milvus.retry must be set");
-    Objects.requireNonNull(indexType, "milvus.index-type must be set");
-    if (!SUPPORTED_INDEX_TYPES.contains(indexType)) {
-      throw new IllegalArgumentException("milvus.index-type must be one of HNSW, AUTOINDEX, FLAT but was " + indexType);
-    }
+    Objects.requireNonNull(index, "milvus.index-type must be set");
     Objects.requireNonNull(consistency, "milvus.consistency-level must be set");
   }
 
-  /** Defaults for everything but the URI: no token, default database, prefix {@code media_}, 10 s calls, HNSW, STRONG. */
+  /** Defaults for everything but the URI: no token, default database, prefix {@code media_}, 10 s calls, AUTOINDEX, STRONG. */
   public static MilvusConfig defaults(String uri) {
     return new MilvusConfig(uri, Optional.empty(), Optional.empty(), DEFAULT_COLLECTION_PREFIX, DEFAULT_TIMEOUT,
-        RetryPolicy.DEFAULT, IndexParam.IndexType.HNSW, ConsistencyLevel.STRONG);
+        RetryPolicy.DEFAULT, VectorIndex.DEFAULT, ConsistencyLevel.STRONG);
+  }
+
+  /** The vector index type of new collections. */
+  public IndexParam.IndexType indexType() {
+    return index.type();
   }
 
   public MilvusConfig withToken(String value) {
-    return new MilvusConfig(uri, Optional.ofNullable(value), database, collectionPrefix, timeout, retry, indexType, consistency);
+    return new MilvusConfig(uri, Optional.ofNullable(value), database, collectionPrefix, timeout, retry, index, consistency);
   }
 
   public MilvusConfig withDatabase(String value) {
-    return new MilvusConfig(uri, token, Optional.ofNullable(value), collectionPrefix, timeout, retry, indexType, consistency);
+    return new MilvusConfig(uri, token, Optional.ofNullable(value), collectionPrefix, timeout, retry, index, consistency);
   }
 
   public MilvusConfig withCollectionPrefix(String value) {
-    return new MilvusConfig(uri, token, database, value, timeout, retry, indexType, consistency);
+    return new MilvusConfig(uri, token, database, value, timeout, retry, index, consistency);
   }
 
   public MilvusConfig withTimeout(Duration value) {
-    return new MilvusConfig(uri, token, database, collectionPrefix, value, retry, indexType, consistency);
+    return new MilvusConfig(uri, token, database, collectionPrefix, value, retry, index, consistency);
   }
 
   public MilvusConfig withRetry(RetryPolicy value) {
-    return new MilvusConfig(uri, token, database, collectionPrefix, timeout, value, indexType, consistency);
+    return new MilvusConfig(uri, token, database, collectionPrefix, timeout, value, index, consistency);
   }
 
+  /** The index type with its default parameters. */
   public MilvusConfig withIndexType(IndexParam.IndexType value) {
+    return withIndex(VectorIndex.of(value));
+  }
+
+  public MilvusConfig withIndex(VectorIndex value) {
     return new MilvusConfig(uri, token, database, collectionPrefix, timeout, retry, value, consistency);
   }
 
   public MilvusConfig withConsistency(ConsistencyLevel value) {
-    return new MilvusConfig(uri, token, database, collectionPrefix, timeout, retry, indexType, value);
+    return new MilvusConfig(uri, token, database, collectionPrefix, timeout, retry, index, value);
   }
 
   /**
@@ -134,7 +138,7 @@ public record MilvusConfig(
   public String toString() {
     return "MilvusConfig[uri=" + uri + ", token=" + (token.isPresent() ? "***" : "none") + ", database="
         + database.orElse("default") + ", collectionPrefix=" + collectionPrefix + ", timeoutMs=" + timeout.toMillis()
-        + ", retry=" + retry + ", indexType=" + indexType + ", consistency=" + consistency + "]";
+        + ", retry=" + retry + ", index=" + index + ", consistency=" + consistency + "]";
   }
 
   private static void validateUri(String uri) {

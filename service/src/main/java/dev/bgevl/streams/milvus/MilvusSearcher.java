@@ -70,7 +70,6 @@ public final class MilvusSearcher implements VectorSearch {
     for (float[] query : queries) {
       data.add(new FloatVec(query.clone()));
     }
-    IndexParam.IndexType indexType = config.indexType();
     SearchReq.SearchReqBuilder request = SearchReq.builder()
         .collectionName(collection)
         .annsField(MediaCollectionSchema.VECTOR)
@@ -78,7 +77,7 @@ public final class MilvusSearcher implements VectorSearch {
         .data(data)
         .limit(topK)
         .outputFields(MediaCollectionSchema.HIT_FIELDS)
-        .searchParams(MediaCollectionSchema.searchParams(indexType, topK))
+        .searchParams(config.index().effectiveSearchParams(topK))
         .consistencyLevel(config.consistency());
     filter.ifPresent(f -> request.filter(f.toExpression()));
     config.database().ifPresent(request::databaseName);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bgevl.streams.client.RetrievalClient;
+import dev.bgevl.streams.embedded.testkit.KafkaTestCluster;
+import dev.bgevl.streams.embedded.testkit.TestImages;
 import dev.bgevl.streams.milvus.MilvusSearcher;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.retrieval.ReplyStatus;
@@ -12,12 +14,10 @@ import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
-import dev.bgevl.streams.topics.Topics;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
-import dev.bgevl.streams.embedded.testkit.KafkaTestCluster;
-import dev.bgevl.streams.embedded.testkit.TestImages;
-import dev.bgevl.streams.testkit.MilvusLiteExtension;
+import dev.bgevl.streams.testkit.MilvusExtension;
 import dev.bgevl.streams.testkit.TestServices;
+import dev.bgevl.streams.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +49,7 @@ class MllmEndToEndIT {
   static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
   @RegisterExtension
-  static final MilvusLiteExtension MILVUS = new MilvusLiteExtension();
+  static final MilvusExtension MILVUS = new MilvusExtension();
 
   @TempDir
   static Path stateDir;

@@ -17,7 +17,7 @@ import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
-import dev.bgevl.streams.testkit.MilvusLiteExtension;
+import dev.bgevl.streams.testkit.MilvusExtension;
 import dev.bgevl.streams.testkit.TestServices;
 import dev.bgevl.streams.topics.Topics;
 import java.net.URI;
@@ -57,7 +57,7 @@ class PoisonRecordIT {
   static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
   @RegisterExtension
-  static final MilvusLiteExtension MILVUS = new MilvusLiteExtension();
+  static final MilvusExtension MILVUS = new MilvusExtension();
 
   @TempDir
   static Path stateDir;

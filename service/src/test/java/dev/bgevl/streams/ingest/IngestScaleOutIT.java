@@ -13,7 +13,7 @@ import dev.bgevl.streams.milvus.MilvusConfig;
 import dev.bgevl.streams.milvus.MilvusSearcher;
 import dev.bgevl.streams.testkit.IngestTestServices;
 import dev.bgevl.streams.testkit.MediaEvents;
-import dev.bgevl.streams.testkit.MilvusLiteExtension;
+import dev.bgevl.streams.testkit.MilvusExtension;
 import dev.bgevl.streams.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +37,7 @@ class IngestScaleOutIT {
   static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
   @RegisterExtension
-  static final MilvusLiteExtension MILVUS = new MilvusLiteExtension();
+  static final MilvusExtension MILVUS = new MilvusExtension();
 
   static final Duration WAIT = Duration.ofSeconds(60);
   static final Duration POLL = Duration.ofMillis(200);

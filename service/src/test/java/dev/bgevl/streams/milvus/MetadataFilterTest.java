@@ -63,7 +63,7 @@ class MetadataFilterTest {
 
   @Test
   void shouldGiveNotPrecedenceOverAndOverOr() {
-    assertEquals("(metadata[\"a\"] == \"1\" or (not (metadata[\"b\"] == \"2\") and metadata[\"c\"] == \"3\"))",
+    assertEquals("(metadata[\"a\"] == \"1\" or (metadata[\"b\"] != \"2\" and metadata[\"c\"] == \"3\"))",
         render("a == \"1\" or not b == \"2\" and c == \"3\""));
   }
 
@@ -71,7 +71,16 @@ class MetadataFilterTest {
   void shouldHonourParentheses() {
     assertEquals("((metadata[\"a\"] == \"1\" or metadata[\"b\"] == \"2\") and metadata[\"c\"] == \"3\")",
         render("(a == \"1\" or b == \"2\") and c == \"3\""));
-    assertEquals("not (not (metadata[\"a\"] == \"1\"))", render("not not a == \"1\""));
+    assertEquals("metadata[\"a\"] == \"1\"", render("not not a == \"1\""));
+  }
+
+  @Test
+  void shouldPushNegationDownToTheComparisonsBecauseMilvusLiteRefusesNot() {
+    assertEquals("(metadata[\"a\"] != \"1\" and metadata[\"b\"] not in [\"x\", \"y\"])",
+        render("not (a == \"1\" or b in [\"x\", \"y\"])"));
+    assertEquals("(event_time >= 5 or event_time <= 9 or event_time > 7 or event_time < 3 or id == \"z\")",
+        render("not (event_time < 5 and event_time > 9 and event_time <= 7 and event_time >= 3 and id != \"z\")"));
+    assertEquals("id in [\"a\"]", render("not not not not id in [\"a\"]"));
   }
 
   @Test
@@ -86,9 +95,8 @@ class MetadataFilterTest {
   }
 
   @Test
-  void shouldRenderInOnMetadataAsOrOfEqualitiesBecauseMilvusLiteRefusesInOnJsonPaths() {
-    assertEquals("(metadata[\"colour\"] == \"red\" or metadata[\"colour\"] == \"blue\")",
-        render("colour in [\"red\", \"blue\"]"));
+  void shouldRenderInOnMetadataAsAnInListOnTheJsonPath() {
+    assertEquals("metadata[\"colour\"] in [\"red\", \"blue\"]", render("colour in [\"red\", \"blue\"]"));
   }
 
   @Test

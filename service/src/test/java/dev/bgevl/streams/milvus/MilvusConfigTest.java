@@ -25,7 +25,7 @@ class MilvusConfigTest {
   void shouldApplyDefaults() {
     assertEquals("media_", CONFIG.collectionPrefix());
     assertEquals(Duration.ofSeconds(10), CONFIG.timeout());
-    assertEquals(IndexParam.IndexType.HNSW, CONFIG.indexType());
+    assertEquals(IndexParam.IndexType.AUTOINDEX, CONFIG.indexType());
     assertEquals(ConsistencyLevel.STRONG, CONFIG.consistency());
     assertEquals(Optional.empty(), CONFIG.token());
     assertEquals(5, CONFIG.retry().maxAttempts());

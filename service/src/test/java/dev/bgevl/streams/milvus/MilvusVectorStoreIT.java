@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bgevl.streams.testkit.MilvusLiteExtension;
+import dev.bgevl.streams.testkit.MilvusExtension;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MilvusVectorStoreIT {
 
   @RegisterExtension
-  static final MilvusLiteExtension milvus = new MilvusLiteExtension();
+  static final MilvusExtension milvus = new MilvusExtension();
 
   private static final int DIM = 32;
   private static final int ROWS = 50;
@@ -156,8 +156,13 @@ class MilvusVectorStoreIT {
   void shouldRoundTripAndDeleteAwkwardIds() {
     String collection = "media_awkward_ids";
     collections.ensure(collection, DIM);
-    List<String> awkward = List.of("quote\"d", "back\\slash", "ends with \\", "\"]) or id != \"", "' or 1==1 --",
-        "ünïcødé 日本語 🚀", "with space", "tab\tand\nnewline");
+    List<String> awkward = new ArrayList<>(List.of("quote\"d", "back\\slash", "ends with \\", "\"]) or id != \"",
+        "ünïcødé 日本語 🚀", "with space"));
+    if (MilvusExtension.standalone()) {
+      // Milvus Lite 2.5.1 fails upserts of ids holding a single quote (it pastes them into SQL unescaped) and silently keeps
+      // upserted ids holding a tab or newline on delete; Milvus itself takes both (README, "Embedded Milvus and Milvus")
+      awkward.addAll(List.of("' or 1==1 --", "tab\tand\nnewline"));
+    }
     Random random = new Random(11);
     List<VectorRow> awkwardRows = new ArrayList<>();
     for (int i = 0; i < awkward.size(); i++) {

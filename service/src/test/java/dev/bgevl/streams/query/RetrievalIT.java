@@ -18,7 +18,7 @@ import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
-import dev.bgevl.streams.testkit.MilvusLiteExtension;
+import dev.bgevl.streams.testkit.MilvusExtension;
 import dev.bgevl.streams.testkit.TestServices;
 import dev.bgevl.streams.topics.Topics;
 import java.nio.ByteBuffer;
@@ -57,7 +57,7 @@ class RetrievalIT {
   static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
   @RegisterExtension
-  static final MilvusLiteExtension MILVUS = new MilvusLiteExtension();
+  static final MilvusExtension MILVUS = new MilvusExtension();
 
   @TempDir
   static Path stateDir;
