@@ -100,15 +100,15 @@ class IngestFaultIT {
         IntStream.range(0, ids.size()).mapToObj(i -> MediaEvents.upsert(ids.get(i), i, "caption " + i)).toList());
 
     // the flush fails after bounded retries, the thread dies and is replaced: the broker sees a new member
+    // the dying threads' exceptions are the point of this test, not a failure of it
     await("a replacement ingest thread joined the group while Milvus is down").atMost(WAIT).pollInterval(POLL)
-        .until(() -> {
+        .dontCatchUncaughtExceptions().until(() -> {
           assertNotEquals(KafkaStreams.State.ERROR, service.ingestState(), "ingest never gives up");
           Set<String> members = StreamsGroups.memberClientIds(KAFKA.bootstrapServers(), "down-ingest");
           return !members.isEmpty() && !members.equals(membersBefore);
         });
     assertNotEquals(KafkaStreams.State.ERROR, service.ingestState());
     // Streams says RUNNING all along; readiness must not: a thread that keeps dying turns it DOWN, saying why
-    // the dying threads' exceptions are the point here, not a test failure
     await("readiness DOWN with the reason while every replacement thread dies").atMost(WAIT).pollInterval(POLL)
         .dontCatchUncaughtExceptions().until(() -> service.readiness().failing().stream()
             .anyMatch(f -> f.startsWith("ingest stream threads stable: ingest stream threads died")));
@@ -119,7 +119,7 @@ class IngestFaultIT {
     // no ensure here: the service must recover on its own, and upserts need no loaded collection
     MilvusSearcher searcher = new MilvusSearcher(MILVUS.client(), MILVUS.config());
     await("all 40 events in Milvus after the restart").atMost(WAIT).pollInterval(POLL)
-        .until(() -> searcher.count(service.collection()) == ids.size());
+        .dontCatchUncaughtExceptions().until(() -> searcher.count(service.collection()) == ids.size());
     Map<String, MediaVector> vectors = latestVectors(topics.mediaVectors(), ids.size());
     assertEquals(Set.copyOf(ids), vectors.keySet(), "media-vectors holds every id");
 
