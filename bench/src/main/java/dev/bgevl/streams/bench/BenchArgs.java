@@ -53,7 +53,9 @@ final class BenchArgs {
   }
 
   List<Double> decimals(String name, String fallback) {
-    return Arrays.stream(values.getOrDefault(name, fallback).split(",")).map(String::trim).map(Double::parseDouble)
+    return Arrays.stream(values.getOrDefault(name, fallback).split(","))
+        .map(String::trim)
+        .map(Double::parseDouble)
         .toList();
   }
 }

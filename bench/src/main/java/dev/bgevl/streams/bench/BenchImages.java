@@ -19,32 +19,40 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * Seeded photo-like images (gradient, shapes, +-6 levels of sensor-like noise) and captions, the same
- * recipe as encoder-worker's {@code BenchInputs} (test classes of another module are not on this
- * classpath), so encoded sizes and decode costs are camera-like.
+ * Seeded photo-like images (gradient, shapes, +-6 levels of sensor-like noise) and captions, the
+ * same recipe as encoder-worker's {@code BenchInputs} (test classes of another module are not on
+ * this classpath), so encoded sizes and decode costs are camera-like.
  */
 final class BenchImages {
 
-  static final List<String> CAPTIONS = List.of(
-      "a brown dog running on a sandy beach at sunset",
-      "two children playing football in a green park",
-      "a red sports car parked in front of an old building",
-      "close-up photo of a cup of coffee with latte art on a wooden table",
-      "a woman in a blue dress walking through a busy market",
-      "snow covered mountains under a clear blue sky",
-      "a plate of pasta with tomato sauce and fresh basil",
-      "an orange cat sleeping on a grey sofa next to a window");
+  static final List<String> CAPTIONS =
+      List.of(
+          "a brown dog running on a sandy beach at sunset",
+          "two children playing football in a green park",
+          "a red sports car parked in front of an old building",
+          "close-up photo of a cup of coffee with latte art on a wooden table",
+          "a woman in a blue dress walking through a busy market",
+          "snow covered mountains under a clear blue sky",
+          "a plate of pasta with tomato sauce and fresh basil",
+          "an orange cat sleeping on a grey sofa next to a window");
 
   /** Modification texts of composed queries. */
-  static final List<String> MODIFICATIONS = List.of(
-      "make it red", "at night", "with snow on the ground", "seen from above", "in black and white",
-      "with two of them", "on a wooden table", "in a watercolour style");
+  static final List<String> MODIFICATIONS =
+      List.of(
+          "make it red",
+          "at night",
+          "with snow on the ground",
+          "seen from above",
+          "in black and white",
+          "with two of them",
+          "on a wooden table",
+          "in a watercolour style");
 
   private BenchImages() {}
 
   /**
-   * {@code count} distinct images of {@code width}x{@code height}; every {@code pngEvery}-th is a PNG
-   * (0: none), the rest JPEG at quality 0.9.
+   * {@code count} distinct images of {@code width}x{@code height}; every {@code pngEvery}-th is a
+   * PNG (0: none), the rest JPEG at quality 0.9.
    */
   static List<byte[]> images(int count, int width, int height, int pngEvery, long seed) {
     List<byte[]> out = new ArrayList<>(count);
@@ -90,8 +98,12 @@ final class BenchImages {
       for (int x = 0; x < width; x++) {
         int rgb = img.getRGB(x, y);
         int n = random.nextInt(13) - 6;
-        img.setRGB(x, y, clamp((rgb >> 16 & 0xff) + n) << 16 | clamp((rgb >> 8 & 0xff) + n) << 8
-            | clamp((rgb & 0xff) + n));
+        img.setRGB(
+            x,
+            y,
+            clamp((rgb >> 16 & 0xff) + n) << 16
+                | clamp((rgb >> 8 & 0xff) + n) << 8
+                | clamp((rgb & 0xff) + n));
       }
     }
     return img;

@@ -32,8 +32,8 @@ import java.util.stream.Stream;
 
 /**
  * The real parts a pipeline benchmark runs on, started in this JVM as the integration tests do: a
- * one-node KRaft broker and Milvus Lite as a child process. Owns both and a Milvus client; closes them
- * in reverse order. Builds the service configuration the CLI would build from its defaults.
+ * one-node KRaft broker and Milvus Lite as a child process. Owns both and a Milvus client; closes
+ * them in reverse order. Builds the service configuration the CLI would build from its defaults.
  */
 final class BenchStack implements AutoCloseable {
 
@@ -44,24 +44,35 @@ final class BenchStack implements AutoCloseable {
   private final MilvusClientV2 client;
 
   /**
-   * Which Milvus a benchmark runs on: the embedded Milvus Lite (no URI) or an external one at {@code uri}, e.g. the Milvus
-   * standalone bench/*.sh start with {@code --server standalone}; new collections get {@code index}.
+   * Which Milvus a benchmark runs on: the embedded Milvus Lite (no URI) or an external one at
+   * {@code uri}, e.g. the Milvus standalone bench/*.sh start with {@code --server standalone}; new
+   * collections get {@code index}.
    */
-  record MilvusTarget(Optional<String> uri, IndexParam.IndexType index, ConsistencyLevel consistency) {
+  record MilvusTarget(
+      Optional<String> uri, IndexParam.IndexType index, ConsistencyLevel consistency) {
 
     static MilvusTarget from(BenchArgs args) {
       String uri = args.string("milvus-uri", "");
-      return new MilvusTarget(uri.isBlank() ? Optional.empty() : Optional.of(uri),
+      return new MilvusTarget(
+          uri.isBlank() ? Optional.empty() : Optional.of(uri),
           IndexParam.IndexType.valueOf(args.string("index-type", "AUTOINDEX")),
           ConsistencyLevel.valueOf(args.string("consistency", "STRONG")));
     }
 
     String describe() {
-      return uri.map(u -> "external " + u).orElse("embedded Milvus Lite") + ", " + index + ", " + consistency;
+      return uri.map(u -> "external " + u).orElse("embedded Milvus Lite")
+          + ", "
+          + index
+          + ", "
+          + consistency;
     }
   }
 
-  private BenchStack(Path workDir, KafkaTestCluster kafka, EmbeddedMilvusServer milvus, MilvusConfig milvusConfig,
+  private BenchStack(
+      Path workDir,
+      KafkaTestCluster kafka,
+      EmbeddedMilvusServer milvus,
+      MilvusConfig milvusConfig,
       MilvusClientV2 client) {
     this.workDir = workDir;
     this.kafka = kafka;
@@ -74,8 +85,12 @@ final class BenchStack implements AutoCloseable {
     return start(workDir, venv, target, Map.of());
   }
 
-  /** As {@link #start(Path, Path, MilvusTarget)}, with broker settings over the test cluster's defaults. */
-  static BenchStack start(Path workDir, Path venv, MilvusTarget target, Map<String, String> brokerProperties)
+  /**
+   * As {@link #start(Path, Path, MilvusTarget)}, with broker settings over the test cluster's
+   * defaults.
+   */
+  static BenchStack start(
+      Path workDir, Path venv, MilvusTarget target, Map<String, String> brokerProperties)
       throws Exception {
     Files.createDirectories(workDir);
     KafkaTestCluster kafka = new KafkaTestCluster(1, brokerProperties);
@@ -83,13 +98,22 @@ final class BenchStack implements AutoCloseable {
     EmbeddedMilvusServer milvus = null;
     try {
       if (target.uri().isEmpty()) {
-        milvus = EmbeddedMilvusServer.start(venv, workDir.resolve("milvus-data"), "127.0.0.1",
-            EmbeddedMilvusServer.freePort(), Duration.ofSeconds(120));
+        milvus =
+            EmbeddedMilvusServer.start(
+                venv,
+                workDir.resolve("milvus-data"),
+                "127.0.0.1",
+                EmbeddedMilvusServer.freePort(),
+                Duration.ofSeconds(120));
       }
       String uri = milvus != null ? milvus.uri() : target.uri().get();
-      // why a long call deadline: bulk pre-fill upserts of thousands of rows take seconds on 2 busy cores
-      MilvusConfig config = MilvusConfig.defaults(uri).withTimeout(Duration.ofSeconds(60)).withIndexType(target.index())
-          .withConsistency(target.consistency());
+      // why a long call deadline: bulk pre-fill upserts of thousands of rows take seconds on 2 busy
+      // cores
+      MilvusConfig config =
+          MilvusConfig.defaults(uri)
+              .withTimeout(Duration.ofSeconds(60))
+              .withIndexType(target.index())
+              .withConsistency(target.consistency());
       return new BenchStack(workDir, kafka, milvus, config, MilvusConnector.connect(config));
     } catch (Exception | Error e) {
       if (milvus != null) {
@@ -114,19 +138,33 @@ final class BenchStack implements AutoCloseable {
   }
 
   /**
-   * The CLI's defaults (JSON on the wire, 3 partitions, one ingest and one query thread, batching as
-   * documented) with the encoder on CPU at {@code encoderThreads} ONNX Runtime threads.
+   * The CLI's defaults (JSON on the wire, 3 partitions, one ingest and one query thread, batching
+   * as documented) with the encoder on CPU at {@code encoderThreads} ONNX Runtime threads.
    */
-  ServiceConfig serviceConfig(String applicationId, Topics topics, Path bundle, int encoderThreads, String guarantee) {
+  ServiceConfig serviceConfig(
+      String applicationId, Topics topics, Path bundle, int encoderThreads, String guarantee) {
     return serviceConfig(applicationId, topics, bundle, encoderThreads, guarantee, Map.of());
   }
 
   /** As above, with Kafka client properties passed to every client of the service. */
-  ServiceConfig serviceConfig(String applicationId, Topics topics, Path bundle, int encoderThreads, String guarantee,
+  ServiceConfig serviceConfig(
+      String applicationId,
+      Topics topics,
+      Path bundle,
+      int encoderThreads,
+      String guarantee,
       Map<String, String> clientProperties) {
     return new ServiceConfig(
-        new KafkaConfig(kafka.bootstrapServers(), applicationId, workDir.resolve("state-" + applicationId), guarantee,
-            1, 1, 3, (short) 1, clientProperties),
+        new KafkaConfig(
+            kafka.bootstrapServers(),
+            applicationId,
+            workDir.resolve("state-" + applicationId),
+            guarantee,
+            1,
+            1,
+            3,
+            (short) 1,
+            clientProperties),
         topics,
         new WireConfig(WireFormat.JSON, Optional.empty()),
         bundle,
@@ -143,11 +181,20 @@ final class BenchStack implements AutoCloseable {
     return EncoderConfig.DEFAULT.withDevice(DeviceSpec.CPU).withIntraOpThreads(threads);
   }
 
-  /** Topics with {@code prefix} on every name, so runs in one broker do not read each other's records. */
+  /**
+   * Topics with {@code prefix} on every name, so runs in one broker do not read each other's
+   * records.
+   */
   static Topics topics(String prefix) {
     Topics d = Topics.DEFAULT;
-    return new Topics(prefix + d.mediaEvents(), prefix + d.mediaVectors(), prefix + d.mediaDeadLetters(),
-        prefix + d.requests(), prefix + d.replies(), prefix + d.requestDeadLetters(), d.allowedReplyTopics());
+    return new Topics(
+        prefix + d.mediaEvents(),
+        prefix + d.mediaVectors(),
+        prefix + d.mediaDeadLetters(),
+        prefix + d.requests(),
+        prefix + d.replies(),
+        prefix + d.requestDeadLetters(),
+        d.allowedReplyTopics());
   }
 
   /** Peak resident set ({@code VmHWM}, KiB) of this JVM, the in-process broker included. */
@@ -155,22 +202,31 @@ final class BenchStack implements AutoCloseable {
     return peakRssKb(ProcessHandle.current().pid());
   }
 
-  /** Peak resident set (KiB) of each process this JVM started (Milvus Lite and any children), by pid and name. */
+  /**
+   * Peak resident set (KiB) of each process this JVM started (Milvus Lite and any children), by pid
+   * and name.
+   */
   static Map<String, Long> childPeakRssKb() {
     Map<String, Long> out = new LinkedHashMap<>();
-    ProcessHandle.current().descendants().forEach(p -> {
-      long kb = peakRssKb(p.pid());
-      if (kb > 0) {
-        out.put(p.pid() + ":" + comm(p.pid()), kb);
-      }
-    });
+    ProcessHandle.current()
+        .descendants()
+        .forEach(
+            p -> {
+              long kb = peakRssKb(p.pid());
+              if (kb > 0) {
+                out.put(p.pid() + ":" + comm(p.pid()), kb);
+              }
+            });
     return out;
   }
 
   private static long peakRssKb(long pid) {
     try (Stream<String> lines = Files.lines(Path.of("/proc", String.valueOf(pid), "status"))) {
-      return lines.filter(l -> l.startsWith("VmHWM:")).findFirst()
-          .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(-1L);
+      return lines
+          .filter(l -> l.startsWith("VmHWM:"))
+          .findFirst()
+          .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+          .orElse(-1L);
     } catch (IOException | RuntimeException e) {
       return -1;
     }
@@ -185,7 +241,7 @@ final class BenchStack implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     List<Exception> failures = new ArrayList<>();
     try {
       client.close();
@@ -206,7 +262,7 @@ final class BenchStack implements AutoCloseable {
     }
     deleteRecursively(workDir.resolve("milvus-data"));
     if (!failures.isEmpty()) {
-      Exception first = failures.get(0);
+      IOException first = new IOException("closing the benchmark stack failed", failures.get(0));
       failures.subList(1, failures.size()).forEach(first::addSuppressed);
       throw first;
     }

@@ -43,20 +43,23 @@ import org.apache.kafka.common.serialization.Deserializer;
  * ({@link OnnxBgeVlEncoder#encode} in batches of 32), per suite:
  *
  * <ul>
- *   <li>{@code base}: the random BGE-VL-base-size bundle, 640x480 photo-like JPEGs with every 4th a PNG;
+ *   <li>{@code base}: the random BGE-VL-base-size bundle, 640x480 photo-like JPEGs with every 4th a
+ *       PNG;
  *   <li>{@code tiny}: the tiny bundle and 64x64 images, to find the pipeline's own ceiling;
- *   <li>{@code tiny-text}: the tiny bundle and text-only events, the ceiling without any image work.
+ *   <li>{@code tiny-text}: the tiny bundle and text-only events, the ceiling without any image
+ *       work.
  * </ul>
  *
  * <p>For each suite it also times, on one thread, the per-event stages the pipeline adds around the
- * encoder: JSON decode of the event (base64 image included), image decode and resize/normalize, and a
- * Milvus upsert of 32 rows; with the producer's own rate these say where the time goes. Suites run one
- * after another, each with its own topics, Streams application and collection, in one broker and one
- * Milvus Lite. Peak RSS of this JVM and of Milvus Lite is read at the end.
+ * encoder: JSON decode of the event (base64 image included), image decode and resize/normalize, and
+ * a Milvus upsert of 32 rows; with the producer's own rate these say where the time goes. Suites
+ * run one after another, each with its own topics, Streams application and collection, in one
+ * broker and one Milvus Lite. Peak RSS of this JVM and of Milvus Lite is read at the end.
  */
 public final class IngestBenchmark {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: IngestBenchmark --bundle DIR --tiny-bundle DIR --out DIR [options]
         --suites base,tiny,tiny-text   which suites (default all three)
         --events N             events of the base suite (default 256)
@@ -69,7 +72,8 @@ public final class IngestBenchmark {
         --work DIR / --venv DIR / --milvus-uri URI / --index-type T   as QueryLatencyBenchmark""";
 
   private static final int ENCODER_BATCH = 32;
-  // why 8 MiB: a 640x480 PNG with camera-like noise is ~0.6 MB, ~0.8 MB as base64 in JSON, too close to
+  // why 8 MiB: a 640x480 PNG with camera-like noise is ~0.6 MB, ~0.8 MB as base64 in JSON, too
+  // close to
   // Kafka's 1 MiB default record limit; deployments that inline images raise it the same way
   private static final String MAX_RECORD_BYTES = String.valueOf(8 << 20);
 
@@ -102,8 +106,15 @@ public final class IngestBenchmark {
   record Suite(String name, Path bundle, int events, List<byte[]> images, boolean textOnly) {}
 
   /** One suite's results. */
-  record Result(Suite suite, String modelId, double avgEventBytes, double encoderPerSecond, double pipelinePerSecond,
-      double pipelineSeconds, double produceSeconds, Map<String, Double> stageMicros) {}
+  record Result(
+      Suite suite,
+      String modelId,
+      double avgEventBytes,
+      double encoderPerSecond,
+      double pipelinePerSecond,
+      double pipelineSeconds,
+      double produceSeconds,
+      Map<String, Double> stageMicros) {}
 
   private void run() throws Exception {
     Path work = Path.of(args.string("work", args.path("out").resolve("work").toString()));
@@ -113,15 +124,31 @@ public final class IngestBenchmark {
     String guarantee = args.string("guarantee", "exactly_once_v2");
     List<Suite> suites = new ArrayList<>();
     for (String name : args.string("suites", "base,tiny,tiny-text").split(",")) {
-      suites.add(switch (name.trim()) {
-        case "base" -> new Suite("base", args.path("bundle"), args.integer("events", 256),
-            BenchImages.images(32, 640, 480, 4, 11L), false);
-        case "tiny" -> new Suite("tiny", args.path("tiny-bundle"), args.integer("tiny-events", 10_000),
-            BenchImages.images(64, 64, 64, 4, 12L), false);
-        case "tiny-text" -> new Suite("tiny-text", args.path("tiny-bundle"), args.integer("text-events", 20_000),
-            List.of(), true);
-        default -> throw new IllegalArgumentException("unknown suite '" + name + "'\n" + USAGE);
-      });
+      suites.add(
+          switch (name.trim()) {
+            case "base" ->
+                new Suite(
+                    "base",
+                    args.path("bundle"),
+                    args.integer("events", 256),
+                    BenchImages.images(32, 640, 480, 4, 11L),
+                    false);
+            case "tiny" ->
+                new Suite(
+                    "tiny",
+                    args.path("tiny-bundle"),
+                    args.integer("tiny-events", 10_000),
+                    BenchImages.images(64, 64, 64, 4, 12L),
+                    false);
+            case "tiny-text" ->
+                new Suite(
+                    "tiny-text",
+                    args.path("tiny-bundle"),
+                    args.integer("text-events", 20_000),
+                    List.of(),
+                    true);
+            default -> throw new IllegalArgumentException("unknown suite '" + name + "'\n" + USAGE);
+          });
     }
     Map<String, Object> env = new LinkedHashMap<>();
     env.put("record", "environment");
@@ -131,13 +158,15 @@ public final class IngestBenchmark {
     out.emit(env);
     env.put("ingest_batch_max_delay_ms", args.integer("ingest-delay-ms", 50));
     env.put("ingest_batch_max_size", args.integer("ingest-batch", 32));
-    out.println("encoder threads=%d guarantee=%s ingest batch=%d delay=%d ms, encoder batch=32 delay=10 ms, 3 partitions,"
-        + " 1 ingest thread, JSON events", threads, guarantee, args.integer("ingest-batch", 32),
-        args.integer("ingest-delay-ms", 50));
+    out.println(
+        "encoder threads=%d guarantee=%s ingest batch=%d delay=%d ms, encoder batch=32 delay=10 ms, 3 partitions,"
+            + " 1 ingest thread, JSON events",
+        threads, guarantee, args.integer("ingest-batch", 32), args.integer("ingest-delay-ms", 50));
     out.emit(env);
 
     List<Result> results = new ArrayList<>();
-    try (BenchStack stack = BenchStack.start(work, venv, milvusTarget, Map.of("message.max.bytes", MAX_RECORD_BYTES))) {
+    try (BenchStack stack =
+        BenchStack.start(work, venv, milvusTarget, Map.of("message.max.bytes", MAX_RECORD_BYTES))) {
       for (Suite suite : suites) {
         results.add(runSuite(stack, suite, threads, guarantee));
       }
@@ -146,24 +175,42 @@ public final class IngestBenchmark {
     table(results);
   }
 
-  private Result runSuite(BenchStack stack, Suite suite, int threads, String guarantee) throws Exception {
+  private Result runSuite(BenchStack stack, Suite suite, int threads, String guarantee)
+      throws Exception {
     ModelManifest manifest = ModelBundle.load(suite.bundle()).manifest();
     Topics topics = BenchStack.topics(suite.name() + "-");
     List<byte[]> events = events(suite, topics.mediaEvents());
     double avgBytes = events.stream().mapToInt(b -> b.length).average().orElse(0);
-    out.println("suite %s: model=%s events=%d avg event %.1f KB (JSON, base64 image)", suite.name(),
-        manifest.modelId(), events.size(), avgBytes / 1024);
+    out.println(
+        "suite %s: model=%s events=%d avg event %.1f KB (JSON, base64 image)",
+        suite.name(), manifest.modelId(), events.size(), avgBytes / 1024);
 
     double encoderRate = encoderAlone(suite, threads);
     Map<String, Double> stages = stages(stack, suite, manifest, events, topics.mediaEvents());
 
     String collection = stack.milvusConfig().collectionName(manifest.modelId());
-    ServiceConfig defaults = stack.serviceConfig("ibench-" + suite.name(), topics, suite.bundle(), threads, guarantee,
-        Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES));
-    ServiceConfig config = new ServiceConfig(defaults.kafka(), defaults.topics(), defaults.wire(), defaults.modelBundle(),
-        defaults.encoder(), defaults.batch(), defaults.milvus(), defaults.images(),
-        new IngestConfig(args.integer("ingest-batch", 32), Duration.ofMillis(args.integer("ingest-delay-ms", 50))),
-        defaults.query());
+    ServiceConfig defaults =
+        stack.serviceConfig(
+            "ibench-" + suite.name(),
+            topics,
+            suite.bundle(),
+            threads,
+            guarantee,
+            Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES));
+    ServiceConfig config =
+        new ServiceConfig(
+            defaults.kafka(),
+            defaults.topics(),
+            defaults.wire(),
+            defaults.modelBundle(),
+            defaults.encoder(),
+            defaults.batch(),
+            defaults.milvus(),
+            defaults.images(),
+            new IngestConfig(
+                args.integer("ingest-batch", 32),
+                Duration.ofMillis(args.integer("ingest-delay-ms", 50))),
+            defaults.query());
     MilvusSearcher counter = new MilvusSearcher(stack.milvusClient(), stack.milvusConfig());
     double seconds;
     double produceSeconds;
@@ -178,8 +225,12 @@ public final class IngestBenchmark {
       long counted = before;
       while (counted < before + events.size()) {
         if (System.nanoTime() - start > timeout) {
-          throw new IllegalStateException("only " + (counted - before) + " of " + events.size()
-              + " events searchable after 20 minutes");
+          throw new IllegalStateException(
+              "only "
+                  + (counted - before)
+                  + " of "
+                  + events.size()
+                  + " events searchable after 20 minutes");
         }
         Thread.sleep(200);
         counted = counter.count(collection);
@@ -200,18 +251,23 @@ public final class IngestBenchmark {
     line.put("pipeline_over_encoder", suite.textOnly() ? null : rate / encoderRate);
     line.put("stage_us_per_event", stages);
     out.emit(line);
-    out.println("  pipeline: %d events searchable in %.1f s = %.1f events/s (producer done after %.1f s);"
-        + " encoder alone %.1f/s; ratio %.2f", events.size(), seconds, rate, produceSeconds, encoderRate,
-        rate / encoderRate);
-    return new Result(suite, manifest.modelId(), avgBytes, encoderRate, rate, seconds, produceSeconds, stages);
+    out.println(
+        "  pipeline: %d events searchable in %.1f s = %.1f events/s (producer done after %.1f s);"
+            + " encoder alone %.1f/s; ratio %.2f",
+        events.size(), seconds, rate, produceSeconds, encoderRate, rate / encoderRate);
+    return new Result(
+        suite, manifest.modelId(), avgBytes, encoderRate, rate, seconds, produceSeconds, stages);
   }
 
   private static List<byte[]> events(Suite suite, String topic) {
     var serializer = BgevlSerde.of(MediaEvent.class, SerdeConfig.json()).serializer();
     List<byte[]> out = new ArrayList<>(suite.events());
     for (int i = 0; i < suite.events(); i++) {
-      MediaEvent.Builder e = MediaEvent.newBuilder().setId(suite.name() + "-" + i).setText(BenchImages.caption(i))
-          .setMetadata(Map.of("source", "bench", "shard", String.valueOf(i % 16)));
+      MediaEvent.Builder e =
+          MediaEvent.newBuilder()
+              .setId(suite.name() + "-" + i)
+              .setText(BenchImages.caption(i))
+              .setMetadata(Map.of("source", "bench", "shard", String.valueOf(i % 16)));
       if (!suite.textOnly()) {
         e.setImage(ByteBuffer.wrap(suite.images().get(i % suite.images().size())));
       }
@@ -220,29 +276,37 @@ public final class IngestBenchmark {
     return out;
   }
 
-  /** Items/s of {@link OnnxBgeVlEncoder#encode} on the suite's inputs in batches of 32, after one warm-up batch. */
+  /**
+   * Items/s of {@link OnnxBgeVlEncoder#encode} on the suite's inputs in batches of 32, after one
+   * warm-up batch.
+   */
   private double encoderAlone(Suite suite, int threads) {
     int items = Math.min(suite.events(), suite.textOnly() ? 4096 : suite.events());
     List<EncodeInput> inputs = new ArrayList<>(items);
     for (int i = 0; i < items; i++) {
-      inputs.add(suite.textOnly() ? EncodeInput.text(BenchImages.caption(i))
-          : EncodeInput.image(suite.images().get(i % suite.images().size())));
+      inputs.add(
+          suite.textOnly()
+              ? EncodeInput.text(BenchImages.caption(i))
+              : EncodeInput.image(suite.images().get(i % suite.images().size())));
     }
-    try (OnnxBgeVlEncoder encoder = OnnxBgeVlEncoder.open(ModelBundle.load(suite.bundle()),
-        BenchStack.encoderConfig(threads))) {
+    try (OnnxBgeVlEncoder encoder =
+        OnnxBgeVlEncoder.open(
+            ModelBundle.load(suite.bundle()), BenchStack.encoderConfig(threads))) {
       encodeAll(encoder, inputs.subList(0, Math.min(ENCODER_BATCH, items)));
       long start = System.nanoTime();
       encodeAll(encoder, inputs);
       double rate = items / ((System.nanoTime() - start) / 1e9);
-      out.println("  encoder alone: %d %s in batches of %d: %.1f items/s", items,
-          suite.textOnly() ? "texts" : "images", ENCODER_BATCH, rate);
+      out.println(
+          "  encoder alone: %d %s in batches of %d: %.1f items/s",
+          items, suite.textOnly() ? "texts" : "images", ENCODER_BATCH, rate);
       return rate;
     }
   }
 
   private static void encodeAll(OnnxBgeVlEncoder encoder, List<EncodeInput> inputs) {
     for (int from = 0; from < inputs.size(); from += ENCODER_BATCH) {
-      for (EncodeResult r : encoder.encode(inputs.subList(from, Math.min(inputs.size(), from + ENCODER_BATCH)))) {
+      for (EncodeResult r :
+          encoder.encode(inputs.subList(from, Math.min(inputs.size(), from + ENCODER_BATCH)))) {
         if (!(r instanceof EncodeResult.Encoded)) {
           throw new IllegalStateException("benchmark input was rejected: " + r);
         }
@@ -251,13 +315,14 @@ public final class IngestBenchmark {
   }
 
   /**
-   * Median microseconds per event, on one thread, of what the pipeline does around the encoder: JSON
-   * decode, image decode, resize + normalize, and a Milvus upsert of 32 rows (per row).
+   * Median microseconds per event, on one thread, of what the pipeline does around the encoder:
+   * JSON decode, image decode, resize + normalize, and a Milvus upsert of 32 rows (per row).
    */
-  private Map<String, Double> stages(BenchStack stack, Suite suite, ModelManifest manifest, List<byte[]> events,
-      String topic) {
+  private Map<String, Double> stages(
+      BenchStack stack, Suite suite, ModelManifest manifest, List<byte[]> events, String topic) {
     Map<String, Double> us = new LinkedHashMap<>();
-    Deserializer<MediaEvent> deserializer = BgevlSerde.of(MediaEvent.class, SerdeConfig.json()).deserializer();
+    Deserializer<MediaEvent> deserializer =
+        BgevlSerde.of(MediaEvent.class, SerdeConfig.json()).deserializer();
     int sample = Math.min(events.size(), 2000);
     double[] decode = new double[sample];
     for (int i = -200; i < sample; i++) { // the first 200 warm up the JIT
@@ -292,7 +357,8 @@ public final class IngestBenchmark {
       us.put("resize_normalize", median(resize));
     }
     String scratch = "bench_scratch_" + suite.name().replace('-', '_');
-    MilvusCollections collections = new MilvusCollections(stack.milvusClient(), stack.milvusConfig());
+    MilvusCollections collections =
+        new MilvusCollections(stack.milvusClient(), stack.milvusConfig());
     collections.ensure(scratch, manifest.embeddingDim());
     MilvusVectorSink sink = new MilvusVectorSink(stack.milvusClient(), stack.milvusConfig());
     Random random = new Random(3);
@@ -305,8 +371,15 @@ public final class IngestBenchmark {
         for (int d = 0; d < v.length; d++) {
           v[d] = (float) random.nextGaussian();
         }
-        rows.add(new VectorRow("s-" + b + "-" + i, v, BenchImages.caption(i), "", Map.of("source", "bench"),
-            System.currentTimeMillis(), manifest.modelId()));
+        rows.add(
+            new VectorRow(
+                "s-" + b + "-" + i,
+                v,
+                BenchImages.caption(i),
+                "",
+                Map.of("source", "bench"),
+                System.currentTimeMillis(),
+                manifest.modelId()));
       }
       long t0 = System.nanoTime();
       sink.upsert(scratch, rows);
@@ -330,11 +403,12 @@ public final class IngestBenchmark {
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(256L << 20));
     long start = System.nanoTime();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-        new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < events.size(); i++) {
-        producer.send(new ProducerRecord<>(topic, (suite.name() + "-" + i).getBytes(StandardCharsets.UTF_8),
-            events.get(i)));
+        producer.send(
+            new ProducerRecord<>(
+                topic, (suite.name() + "-" + i).getBytes(StandardCharsets.UTF_8), events.get(i)));
       }
       producer.flush();
     }
@@ -349,41 +423,68 @@ public final class IngestBenchmark {
     line.put("jvm_vmhwm_kb", jvm);
     line.put("children_vmhwm_kb", children);
     out.emit(line);
-    out.println("peak RSS (VmHWM): this JVM (broker, service, encoders, producer) %.0f MiB; started processes %s",
-        jvm / 1024.0, children.entrySet().stream().map(e -> e.getKey() + " " + Math.round(e.getValue() / 1024.0) + " MiB")
+    out.println(
+        "peak RSS (VmHWM): this JVM (broker, service, encoders, producer) %.0f MiB; started processes %s",
+        jvm / 1024.0,
+        children.entrySet().stream()
+            .map(e -> e.getKey() + " " + Math.round(e.getValue() / 1024.0) + " MiB")
             .toList());
   }
 
   private void table(List<Result> results) {
     out.println("");
-    out.println("| suite | model | events | avg event | pipeline events/s | encoder alone items/s | pipeline / encoder |"
-        + " producer done after |");
+    out.println(
+        "| suite | model | events | avg event | pipeline events/s | encoder alone items/s | pipeline / encoder |"
+            + " producer done after |");
     out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (Result r : results) {
-      out.println("| %s | %s | %d | %.1f KB | %.1f | %.1f | %.2f | %.1f s of %.1f s |", r.suite().name(), r.modelId(),
-          r.suite().events(), r.avgEventBytes() / 1024, r.pipelinePerSecond(), r.encoderPerSecond(),
-          r.pipelinePerSecond() / r.encoderPerSecond(), r.produceSeconds(), r.pipelineSeconds());
+      out.println(
+          "| %s | %s | %d | %.1f KB | %.1f | %.1f | %.2f | %.1f s of %.1f s |",
+          r.suite().name(),
+          r.modelId(),
+          r.suite().events(),
+          r.avgEventBytes() / 1024,
+          r.pipelinePerSecond(),
+          r.encoderPerSecond(),
+          r.pipelinePerSecond() / r.encoderPerSecond(),
+          r.produceSeconds(),
+          r.pipelineSeconds());
     }
     out.println("");
-    out.println("| suite | JSON decode | image decode | resize + normalize | encoder (1 / alone rate) | Milvus upsert (per row"
-        + " of 32) | implied 1-thread ceiling |");
+    out.println(
+        "| suite | JSON decode | image decode | resize + normalize | encoder (1 / alone rate) | Milvus upsert (per row"
+            + " of 32) | implied 1-thread ceiling |");
     out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (Result r : results) {
       Map<String, Double> s = r.stageMicros();
       double encoderUs = 1e6 / r.encoderPerSecond();
       // the encoder figure already holds image decode and resize, so they are not added again
       double total = s.get("json_decode") + encoderUs + s.get("milvus_upsert_32");
-      out.println("| %s | %.0f us | %s | %s | %.0f us | %.0f us | %.0f events/s |", r.suite().name(), s.get("json_decode"),
-          s.containsKey("image_decode") ? String.format(java.util.Locale.ROOT, "%.0f us", s.get("image_decode")) : "-",
-          s.containsKey("resize_normalize") ? String.format(java.util.Locale.ROOT, "%.0f us", s.get("resize_normalize"))
-              : "-", encoderUs, s.get("milvus_upsert_32"), 1e6 / total);
+      out.println(
+          "| %s | %.0f us | %s | %s | %.0f us | %.0f us | %.0f events/s |",
+          r.suite().name(),
+          s.get("json_decode"),
+          s.containsKey("image_decode")
+              ? String.format(java.util.Locale.ROOT, "%.0f us", s.get("image_decode"))
+              : "-",
+          s.containsKey("resize_normalize")
+              ? String.format(java.util.Locale.ROOT, "%.0f us", s.get("resize_normalize"))
+              : "-",
+          encoderUs,
+          s.get("milvus_upsert_32"),
+          1e6 / total);
     }
     for (Result r : results) {
       if (r.suite().name().equals("base")) {
         double ratio = r.pipelinePerSecond() / r.encoderPerSecond();
-        out.println("target base: pipeline >= 0.8x encoder alone: %.2fx, %s", ratio, ratio >= 0.8 ? "met" : "MISSED");
+        out.println(
+            "target base: pipeline >= 0.8x encoder alone: %.2fx, %s",
+            ratio, ratio >= 0.8 ? "met" : "MISSED");
       } else {
-        out.println("target %s: >= 2000 events/s: %.0f events/s, %s", r.suite().name(), r.pipelinePerSecond(),
+        out.println(
+            "target %s: >= 2000 events/s: %.0f events/s, %s",
+            r.suite().name(),
+            r.pipelinePerSecond(),
             r.pipelinePerSecond() >= 2000 ? "met" : "MISSED");
       }
     }

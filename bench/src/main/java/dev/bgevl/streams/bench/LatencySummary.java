@@ -12,7 +12,8 @@ record LatencySummary(int count, double p50, double p95, double p99, double max)
     }
     double[] s = millis.stream().mapToDouble(Double::doubleValue).toArray();
     Arrays.sort(s);
-    return new LatencySummary(s.length, rank(s, 0.50), rank(s, 0.95), rank(s, 0.99), s[s.length - 1]);
+    return new LatencySummary(
+        s.length, rank(s, 0.50), rank(s, 0.95), rank(s, 0.99), s[s.length - 1]);
   }
 
   private static double rank(double[] sorted, double q) {

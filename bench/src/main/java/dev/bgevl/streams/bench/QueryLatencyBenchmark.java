@@ -58,7 +58,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class QueryLatencyBenchmark {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: QueryLatencyBenchmark --bundle DIR --out DIR [options]
         --work DIR             scratch folder for Milvus data and Streams state (default: <out>/work)
         --venv DIR             venv with milvus-lite 2.5.x (default: system property bgevl.venv)
@@ -110,8 +111,18 @@ public final class QueryLatencyBenchmark {
   }
 
   /** What one phase measured. */
-  record Phase(String path, String modality, double rate, int sent, int ok, Map<String, Integer> notOk, int noReply,
-      LatencySummary latency, LatencySummary tookMs, int maxBacklog, double seconds) {}
+  record Phase(
+      String path,
+      String modality,
+      double rate,
+      int sent,
+      int ok,
+      Map<String, Integer> notOk,
+      int noReply,
+      LatencySummary latency,
+      LatencySummary tookMs,
+      int maxBacklog,
+      double seconds) {}
 
   private void run() throws Exception {
     Path bundlePath = args.path("bundle");
@@ -137,9 +148,17 @@ public final class QueryLatencyBenchmark {
     env.put("milvus", milvusTarget.describe());
     out.emit(env);
     out.println("milvus: %s", milvusTarget.describe());
-    out.println("model=%s dim=%d encoder threads=%d guarantee=%s top_k=%d deadline=%d ms query batch<=%d delay=%d ms"
-        + " commit=%d ms", manifest.modelId(), manifest.embeddingDim(), threads, guarantee, topK, deadlineMs,
-        QueryConfig.DEFAULT.batchMaxSize(), QueryConfig.DEFAULT.batchMaxDelay().toMillis(),
+    out.println(
+        "model=%s dim=%d encoder threads=%d guarantee=%s top_k=%d deadline=%d ms query batch<=%d delay=%d ms"
+            + " commit=%d ms",
+        manifest.modelId(),
+        manifest.embeddingDim(),
+        threads,
+        guarantee,
+        topK,
+        deadlineMs,
+        QueryConfig.DEFAULT.batchMaxSize(),
+        QueryConfig.DEFAULT.batchMaxDelay().toMillis(),
         QueryConfig.DEFAULT.commitInterval().toMillis());
 
     List<Phase> phases = new ArrayList<>();
@@ -149,27 +168,33 @@ public final class QueryLatencyBenchmark {
       Topics topics = BenchStack.topics("q-");
       Map<String, String> clientProperties = properties(args.string("client-properties", ""));
       out.println("service client properties: %s", clientProperties);
-      ServiceConfig config = stack.serviceConfig("qbench", topics, bundlePath, threads, guarantee, clientProperties);
+      ServiceConfig config =
+          stack.serviceConfig("qbench", topics, bundlePath, threads, guarantee, clientProperties);
       long startNanos = System.nanoTime();
       try (BgevlService service = BgevlService.start(config)) {
         if (!service.awaitRunning(Duration.ofMinutes(3))) {
           throw new IllegalStateException("service not RUNNING within 3 minutes");
         }
-        out.println("service started in %.1f s (model load, warm-up, topics, Streams)",
+        out.println(
+            "service started in %.1f s (model load, warm-up, topics, Streams)",
             (System.nanoTime() - startNanos) / 1e9);
-        MilvusConfig searchConfig = stack.milvusConfig().withTimeout(QueryConfig.DEFAULT.milvusTimeout());
+        MilvusConfig searchConfig =
+            stack.milvusConfig().withTimeout(QueryConfig.DEFAULT.milvusTimeout());
         try (RetrievalClient client = client(stack, topics);
-            OnnxBgeVlEncoder direct = OnnxBgeVlEncoder.open(ModelBundle.load(bundlePath),
-                BenchStack.encoderConfig(threads))) {
+            OnnxBgeVlEncoder direct =
+                OnnxBgeVlEncoder.open(
+                    ModelBundle.load(bundlePath), BenchStack.encoderConfig(threads))) {
           MilvusClientV2 searchClient = MilvusConnector.connect(searchConfig);
           try {
             MilvusSearcher searcher = new MilvusSearcher(searchClient, searchConfig);
             warmUp(client, direct, searcher, collection);
             for (String modality : modalities) {
               for (double rate : rates) {
-                int seconds = rate <= 1 ? args.integer("seconds-at-1", 15) : args.integer("seconds", 20);
+                int seconds =
+                    rate <= 1 ? args.integer("seconds-at-1", 15) : args.integer("seconds", 20);
                 phases.add(report(kafkaPhase(client, modality, rate, seconds)));
-                phases.add(report(directPhase(direct, searcher, collection, modality, rate, seconds)));
+                phases.add(
+                    report(directPhase(direct, searcher, collection, modality, rate, seconds)));
               }
             }
           } finally {
@@ -202,8 +227,15 @@ public final class QueryLatencyBenchmark {
       List<VectorRow> rows = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         int id = loaded + i;
-        rows.add(new VectorRow("v-" + id, unitVector(random, dim), "prefill row " + id, "",
-            Map.of("shard", String.valueOf(id % 16)), now, modelId));
+        rows.add(
+            new VectorRow(
+                "v-" + id,
+                unitVector(random, dim),
+                "prefill row " + id,
+                "",
+                Map.of("shard", String.valueOf(id % 16)),
+                now,
+                modelId));
       }
       sink.upsert(collection, rows);
       loaded += n;
@@ -211,11 +243,13 @@ public final class QueryLatencyBenchmark {
     double upsertSeconds = (System.nanoTime() - start) / 1e9;
     long count = new MilvusSearcher(stack.milvusClient(), stack.milvusConfig()).count(collection);
     double totalSeconds = (System.nanoTime() - start) / 1e9;
-    // why: Milvus Lite's first search after a bulk load is slow (seconds, it readies the new segments); paid
-    // here on the long-deadline client, not by the first request of the service (2 s Milvus deadline)
+    // why: Milvus Lite's first search after a bulk load is slow (seconds, it readies the new
+    // segments); paid
+    // here on the long-deadline client, not by the first request of the service (2 s Milvus
+    // deadline)
     long searchStart = System.nanoTime();
-    new MilvusSearcher(stack.milvusClient(), stack.milvusConfig()).search(collection,
-        List.of(unitVector(random, dim)), topK, Optional.empty());
+    new MilvusSearcher(stack.milvusClient(), stack.milvusConfig())
+        .search(collection, List.of(unitVector(random, dim)), topK, Optional.empty());
     double firstSearchSeconds = (System.nanoTime() - searchStart) / 1e9;
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("record", "prefill");
@@ -229,9 +263,18 @@ public final class QueryLatencyBenchmark {
     line.put("budget_hit", budgetHit);
     line.put("first_search_s", firstSearchSeconds);
     out.emit(line);
-    out.println("pre-fill: %d of %d random unit vectors (dim %d) in %.1f s upserting (%d per call, %.0f rows/s),"
-        + " %.1f s until count(*)=%d%s", loaded, target, dim, upsertSeconds, batch, loaded / upsertSeconds,
-        totalSeconds, count, budgetHit ? " -- STOPPED at the load budget" : "");
+    out.println(
+        "pre-fill: %d of %d random unit vectors (dim %d) in %.1f s upserting (%d per call, %.0f rows/s),"
+            + " %.1f s until count(*)=%d%s",
+        loaded,
+        target,
+        dim,
+        upsertSeconds,
+        batch,
+        loaded / upsertSeconds,
+        totalSeconds,
+        count,
+        budgetHit ? " -- STOPPED at the load budget" : "");
     out.println("first search after the load: %.2f s", firstSearchSeconds);
   }
 
@@ -241,7 +284,8 @@ public final class QueryLatencyBenchmark {
       if (!pair.isBlank()) {
         int eq = pair.indexOf('=');
         if (eq < 1) {
-          throw new IllegalArgumentException("--client-properties wants key=value pairs but got '" + pair + "'");
+          throw new IllegalArgumentException(
+              "--client-properties wants key=value pairs but got '" + pair + "'");
         }
         out.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
       }
@@ -269,45 +313,65 @@ public final class QueryLatencyBenchmark {
     // why linger 0: the client's default already is, but a benchmark should not depend on it
     props.put("linger.ms", "0");
     SerdeConfig json = SerdeConfig.json();
-    return new RetrievalClient(props, topics.requests(), topics.replies(), topics.replies(),
-        BgevlSerde.of(RetrievalRequest.class, json), BgevlSerde.of(RetrievalReply.class, json));
+    return new RetrievalClient(
+        props,
+        topics.requests(),
+        topics.replies(),
+        topics.replies(),
+        BgevlSerde.of(RetrievalRequest.class, json),
+        BgevlSerde.of(RetrievalReply.class, json));
   }
 
   private RetrievalRequest request(String modality, int i, String idPrefix) {
-    RetrievalRequest.Builder b = RetrievalRequest.newBuilder().setRequestId(idPrefix + i).setTopK(topK)
-        .setDeadline(Instant.now().plusMillis(deadlineMs));
+    RetrievalRequest.Builder b =
+        RetrievalRequest.newBuilder()
+            .setRequestId(idPrefix + i)
+            .setTopK(topK)
+            .setDeadline(Instant.now().plusMillis(deadlineMs));
     if (modality.equals("text")) {
       b.setText(BenchImages.caption(i));
     } else {
-      b.setImage(ByteBuffer.wrap(images.get(i % images.size()))).setText(BenchImages.modification(i));
+      b.setImage(ByteBuffer.wrap(images.get(i % images.size())))
+          .setText(BenchImages.modification(i));
     }
     return b.build();
   }
 
   private EncodeInput input(String modality, int i) {
-    return modality.equals("text") ? EncodeInput.text(BenchImages.caption(i))
+    return modality.equals("text")
+        ? EncodeInput.text(BenchImages.caption(i))
         : EncodeInput.composed(images.get(i % images.size()), BenchImages.modification(i));
   }
 
-  private void warmUp(RetrievalClient client, OnnxBgeVlEncoder direct, MilvusSearcher searcher, String collection)
+  private void warmUp(
+      RetrievalClient client, OnnxBgeVlEncoder direct, MilvusSearcher searcher, String collection)
       throws Exception {
     long start = System.nanoTime();
     for (String modality : List.of("text", "composed")) {
       for (int i = 0; i < 3; i++) {
         RetrievalReply reply = null;
-        for (int attempt = 1; attempt <= 10 && (reply == null || reply.getStatus() != ReplyStatus.OK); attempt++) {
-          reply = client.query(request(modality, i, "warm-" + modality + "-" + attempt + "-"), Duration.ofSeconds(120));
+        for (int attempt = 1;
+            attempt <= 10 && (reply == null || reply.getStatus() != ReplyStatus.OK);
+            attempt++) {
+          reply =
+              client.query(
+                  request(modality, i, "warm-" + modality + "-" + attempt + "-"),
+                  Duration.ofSeconds(120));
         }
         if (reply.getStatus() != ReplyStatus.OK) {
-          throw new IllegalStateException("warm-up request failed 10 times: " + reply.getStatus() + " " + reply.getError());
+          throw new IllegalStateException(
+              "warm-up request failed 10 times: " + reply.getStatus() + " " + reply.getError());
         }
         directCall(direct, searcher, collection, input(modality, i));
       }
     }
-    out.println("warm-up: 3 text + 3 composed requests per path in %.1f s", (System.nanoTime() - start) / 1e9);
+    out.println(
+        "warm-up: 3 text + 3 composed requests per path in %.1f s",
+        (System.nanoTime() - start) / 1e9);
   }
 
-  private void directCall(OnnxBgeVlEncoder encoder, MilvusSearcher searcher, String collection, EncodeInput input) {
+  private void directCall(
+      OnnxBgeVlEncoder encoder, MilvusSearcher searcher, String collection, EncodeInput input) {
     EncodeResult r = encoder.encode(List.of(input)).get(0);
     if (!(r instanceof EncodeResult.Encoded e)) {
       throw new IllegalStateException("benchmark input was rejected: " + r);
@@ -315,7 +379,8 @@ public final class QueryLatencyBenchmark {
     searcher.search(collection, List.of(e.vector()), topK, Optional.empty());
   }
 
-  private Phase kafkaPhase(RetrievalClient client, String modality, double rate, int seconds) throws Exception {
+  private Phase kafkaPhase(RetrievalClient client, String modality, double rate, int seconds)
+      throws Exception {
     int n = Math.max(1, (int) Math.round(rate * seconds));
     long period = (long) (1e9 / rate);
     List<Double> okMillis = Collections.synchronizedList(new ArrayList<>());
@@ -330,34 +395,55 @@ public final class QueryLatencyBenchmark {
       long due = start + i * period;
       sleepUntil(due);
       maxBacklog = Math.max(maxBacklog, i - replied.get());
-      client.send(request(modality, i, prefix)).whenComplete((reply, error) -> {
-        double ms = (System.nanoTime() - due) / 1e6;
-        if (error != null) {
-          notOk.merge("CLIENT_ERROR", 1, Integer::sum);
-        } else if (reply.getStatus() == ReplyStatus.OK) {
-          okMillis.add(ms);
-          tookMillis.add((double) reply.getTookMs());
-        } else {
-          notOk.merge(reply.getStatus().name(), 1, Integer::sum);
-        }
-        replied.incrementAndGet();
-        done.countDown();
-      });
+      client
+          .send(request(modality, i, prefix))
+          .whenComplete(
+              (reply, error) -> {
+                double ms = (System.nanoTime() - due) / 1e6;
+                if (error != null) {
+                  notOk.merge("CLIENT_ERROR", 1, Integer::sum);
+                } else if (reply.getStatus() == ReplyStatus.OK) {
+                  okMillis.add(ms);
+                  tookMillis.add((double) reply.getTookMs());
+                } else {
+                  notOk.merge(reply.getStatus().name(), 1, Integer::sum);
+                }
+                replied.incrementAndGet();
+                done.countDown();
+              });
     }
     boolean all = done.await(deadlineMs + 60_000, TimeUnit.MILLISECONDS);
     double elapsed = (System.nanoTime() - start) / 1e9;
-    return new Phase("kafka", modality, rate, n, okMillis.size(), new TreeMap<>(notOk), all ? 0 : n - replied.get(),
-        LatencySummary.of(List.copyOf(okMillis)), LatencySummary.of(List.copyOf(tookMillis)), maxBacklog, elapsed);
+    return new Phase(
+        "kafka",
+        modality,
+        rate,
+        n,
+        okMillis.size(),
+        new TreeMap<>(notOk),
+        all ? 0 : n - replied.get(),
+        LatencySummary.of(List.copyOf(okMillis)),
+        LatencySummary.of(List.copyOf(tookMillis)),
+        maxBacklog,
+        elapsed);
   }
 
-  private Phase directPhase(OnnxBgeVlEncoder encoder, MilvusSearcher searcher, String collection, String modality,
-      double rate, int seconds) throws Exception {
+  private Phase directPhase(
+      OnnxBgeVlEncoder encoder,
+      MilvusSearcher searcher,
+      String collection,
+      String modality,
+      double rate,
+      int seconds)
+      throws Exception {
     int n = Math.max(1, (int) Math.round(rate * seconds));
     long period = (long) (1e9 / rate);
     List<Double> okMillis = Collections.synchronizedList(new ArrayList<>());
     Map<String, Integer> notOk = new ConcurrentHashMap<>();
-    // one worker, as the query application's one stream thread; an unbounded queue, as the request topic is
-    ThreadPoolExecutor worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+    // one worker, as the query application's one stream thread; an unbounded queue, as the request
+    // topic is
+    ThreadPoolExecutor worker =
+        new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
     int maxBacklog = 0;
     long start = System.nanoTime() + 50_000_000L;
     try {
@@ -367,18 +453,19 @@ public final class QueryLatencyBenchmark {
         maxBacklog = Math.max(maxBacklog, worker.getQueue().size() + worker.getActiveCount());
         EncodeInput input = input(modality, i);
         long deadline = due + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
-        worker.execute(() -> {
-          if (System.nanoTime() > deadline) {
-            notOk.merge(ReplyStatus.DEADLINE_EXCEEDED.name(), 1, Integer::sum);
-            return;
-          }
-          try {
-            directCall(encoder, searcher, collection, input);
-            okMillis.add((System.nanoTime() - due) / 1e6);
-          } catch (RuntimeException e) {
-            notOk.merge(e.getClass().getSimpleName(), 1, Integer::sum);
-          }
-        });
+        worker.execute(
+            () -> {
+              if (System.nanoTime() > deadline) {
+                notOk.merge(ReplyStatus.DEADLINE_EXCEEDED.name(), 1, Integer::sum);
+                return;
+              }
+              try {
+                directCall(encoder, searcher, collection, input);
+                okMillis.add((System.nanoTime() - due) / 1e6);
+              } catch (RuntimeException e) {
+                notOk.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+              }
+            });
       }
     } finally {
       worker.shutdown();
@@ -386,8 +473,18 @@ public final class QueryLatencyBenchmark {
     boolean all = worker.awaitTermination(deadlineMs + 60_000, TimeUnit.MILLISECONDS);
     double elapsed = (System.nanoTime() - start) / 1e9;
     int answered = okMillis.size() + notOk.values().stream().mapToInt(Integer::intValue).sum();
-    return new Phase("direct", modality, rate, n, okMillis.size(), new TreeMap<>(notOk), all ? 0 : n - answered,
-        LatencySummary.of(List.copyOf(okMillis)), LatencySummary.of(List.of()), maxBacklog, elapsed);
+    return new Phase(
+        "direct",
+        modality,
+        rate,
+        n,
+        okMillis.size(),
+        new TreeMap<>(notOk),
+        all ? 0 : n - answered,
+        LatencySummary.of(List.copyOf(okMillis)),
+        LatencySummary.of(List.of()),
+        maxBacklog,
+        elapsed);
   }
 
   private static void sleepUntil(long nanoTime) {
@@ -415,9 +512,20 @@ public final class QueryLatencyBenchmark {
     line.put("max_backlog", p.maxBacklog());
     line.put("phase_s", p.seconds());
     out.emit(line);
-    out.println("  measured %-6s %-8s %5.0f/s: sent %d ok %d not-ok %s no-reply %d p50 %.1f p95 %.1f p99 %.1f ms"
-        + " backlog<=%d", p.path(), p.modality(), p.rate(), p.sent(), p.ok(), p.notOk(), p.noReply(),
-        p.latency().p50(), p.latency().p95(), p.latency().p99(), p.maxBacklog());
+    out.println(
+        "  measured %-6s %-8s %5.0f/s: sent %d ok %d not-ok %s no-reply %d p50 %.1f p95 %.1f p99 %.1f ms"
+            + " backlog<=%d",
+        p.path(),
+        p.modality(),
+        p.rate(),
+        p.sent(),
+        p.ok(),
+        p.notOk(),
+        p.noReply(),
+        p.latency().p50(),
+        p.latency().p95(),
+        p.latency().p99(),
+        p.maxBacklog());
     return p;
   }
 
@@ -429,25 +537,42 @@ public final class QueryLatencyBenchmark {
     line.put("jvm_vmhwm_kb", jvm);
     line.put("children_vmhwm_kb", children);
     out.emit(line);
-    out.println("peak RSS (VmHWM): this JVM (broker, service, second encoder, client) %.0f MiB; started processes %s",
-        jvm / 1024.0, children.entrySet().stream().map(e -> e.getKey() + " " + Math.round(e.getValue() / 1024.0) + " MiB")
+    out.println(
+        "peak RSS (VmHWM): this JVM (broker, service, second encoder, client) %.0f MiB; started processes %s",
+        jvm / 1024.0,
+        children.entrySet().stream()
+            .map(e -> e.getKey() + " " + Math.round(e.getValue() / 1024.0) + " MiB")
             .toList());
   }
 
   private void table(List<Phase> phases, List<Double> rates, List<String> modalities) {
     out.println("");
-    out.println("| modality | req/s | path | sent | OK | not OK | no reply | p50 ms | p95 ms | p99 ms | max ms | p99/p50 |"
-        + " max backlog |");
-    out.println("| --- | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    out.println(
+        "| modality | req/s | path | sent | OK | not OK | no reply | p50 ms | p95 ms | p99 ms | max ms | p99/p50 |"
+            + " max backlog |");
+    out.println(
+        "| --- | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (Phase p : phases) {
-      out.println("| %s | %.0f | %s | %d | %d | %s | %d | %.1f | %.1f | %.1f | %.1f | %.2f | %d |", p.modality(), p.rate(),
-          p.path(), p.sent(), p.ok(), p.notOk().isEmpty() ? "0" : p.notOk().toString().replaceAll("[{}]", ""),
-          p.noReply(), p.latency().p50(), p.latency().p95(), p.latency().p99(), p.latency().max(),
-          p.latency().p99() / p.latency().p50(), p.maxBacklog());
+      out.println(
+          "| %s | %.0f | %s | %d | %d | %s | %d | %.1f | %.1f | %.1f | %.1f | %.2f | %d |",
+          p.modality(),
+          p.rate(),
+          p.path(),
+          p.sent(),
+          p.ok(),
+          p.notOk().isEmpty() ? "0" : p.notOk().toString().replaceAll("[{}]", ""),
+          p.noReply(),
+          p.latency().p50(),
+          p.latency().p95(),
+          p.latency().p99(),
+          p.latency().max(),
+          p.latency().p99() / p.latency().p50(),
+          p.maxBacklog());
     }
     out.println("");
-    out.println("| modality | req/s | request/reply overhead at p50 (kafka - direct) | at p99 | kafka p99/p50 |"
-        + " service took_ms p50 |");
+    out.println(
+        "| modality | req/s | request/reply overhead at p50 (kafka - direct) | at p99 | kafka p99/p50 |"
+            + " service took_ms p50 |");
     out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
     for (String modality : modalities) {
       for (double rate : rates) {
@@ -458,8 +583,14 @@ public final class QueryLatencyBenchmark {
         }
         double overhead = k.latency().p50() - d.latency().p50();
         double ratio = k.latency().p99() / k.latency().p50();
-        out.println("| %s | %.0f | %.1f ms | %.1f ms | %.2f | %.1f ms |", modality, rate, overhead,
-            k.latency().p99() - d.latency().p99(), ratio, k.tookMs().p50());
+        out.println(
+            "| %s | %.0f | %.1f ms | %.1f ms | %.2f | %.1f ms |",
+            modality,
+            rate,
+            overhead,
+            k.latency().p99() - d.latency().p99(),
+            ratio,
+            k.tookMs().p50());
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("record", "delta");
         line.put("modality", modality);
@@ -469,10 +600,12 @@ public final class QueryLatencyBenchmark {
         line.put("kafka_p99_over_p50", ratio);
         out.emit(line);
         if (rate == 10 && (!k.notOk().isEmpty() || !d.notOk().isEmpty())) {
-          // why: a saturated phase's OK replies all sit near the deadline, so both ratios say nothing
+          // why: a saturated phase's OK replies all sit near the deadline, so both ratios say
+          // nothing
           out.println("|   target at 10 req/s | | n/a: saturated (non-OK replies) | | n/a | |");
         } else if (rate == 10) {
-          out.println("|   target at 10 req/s | | overhead <= 15 ms: %s | | p99/p50 <= 2: %s | |",
+          out.println(
+              "|   target at 10 req/s | | overhead <= 15 ms: %s | | p99/p50 <= 2: %s | |",
               overhead <= 15 ? "met" : "MISSED", ratio <= 2 ? "met" : "MISSED");
         }
       }
@@ -480,7 +613,9 @@ public final class QueryLatencyBenchmark {
   }
 
   private static Phase find(List<Phase> phases, String path, String modality, double rate) {
-    return phases.stream().filter(p -> p.path().equals(path) && p.modality().equals(modality) && p.rate() == rate)
-        .findFirst().orElse(null);
+    return phases.stream()
+        .filter(p -> p.path().equals(path) && p.modality().equals(modality) && p.rate() == rate)
+        .findFirst()
+        .orElse(null);
   }
 }

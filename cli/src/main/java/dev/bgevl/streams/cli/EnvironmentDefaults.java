@@ -5,8 +5,8 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * Reads option defaults from {@code APP_}-prefixed environment variables: {@code --milvus.uri}
- * is {@code APP_MILVUS_URI}, {@code --kafka.bootstrap-servers} is {@code APP_KAFKA_BOOTSTRAP_SERVERS}.
+ * Reads option defaults from {@code APP_}-prefixed environment variables: {@code --milvus.uri} is
+ * {@code APP_MILVUS_URI}, {@code --kafka.bootstrap-servers} is {@code APP_KAFKA_BOOTSTRAP_SERVERS}.
  * A flag on the command line wins over the environment, which wins over the built-in default.
  */
 public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
@@ -15,8 +15,8 @@ public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvi
   private final Map<String, String> commandDefaults;
 
   /**
-   * @param commandDefaults built-in defaults of one command that differ from the shared option's annotation, by long
-   *     option name
+   * @param commandDefaults built-in defaults of one command that differ from the shared option's
+   *     annotation, by long option name
    */
   public EnvironmentDefaults(Map<String, String> environment, Map<String, String> commandDefaults) {
     this.environment = Map.copyOf(environment);
@@ -31,8 +31,11 @@ public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvi
 
   @Override
   public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
-    // --help and --version are actions, not settings: APP_HELP in a container must not print help instead of running
-    if (argSpec instanceof CommandLine.Model.OptionSpec option && !option.usageHelp() && !option.versionHelp()) {
+    // --help and --version are actions, not settings: APP_HELP in a container must not print help
+    // instead of running
+    if (argSpec instanceof CommandLine.Model.OptionSpec option
+        && !option.usageHelp()
+        && !option.versionHelp()) {
       String value = environment.get(variableFor(option.longestName()));
       if (value != null) {
         return value;

@@ -34,38 +34,56 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code bgevl produce}: image files or folders (and captions, metadata) to media-events; or deletes. */
-@Command(name = "produce", mixinStandardHelpOptions = true,
-    description = "Send image files (or every image in a folder) to media-events, one UPSERT each, id = file name without extension.")
+/**
+ * {@code bgevl produce}: image files or folders (and captions, metadata) to media-events; or
+ * deletes.
+ */
+@Command(
+    name = "produce",
+    mixinStandardHelpOptions = true,
+    description =
+        "Send image files (or every image in a folder) to media-events, one UPSERT each, id = file name without extension.")
 final class ProduceCommand implements Callable<Integer> {
 
-  static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff");
+  static final Set<String> IMAGE_EXTENSIONS =
+      Set.of("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff");
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  ClientOptions client = new ClientOptions();
+  @Mixin ClientOptions client = new ClientOptions();
 
-  @Option(names = "--topics.media-events", defaultValue = "media-events", description = "Topic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--topics.media-events",
+      defaultValue = "media-events",
+      description = "Topic (default: ${DEFAULT-VALUE}).")
   String topic;
 
-  @Option(names = "--caption", description = "Caption stored (and, with --embed TEXT or IMAGE_TEXT, embedded) with every image.")
+  @Option(
+      names = "--caption",
+      description =
+          "Caption stored (and, with --embed TEXT or IMAGE_TEXT, embedded) with every image.")
   String caption;
 
-  @Option(names = "--captions", description = "Tab-separated file: image file name, caption; one per line.")
+  @Option(
+      names = "--captions",
+      description = "Tab-separated file: image file name, caption; one per line.")
   Path captionsFile;
 
   @Option(names = "--metadata", description = "Metadata key=value for every event; repeatable.")
   Map<String, String> metadata = new LinkedHashMap<>();
 
-  @Option(names = "--embed", defaultValue = "AUTO", description = "AUTO, IMAGE, TEXT or IMAGE_TEXT (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--embed",
+      defaultValue = "AUTO",
+      description = "AUTO, IMAGE, TEXT or IMAGE_TEXT (default: ${DEFAULT-VALUE}).")
   EmbedMode embed;
 
   @Option(names = "--id-prefix", defaultValue = "", description = "Prefix of every media id.")
   String idPrefix;
 
-  @Option(names = "--delete", description = "Send DELETE events for these media ids instead of images; repeatable.")
+  @Option(
+      names = "--delete",
+      description = "Send DELETE events for these media ids instead of images; repeatable.")
   List<String> deletes = new ArrayList<>();
 
   @Parameters(arity = "0..*", paramLabel = "PATH", description = "Image files or folders.")
@@ -77,22 +95,29 @@ final class ProduceCommand implements Callable<Integer> {
     List<Path> files = imageFiles(report);
     if (files.isEmpty() && deletes.isEmpty()) {
       report.printSkipped(spec.commandLine().getErr());
-      throw new IllegalArgumentException("nothing to send: give image files or folders, or --delete ID");
+      throw new IllegalArgumentException(
+          "nothing to send: give image files or folders, or --delete ID");
     }
     Map<String, String> captions = captions();
     var props = client.producer();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    // one request at a time: a batch the broker refuses (a topic with a smaller max.message.bytes) then fails alone,
-    // instead of knocking the batches behind it out of sequence (OUT_OF_ORDER_SEQUENCE_NUMBER retries and warnings)
+    // one request at a time: a batch the broker refuses (a topic with a smaller max.message.bytes)
+    // then fails alone,
+    // instead of knocking the batches behind it out of sequence (OUT_OF_ORDER_SEQUENCE_NUMBER
+    // retries and warnings)
     props.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     int limit = client.recordLimits().maxRecordBytes();
-    Serializer<MediaEvent> serializer = BgevlSerde.of(MediaEvent.class, client.serdes()).serializer();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-        new ByteArraySerializer());
-        ProgressBar bar = new ProgressBarBuilder().setTaskName("produce").setInitialMax(files.size() + deletes.size())
-            .setStyle(ProgressBarStyle.ASCII)
-            .build()) {
+    Serializer<MediaEvent> serializer =
+        BgevlSerde.of(MediaEvent.class, client.serdes()).serializer();
+    try (KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        ProgressBar bar =
+            new ProgressBarBuilder()
+                .setTaskName("produce")
+                .setInitialMax(files.size() + deletes.size())
+                .setStyle(ProgressBarStyle.ASCII)
+                .build()) {
       for (Path file : files) {
         String name = file.getFileName().toString();
         String id = idPrefix + name.substring(0, name.lastIndexOf('.'));
@@ -103,16 +128,17 @@ final class ProduceCommand implements Callable<Integer> {
           report.failed(file.toString(), "cannot read: " + e.getMessage());
           continue;
         }
-        MediaEvent event = MediaEvent.newBuilder()
-            .setId(id)
-            .setOp(MediaOp.UPSERT)
-            .setImage(ByteBuffer.wrap(image))
-            .setImageUri(file.toAbsolutePath().toUri().toString())
-            .setText(captions.getOrDefault(name, caption))
-            .setEmbed(embed)
-            .setMetadata(Map.copyOf(metadata))
-            .setEventTime(Instant.now())
-            .build();
+        MediaEvent event =
+            MediaEvent.newBuilder()
+                .setId(id)
+                .setOp(MediaOp.UPSERT)
+                .setImage(ByteBuffer.wrap(image))
+                .setImageUri(file.toAbsolutePath().toUri().toString())
+                .setText(captions.getOrDefault(name, caption))
+                .setEmbed(embed)
+                .setMetadata(Map.copyOf(metadata))
+                .setEventTime(Instant.now())
+                .build();
         send(producer, serializer, id, event, file.toString(), limit, report, bar);
       }
       for (String id : deletes) {
@@ -125,9 +151,19 @@ final class ProduceCommand implements Callable<Integer> {
     return report.failures() == 0 ? 0 : 1;
   }
 
-  /** Sends one event unless its record is over the limit; the outcome lands in the report when the broker answers. */
-  private void send(KafkaProducer<byte[], byte[]> producer, Serializer<MediaEvent> serializer, String id,
-      MediaEvent event, String what, int limit, ProduceReport report, ProgressBar bar) {
+  /**
+   * Sends one event unless its record is over the limit; the outcome lands in the report when the
+   * broker answers.
+   */
+  private void send(
+      KafkaProducer<byte[], byte[]> producer,
+      Serializer<MediaEvent> serializer,
+      String id,
+      MediaEvent event,
+      String what,
+      int limit,
+      ProduceReport report,
+      ProgressBar bar) {
     byte[] key = id.getBytes(StandardCharsets.UTF_8);
     byte[] value;
     try {
@@ -138,15 +174,23 @@ final class ProduceCommand implements Callable<Integer> {
     }
     long size = RecordLimits.sizeOf(key, value, null);
     if (size > limit) {
-      // the service would refuse it (RECORD_TOO_LARGE): say so here, naming the file, and keep going
-      report.failed(what, "record is " + size + " bytes, over the " + limit
-          + "-byte limit (--kafka.max-record-bytes); send it by image_uri instead");
+      // the service would refuse it (RECORD_TOO_LARGE): say so here, naming the file, and keep
+      // going
+      report.failed(
+          what,
+          "record is "
+              + size
+              + " bytes, over the "
+              + limit
+              + "-byte limit (--kafka.max-record-bytes); send it by image_uri instead");
       return;
     }
     producer.send(new ProducerRecord<>(topic, key, value), report.pending(what, () -> bar.step()));
   }
 
-  /** Image files of the arguments; what a folder holds that is not an image is reported as skipped. */
+  /**
+   * Image files of the arguments; what a folder holds that is not an image is reported as skipped.
+   */
   private List<Path> imageFiles(ProduceReport report) throws IOException {
     List<Path> out = new ArrayList<>();
     for (Path p : paths) {
@@ -158,7 +202,9 @@ final class ProduceCommand implements Callable<Integer> {
             } else if (isImage(child)) {
               out.add(child);
             } else {
-              report.skipped(child.toString(), "not an image file name (" + String.join(", ", sortedExtensions()) + ")");
+              report.skipped(
+                  child.toString(),
+                  "not an image file name (" + String.join(", ", sortedExtensions()) + ")");
             }
           }
         }
@@ -178,7 +224,9 @@ final class ProduceCommand implements Callable<Integer> {
   private static boolean isImage(Path p) {
     String name = p.getFileName().toString();
     int dot = name.lastIndexOf('.');
-    return Files.isRegularFile(p) && dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    return Files.isRegularFile(p)
+        && dot > 0
+        && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
   }
 
   private Map<String, String> captions() throws IOException {

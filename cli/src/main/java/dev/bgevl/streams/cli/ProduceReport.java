@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Callback;
 
 /**
- * What {@code produce} did with each input: sent (acknowledged by the broker), failed (with the reason) or skipped
- * (with the reason). Sends complete on the producer's I/O thread, so the lists are synchronized.
+ * What {@code produce} did with each input: sent (acknowledged by the broker), failed (with the
+ * reason) or skipped (with the reason). Sends complete on the producer's I/O thread, so the lists
+ * are synchronized.
  */
 final class ProduceReport {
 
@@ -29,8 +30,8 @@ final class ProduceReport {
   }
 
   /**
-   * A callback that records the broker's answer for {@code what}; {@code onSent} runs only on success. Closing the
-   * producer waits for every answer, so after it the report is complete.
+   * A callback that records the broker's answer for {@code what}; {@code onSent} runs only on
+   * success. Closing the producer waits for every answer, so after it the report is complete.
    */
   Callback pending(String what, Runnable onSent) {
     return (metadata, exception) -> {

@@ -22,15 +22,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code bgevl query}: one retrieval request, its reply printed as a table of ranked hits. */
-@Command(name = "query", mixinStandardHelpOptions = true,
-    description = "Ask for the images closest to a text, an image, or an image modified by a text; print the ranked hits.")
+@Command(
+    name = "query",
+    mixinStandardHelpOptions = true,
+    description =
+        "Ask for the images closest to a text, an image, or an image modified by a text; print the ranked hits.")
 final class QueryCommand implements Callable<Integer> {
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  ClientOptions client = new ClientOptions();
+  @Mixin ClientOptions client = new ClientOptions();
 
   @Option(names = "--text", description = "Query text, or the modification of a composed query.")
   String text;
@@ -38,25 +39,43 @@ final class QueryCommand implements Callable<Integer> {
   @Option(names = "--image", description = "Query image file.")
   Path image;
 
-  @Option(names = "--instruction", description = "Task instruction (MLLM models; the CLIP models ignore it).")
+  @Option(
+      names = "--instruction",
+      description = "Task instruction (MLLM models; the CLIP models ignore it).")
   String instruction;
 
-  @Option(names = "--top-k", defaultValue = "10", description = "Number of hits, 1..1000 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--top-k",
+      defaultValue = "10",
+      description = "Number of hits, 1..1000 (default: ${DEFAULT-VALUE}).")
   int topK;
 
-  @Option(names = "--filter", description = "Metadata filter, e.g. 'colour == \"red\" and not (shape in [\"star\"])'.")
+  @Option(
+      names = "--filter",
+      description = "Metadata filter, e.g. 'colour == \"red\" and not (shape in [\"star\"])'.")
   String filter;
 
-  @Option(names = "--timeout", defaultValue = "PT30S", description = "How long to wait for the reply, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT30S",
+      description = "How long to wait for the reply, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Option(names = "--topics.requests", defaultValue = "retrieval-requests", description = "Request topic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--topics.requests",
+      defaultValue = "retrieval-requests",
+      description = "Request topic (default: ${DEFAULT-VALUE}).")
   String requestTopic;
 
-  @Option(names = "--topics.replies", defaultValue = "retrieval-replies", description = "The service's default reply topic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--topics.replies",
+      defaultValue = "retrieval-replies",
+      description = "The service's default reply topic (default: ${DEFAULT-VALUE}).")
   String defaultReplyTopic;
 
-  @Option(names = "--reply-to", description = "Ask for the reply on this topic (must be allowed by the service).")
+  @Option(
+      names = "--reply-to",
+      description = "Ask for the reply on this topic (must be allowed by the service).")
   String replyTo;
 
   @Override
@@ -64,21 +83,27 @@ final class QueryCommand implements Callable<Integer> {
     if (text == null && image == null) {
       throw new IllegalArgumentException("give --text, --image or both");
     }
-    RetrievalRequest request = RetrievalRequest.newBuilder()
-        .setRequestId(UUID.randomUUID().toString())
-        .setText(text)
-        .setImage(image == null ? null : ByteBuffer.wrap(Files.readAllBytes(image)))
-        .setInstruction(instruction)
-        .setTopK(topK)
-        .setFilter(filter)
-        .setDeadline(Instant.now().plus(timeout))
-        .build();
+    RetrievalRequest request =
+        RetrievalRequest.newBuilder()
+            .setRequestId(UUID.randomUUID().toString())
+            .setText(text)
+            .setImage(image == null ? null : ByteBuffer.wrap(Files.readAllBytes(image)))
+            .setInstruction(instruction)
+            .setTopK(topK)
+            .setFilter(filter)
+            .setDeadline(Instant.now().plus(timeout))
+            .build();
     SerdeConfig serdes = client.serdes();
     RetrievalReply reply;
-    try (RetrievalClient rc = new RetrievalClient(client.kafka(), requestTopic,
-        replyTo == null ? defaultReplyTopic : replyTo, defaultReplyTopic,
-        BgevlSerde.of(RetrievalRequest.class, serdes), BgevlSerde.of(RetrievalReply.class, serdes),
-        client.recordLimits())) {
+    try (RetrievalClient rc =
+        new RetrievalClient(
+            client.kafka(),
+            requestTopic,
+            replyTo == null ? defaultReplyTopic : replyTo,
+            defaultReplyTopic,
+            BgevlSerde.of(RetrievalRequest.class, serdes),
+            BgevlSerde.of(RetrievalReply.class, serdes),
+            client.recordLimits())) {
       reply = rc.query(request, timeout);
     }
     print(reply, spec.commandLine().getOut());
@@ -94,10 +119,16 @@ final class QueryCommand implements Callable<Integer> {
     out.printf("%-4s %-32s %8s  %-40s %s%n", "rank", "id", "score", "text", "metadata");
     int rank = 1;
     for (RetrievalHit hit : reply.getHits()) {
-      out.printf("%-4d %-32s %8.4f  %-40s %s%n", rank++, clip(hit.getId(), 32), hit.getScore(),
-          clip(hit.getText() == null ? "" : hit.getText(), 40), hit.getMetadata());
+      out.printf(
+          "%-4d %-32s %8.4f  %-40s %s%n",
+          rank++,
+          clip(hit.getId(), 32),
+          hit.getScore(),
+          clip(hit.getText() == null ? "" : hit.getText(), 40),
+          hit.getMetadata());
     }
-    out.printf("%d hits, model %s, %d ms%n", reply.getHits().size(), reply.getModel(), reply.getTookMs());
+    out.printf(
+        "%d hits, model %s, %d ms%n", reply.getHits().size(), reply.getModel(), reply.getTookMs());
     out.flush();
   }
 

@@ -76,11 +76,13 @@ class BgevlCommandTest {
 
   @Test
   void shouldTakeDefaultsFromAppEnvironmentVariables() {
-    ServiceConfig config = configOf(Map.of(
-        "APP_MILVUS_URI", "http://milvus.example:19530",
-        "APP_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
-        "APP_ENCODER_MODEL", "/models/bge",
-        "APP_TOPICS_ALLOWED_REPLY_TOPICS", "replies-a,client-*"));
+    ServiceConfig config =
+        configOf(
+            Map.of(
+                "APP_MILVUS_URI", "http://milvus.example:19530",
+                "APP_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
+                "APP_ENCODER_MODEL", "/models/bge",
+                "APP_TOPICS_ALLOWED_REPLY_TOPICS", "replies-a,client-*"));
     assertEquals("http://milvus.example:19530", config.milvus().uri());
     assertEquals("kafka:9092", config.kafka().bootstrapServers());
     assertEquals(Path.of("/models/bge"), config.modelBundle());
@@ -90,35 +92,58 @@ class BgevlCommandTest {
 
   @Test
   void shouldLetFlagsWinOverEnvironment() {
-    ServiceConfig config = configOf(Map.of("APP_MILVUS_URI", "http://env:19530"),
-        "--milvus.uri", "http://flag:19530", "--encoder.model", "m");
+    ServiceConfig config =
+        configOf(
+            Map.of("APP_MILVUS_URI", "http://env:19530"),
+            "--milvus.uri",
+            "http://flag:19530",
+            "--encoder.model",
+            "m");
     assertEquals("http://flag:19530", config.milvus().uri());
   }
 
   @Test
   void shouldIgnoreAppHelpInTheEnvironment() {
     Outcome o = run(Map.of("APP_HELP", "true"), "query");
-    assertEquals(CommandLine.ExitCode.USAGE, o.code(), "APP_HELP must not turn a command into --help: " + o.out());
+    assertEquals(
+        CommandLine.ExitCode.USAGE,
+        o.code(),
+        "APP_HELP must not turn a command into --help: " + o.out());
   }
 
   @Test
   void shouldAcceptLowerCaseEnumValues() {
-    Outcome o = run(Map.of(), "query", "--serde.format", "json", "--kafka.bootstrap-servers", "127.0.0.1:1");
+    Outcome o =
+        run(
+            Map.of(),
+            "query",
+            "--serde.format",
+            "json",
+            "--kafka.bootstrap-servers",
+            "127.0.0.1:1");
     assertTrue(!o.err().contains("Invalid value"), o.err());
   }
 
   @Test
   void shouldMapFlagsToAppVariables() {
-    assertEquals("APP_KAFKA_BOOTSTRAP_SERVERS", EnvironmentDefaults.variableFor("--kafka.bootstrap-servers"));
-    assertEquals("APP_MILVUS_RETRY_MAX_ATTEMPTS", EnvironmentDefaults.variableFor("--milvus.retry.max-attempts"));
+    assertEquals(
+        "APP_KAFKA_BOOTSTRAP_SERVERS",
+        EnvironmentDefaults.variableFor("--kafka.bootstrap-servers"));
+    assertEquals(
+        "APP_MILVUS_RETRY_MAX_ATTEMPTS",
+        EnvironmentDefaults.variableFor("--milvus.retry.max-attempts"));
   }
 
   @Test
   void shouldSizeTheRecordLimitFromOneFlag() {
-    ServiceConfig config = configOf(Map.of(), "--encoder.model", "m", "--kafka.max-record-bytes", "2097152");
+    ServiceConfig config =
+        configOf(Map.of(), "--encoder.model", "m", "--kafka.max-record-bytes", "2097152");
     assertEquals(2_097_152, config.kafka().recordLimits().maxRecordBytes());
-    assertEquals(24 << 20, configOf(Map.of(), "--encoder.model", "m").kafka().recordLimits().maxRecordBytes());
-    Outcome tooSmall = run(Map.of(), "run", "--encoder.model", "m", "--kafka.max-record-bytes", "1000");
+    assertEquals(
+        24 << 20,
+        configOf(Map.of(), "--encoder.model", "m").kafka().recordLimits().maxRecordBytes());
+    Outcome tooSmall =
+        run(Map.of(), "run", "--encoder.model", "m", "--kafka.max-record-bytes", "1000");
     assertEquals(CommandLine.ExitCode.USAGE, tooSmall.code());
     assertTrue(tooSmall.err().contains("kafka.max-record-bytes"), tooSmall.err());
   }

@@ -20,18 +20,20 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Checks docker-compose.yml and the Dockerfile against the service they run, statically: the APP_ variables
- * of {@code bgevl} are real options of {@code bgevl run}, parse into a valid configuration and point at the
- * other services' real listeners; start order waits for health; the image holds the jar and bundle they name.
+ * Checks docker-compose.yml and the Dockerfile against the service they run, statically: the APP_
+ * variables of {@code bgevl} are real options of {@code bgevl run}, parse into a valid
+ * configuration and point at the other services' real listeners; start order waits for health; the
+ * image holds the jar and bundle they name.
  */
 class ComposeFileTest {
 
   private static final String SERVICE = "bgevl";
-  // the Milvus proxy's port (gRPC and REST), fixed by milvus.yaml's proxy.port unless a config overrides it
+  // the Milvus proxy's port (gRPC and REST), fixed by milvus.yaml's proxy.port unless a config
+  // overrides it
   private static final int MILVUS_PROXY_PORT = 19530;
   // Confluent's schema registry listens here when SCHEMA_REGISTRY_LISTENERS does not say otherwise
   private static final String REGISTRY_DEFAULT_LISTENERS = "http://0.0.0.0:8081";
@@ -47,7 +49,9 @@ class ComposeFileTest {
 
   @Test
   void shouldDefineEveryServiceOfTheStack() {
-    Set<String> missing = new TreeSet<>(Set.of("kafka", "schema-registry", "etcd", "minio", "milvus", "attu", SERVICE));
+    Set<String> missing =
+        new TreeSet<>(
+            Set.of("kafka", "schema-registry", "etcd", "minio", "milvus", "attu", SERVICE));
     missing.removeAll(files.serviceNames());
     assertTrue(missing.isEmpty(), "docker-compose.yml lacks the services " + missing);
   }
@@ -55,10 +59,17 @@ class ComposeFileTest {
   @Test
   void shouldNameOnlyRealRunOptionsInTheServiceEnvironment() {
     Map<String, String> known = runOptionVariables();
-    List<String> unknown = environment.keySet().stream()
-        .filter(name -> name.startsWith("APP_") && !known.containsKey(name)).toList();
-    assertTrue(unknown.isEmpty(), "bgevl's environment sets " + unknown + ", which set no service option of `bgevl run`"
-        + " (a typo, a renamed flag, or --help/--version?); the options are " + new TreeSet<>(known.keySet()));
+    List<String> unknown =
+        environment.keySet().stream()
+            .filter(name -> name.startsWith("APP_") && !known.containsKey(name))
+            .toList();
+    assertTrue(
+        unknown.isEmpty(),
+        "bgevl's environment sets "
+            + unknown
+            + ", which set no service option of `bgevl run`"
+            + " (a typo, a renamed flag, or --help/--version?); the options are "
+            + new TreeSet<>(known.keySet()));
   }
 
   @Test
@@ -70,20 +81,31 @@ class ComposeFileTest {
       cli.parseArgs();
       config = ((RunCommand) cli.getCommand()).service.toConfig(null);
     } catch (RuntimeException e) {
-      throw new AssertionError("`bgevl run` rejects bgevl's environment in docker-compose.yml: " + e.getMessage(), e);
+      throw new AssertionError(
+          "`bgevl run` rejects bgevl's environment in docker-compose.yml: " + e.getMessage(), e);
     }
     for (OptionSpec option : cli.getCommandSpec().options()) {
       String variable = EnvironmentDefaults.variableFor(option.longestName());
       Object value = option.getValue();
-      if (environment.containsKey(variable) && !(value instanceof Collection<?> || value instanceof Map<?, ?>)) {
-        assertEquals(environment.get(variable), String.valueOf(value),
+      if (environment.containsKey(variable)
+          && !(value instanceof Collection<?> || value instanceof Map<?, ?>)) {
+        assertEquals(
+            environment.get(variable),
+            String.valueOf(value),
             variable + " did not reach " + option.longestName() + " as written");
       }
     }
-    assertEquals(environment.get("APP_KAFKA_BOOTSTRAP_SERVERS"), config.kafka().bootstrapServers(),
+    assertEquals(
+        environment.get("APP_KAFKA_BOOTSTRAP_SERVERS"),
+        config.kafka().bootstrapServers(),
         "the service would not bootstrap from APP_KAFKA_BOOTSTRAP_SERVERS");
-    assertEquals(environment.get("APP_MILVUS_URI"), config.milvus().uri(), "the service would not use APP_MILVUS_URI");
-    assertEquals(Path.of(environment.get("APP_ENCODER_MODEL")), config.modelBundle(),
+    assertEquals(
+        environment.get("APP_MILVUS_URI"),
+        config.milvus().uri(),
+        "the service would not use APP_MILVUS_URI");
+    assertEquals(
+        Path.of(environment.get("APP_ENCODER_MODEL")),
+        config.modelBundle(),
         "the service would not load the bundle APP_ENCODER_MODEL names");
   }
 
@@ -91,22 +113,49 @@ class ComposeFileTest {
   void shouldBootstrapFromAListenerKafkaAdvertisesOnTheComposeNetwork() {
     String bootstrap = required("APP_KAFKA_BOOTSTRAP_SERVERS");
     Map<String, String> kafka = files.environment("kafka");
-    Map<String, String> advertised = listeners(kafka.getOrDefault("KAFKA_ADVERTISED_LISTENERS", ""));
+    Map<String, String> advertised =
+        listeners(kafka.getOrDefault("KAFKA_ADVERTISED_LISTENERS", ""));
     Map<String, String> bound = listeners(kafka.getOrDefault("KAFKA_LISTENERS", ""));
     Set<String> kafkaHosts = files.networkNames("kafka");
     for (String server : bootstrap.split(",")) {
       String hostPort = server.strip();
-      String listener = advertised.entrySet().stream().filter(e -> e.getValue().equals(hostPort))
-          .map(Map.Entry::getKey).findFirst()
-          .orElseThrow(() -> new AssertionError("APP_KAFKA_BOOTSTRAP_SERVERS names " + hostPort
-              + ", which kafka does not advertise; KAFKA_ADVERTISED_LISTENERS: " + advertised));
-      assertTrue(kafkaHosts.contains(host(hostPort)), "APP_KAFKA_BOOTSTRAP_SERVERS uses kafka's " + listener
-          + " listener " + hostPort + ", but its host is not a name of kafka on the compose network " + kafkaHosts
-          + " (localhost inside the bgevl container is bgevl itself)");
-      assertTrue(bound.containsKey(listener), "kafka advertises " + listener + " but KAFKA_LISTENERS binds no such"
-          + " listener: " + bound);
-      assertEquals(port(hostPort), port(bound.get(listener)), "kafka advertises " + listener + " at " + hostPort
-          + " but binds it at " + bound.get(listener));
+      String listener =
+          advertised.entrySet().stream()
+              .filter(e -> e.getValue().equals(hostPort))
+              .map(Map.Entry::getKey)
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          "APP_KAFKA_BOOTSTRAP_SERVERS names "
+                              + hostPort
+                              + ", which kafka does not advertise; KAFKA_ADVERTISED_LISTENERS: "
+                              + advertised));
+      assertTrue(
+          kafkaHosts.contains(host(hostPort)),
+          "APP_KAFKA_BOOTSTRAP_SERVERS uses kafka's "
+              + listener
+              + " listener "
+              + hostPort
+              + ", but its host is not a name of kafka on the compose network "
+              + kafkaHosts
+              + " (localhost inside the bgevl container is bgevl itself)");
+      assertTrue(
+          bound.containsKey(listener),
+          "kafka advertises "
+              + listener
+              + " but KAFKA_LISTENERS binds no such"
+              + " listener: "
+              + bound);
+      assertEquals(
+          port(hostPort),
+          port(bound.get(listener)),
+          "kafka advertises "
+              + listener
+              + " at "
+              + hostPort
+              + " but binds it at "
+              + bound.get(listener));
     }
   }
 
@@ -116,71 +165,122 @@ class ComposeFileTest {
     CommandLine cli = new CommandLine(new RunCommand());
     cli.setDefaultValueProvider(new EnvironmentDefaults(environment, Map.of()));
     cli.parseArgs();
-    int needed = ((RunCommand) cli.getCommand()).service.toConfig(null).kafka().recordLimits().internalRecordBytes();
+    int needed =
+        ((RunCommand) cli.getCommand())
+            .service
+            .toConfig(null)
+            .kafka()
+            .recordLimits()
+            .internalRecordBytes();
     for (String key : List.of("KAFKA_MESSAGE_MAX_BYTES", "KAFKA_REPLICA_FETCH_MAX_BYTES")) {
       assertTrue(kafka.containsKey(key), key + " is set on kafka");
-      assertTrue(Integer.parseInt(kafka.get(key)) >= needed, key + "=" + kafka.get(key) + " but the service writes up to "
-          + needed + " bytes");
+      assertTrue(
+          Integer.parseInt(kafka.get(key)) >= needed,
+          key + "=" + kafka.get(key) + " but the service writes up to " + needed + " bytes");
     }
   }
 
   @Test
   void shouldPointMilvusUriAtTheMilvusProxyPort() {
     URI uri = URI.create(required("APP_MILVUS_URI"));
-    assertTrue(files.networkNames("milvus").contains(uri.getHost()),
-        "APP_MILVUS_URI " + uri + " does not name the milvus service " + files.networkNames("milvus"));
-    assertEquals(MILVUS_PROXY_PORT, uri.getPort(), "APP_MILVUS_URI " + uri + " is not Milvus's proxy port");
-    assertTrue(files.containerPorts("milvus").contains(MILVUS_PROXY_PORT),
-        "milvus neither publishes nor exposes its proxy port " + MILVUS_PROXY_PORT + ": " + files.containerPorts("milvus"));
+    assertTrue(
+        files.networkNames("milvus").contains(uri.getHost()),
+        "APP_MILVUS_URI "
+            + uri
+            + " does not name the milvus service "
+            + files.networkNames("milvus"));
+    assertEquals(
+        MILVUS_PROXY_PORT, uri.getPort(), "APP_MILVUS_URI " + uri + " is not Milvus's proxy port");
+    assertTrue(
+        files.containerPorts("milvus").contains(MILVUS_PROXY_PORT),
+        "milvus neither publishes nor exposes its proxy port "
+            + MILVUS_PROXY_PORT
+            + ": "
+            + files.containerPorts("milvus"));
   }
 
   @Test
   void shouldPointSchemaRegistryUrlAtTheRegistryListener() {
     if (WireFormat.AVRO.name().equals(environment.get("APP_SERDE_FORMAT"))) {
-      assertFalse(environment.getOrDefault("APP_SCHEMA_REGISTRY_URL", "").isBlank(),
+      assertFalse(
+          environment.getOrDefault("APP_SCHEMA_REGISTRY_URL", "").isBlank(),
           "APP_SERDE_FORMAT=AVRO needs APP_SCHEMA_REGISTRY_URL");
     }
     if (!environment.containsKey("APP_SCHEMA_REGISTRY_URL")) {
       return;
     }
     URI url = URI.create(environment.get("APP_SCHEMA_REGISTRY_URL"));
-    assertTrue(files.networkNames("schema-registry").contains(url.getHost()), "APP_SCHEMA_REGISTRY_URL " + url
-        + " does not name the schema-registry service " + files.networkNames("schema-registry"));
-    String listeners = files.environment("schema-registry")
-        .getOrDefault("SCHEMA_REGISTRY_LISTENERS", REGISTRY_DEFAULT_LISTENERS);
+    assertTrue(
+        files.networkNames("schema-registry").contains(url.getHost()),
+        "APP_SCHEMA_REGISTRY_URL "
+            + url
+            + " does not name the schema-registry service "
+            + files.networkNames("schema-registry"));
+    String listeners =
+        files
+            .environment("schema-registry")
+            .getOrDefault("SCHEMA_REGISTRY_LISTENERS", REGISTRY_DEFAULT_LISTENERS);
     List<Integer> ports = new ArrayList<>();
     for (String listener : listeners.split(",")) {
       ports.add(URI.create(listener.strip()).getPort());
     }
-    assertTrue(ports.contains(url.getPort()), "APP_SCHEMA_REGISTRY_URL " + url
-        + " is not a port schema-registry listens on (SCHEMA_REGISTRY_LISTENERS=" + listeners + ")");
+    assertTrue(
+        ports.contains(url.getPort()),
+        "APP_SCHEMA_REGISTRY_URL "
+            + url
+            + " is not a port schema-registry listens on (SCHEMA_REGISTRY_LISTENERS="
+            + listeners
+            + ")");
   }
 
   @Test
   void shouldStartTheServiceOnlyOnceKafkaAndMilvusAreHealthy() {
     Map<String, String> dependsOn = files.dependsOn(SERVICE);
     for (String dependency : List.of("kafka", "milvus")) {
-      assertEquals("service_healthy", dependsOn.get(dependency),
-          "bgevl must depend_on " + dependency + " with condition service_healthy; depends_on: " + dependsOn);
-      assertTrue(files.hasHealthcheck(dependency),
-          "bgevl waits for " + dependency + " to be healthy, but " + dependency + " has no healthcheck");
+      assertEquals(
+          "service_healthy",
+          dependsOn.get(dependency),
+          "bgevl must depend_on "
+              + dependency
+              + " with condition service_healthy; depends_on: "
+              + dependsOn);
+      assertTrue(
+          files.hasHealthcheck(dependency),
+          "bgevl waits for "
+              + dependency
+              + " to be healthy, but "
+              + dependency
+              + " has no healthcheck");
     }
-    assertTrue(dependsOn.containsKey("schema-registry"), "bgevl writes Avro through the registry but does not"
-        + " depend_on schema-registry; depends_on: " + dependsOn);
+    assertTrue(
+        dependsOn.containsKey("schema-registry"),
+        "bgevl writes Avro through the registry but does not"
+            + " depend_on schema-registry; depends_on: "
+            + dependsOn);
   }
 
   @Test
   void shouldLoadAModelBundleTheContainerHas() {
     Path model = Path.of(required("APP_ENCODER_MODEL"));
-    List<Path> copiedBundles = files.runtimeCopies().stream()
-        .filter(copy -> copy.sources().stream().anyMatch(source -> Path.of(source).equals(Path.of("models/tiny-bgevl"))))
-        .map(copy -> Path.of(copy.destination()))
-        .toList();
-    assertFalse(copiedBundles.isEmpty(), "the Dockerfile's runtime stage does not COPY models/tiny-bgevl");
+    List<Path> copiedBundles =
+        files.runtimeCopies().stream()
+            .filter(
+                copy ->
+                    copy.sources().stream()
+                        .anyMatch(source -> Path.of(source).equals(Path.of("models/tiny-bgevl"))))
+            .map(copy -> Path.of(copy.destination()))
+            .toList();
+    assertFalse(
+        copiedBundles.isEmpty(), "the Dockerfile's runtime stage does not COPY models/tiny-bgevl");
     List<Path> mounts = files.volumeTargets(SERVICE);
-    assertTrue(copiedBundles.contains(model) || mounts.stream().anyMatch(model::startsWith),
-        "APP_ENCODER_MODEL=" + model + " is neither where the Dockerfile copies the tiny bundle " + copiedBundles
-            + " nor under one of bgevl's volumes " + mounts);
+    assertTrue(
+        copiedBundles.contains(model) || mounts.stream().anyMatch(model::startsWith),
+        "APP_ENCODER_MODEL="
+            + model
+            + " is neither where the Dockerfile copies the tiny bundle "
+            + copiedBundles
+            + " nor under one of bgevl's volumes "
+            + mounts);
   }
 
   @Test
@@ -188,28 +288,44 @@ class ComposeFileTest {
     String jarName = files.shadedJarName();
     List<String> entrypoint = files.execForm("ENTRYPOINT");
     int jarFlag = entrypoint.indexOf("-jar");
-    assertTrue(jarFlag >= 0 && jarFlag + 1 < entrypoint.size(), "ENTRYPOINT runs no `java -jar <jar>`: " + entrypoint);
+    assertTrue(
+        jarFlag >= 0 && jarFlag + 1 < entrypoint.size(),
+        "ENTRYPOINT runs no `java -jar <jar>`: " + entrypoint);
     Path jar = Path.of(entrypoint.get(jarFlag + 1));
-    assertEquals(jarName, String.valueOf(jar.getFileName()),
+    assertEquals(
+        jarName,
+        String.valueOf(jar.getFileName()),
         "ENTRYPOINT runs " + jar + " but cli/pom.xml's shade <finalName> makes " + jarName);
     boolean copied = false;
     for (Copy copy : files.runtimeCopies()) {
-      boolean fromBuild = copy.sources().stream().anyMatch(source -> source.endsWith("cli/target/" + jarName));
+      boolean fromBuild =
+          copy.sources().stream().anyMatch(source -> source.endsWith("cli/target/" + jarName));
       Path destination = Path.of(copy.destination());
       copied |= fromBuild && (destination.equals(jar) || destination.resolve(jarName).equals(jar));
     }
-    assertTrue(copied, "the runtime stage never copies cli/target/" + jarName + " to " + jar
-        + ", the jar ENTRYPOINT runs; its COPYs: " + files.runtimeCopies());
+    assertTrue(
+        copied,
+        "the runtime stage never copies cli/target/"
+            + jarName
+            + " to "
+            + jar
+            + ", the jar ENTRYPOINT runs; its COPYs: "
+            + files.runtimeCopies());
   }
 
   @Test
   void shouldRunCommandsTheCliKnows() throws Exception {
     Set<String> subcommands = new CommandLine(new BgevlCommand()).getSubcommands().keySet();
     List<String> composeCommand = files.command(SERVICE);
-    assertFalse(composeCommand.isEmpty(), "bgevl sets no command; the image's CMD would decide what runs");
-    assertEquals("run", composeCommand.get(0), "the bgevl service must run `bgevl run`, not " + composeCommand);
+    assertFalse(
+        composeCommand.isEmpty(), "bgevl sets no command; the image's CMD would decide what runs");
+    assertEquals(
+        "run",
+        composeCommand.get(0),
+        "the bgevl service must run `bgevl run`, not " + composeCommand);
     String imageCommand = files.execForm("CMD").get(0);
-    assertTrue(subcommands.contains(imageCommand),
+    assertTrue(
+        subcommands.contains(imageCommand),
         "the Dockerfile's CMD starts `" + imageCommand + "`, which is none of " + subcommands);
   }
 
@@ -217,24 +333,35 @@ class ComposeFileTest {
   void shouldKeepStreamsStateOnAVolume() {
     Path stateDir = Path.of(required("APP_KAFKA_STATE_DIR"));
     List<Path> mounts = files.volumeTargets(SERVICE);
-    assertTrue(mounts.stream().anyMatch(stateDir::startsWith), "APP_KAFKA_STATE_DIR=" + stateDir
-        + " is on no volume of bgevl " + mounts + ": every restart would rebuild the state from the changelogs");
+    assertTrue(
+        mounts.stream().anyMatch(stateDir::startsWith),
+        "APP_KAFKA_STATE_DIR="
+            + stateDir
+            + " is on no volume of bgevl "
+            + mounts
+            + ": every restart would rebuild the state from the changelogs");
   }
 
   @Test
   void shouldRunTheImageAsANonRootUser() {
     List<DeploymentFiles.Instruction> users = files.runtimeStage("USER");
-    assertFalse(users.isEmpty(), "the Dockerfile's runtime stage sets no USER, so the service runs as root");
+    assertFalse(
+        users.isEmpty(),
+        "the Dockerfile's runtime stage sets no USER, so the service runs as root");
     String user = users.get(users.size() - 1).arguments().split(":")[0].strip();
     assertNotEquals("root", user, "the runtime stage runs as root");
     assertNotEquals("0", user, "the runtime stage runs as uid 0");
   }
 
-  /** Every variable EnvironmentDefaults maps onto a {@code bgevl run} option, with that option's name. */
+  /**
+   * Every variable EnvironmentDefaults maps onto a {@code bgevl run} option, with that option's
+   * name.
+   */
   private static Map<String, String> runOptionVariables() {
     Map<String, String> variables = new LinkedHashMap<>();
     for (OptionSpec option : new CommandLine(new RunCommand()).getCommandSpec().options()) {
-      // APP_HELP / APP_VERSION would be read too, but would print text instead of running the service
+      // APP_HELP / APP_VERSION would be read too, but would print text instead of running the
+      // service
       if (!option.usageHelp() && !option.versionHelp()) {
         variables.put(EnvironmentDefaults.variableFor(option.longestName()), option.longestName());
       }

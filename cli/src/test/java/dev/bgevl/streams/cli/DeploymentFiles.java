@@ -19,9 +19,9 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * The repository's deployment files as {@link ComposeFileTest} needs them: the services of
- * {@code docker-compose.yml}, the runtime stage of the {@code Dockerfile} and the jar name
- * {@code cli/pom.xml} builds. A static reading only: no Docker engine is involved.
+ * The repository's deployment files as {@link ComposeFileTest} needs them: the services of {@code
+ * docker-compose.yml}, the runtime stage of the {@code Dockerfile} and the jar name {@code
+ * cli/pom.xml} builds. A static reading only: no Docker engine is involved.
  */
 final class DeploymentFiles {
 
@@ -32,7 +32,10 @@ final class DeploymentFiles {
   /** One Dockerfile instruction: the upper-cased keyword and the rest of the (joined) line. */
   record Instruction(String keyword, String arguments) {}
 
-  /** One {@code COPY} of the runtime stage: its sources (flags such as --from dropped) and destination. */
+  /**
+   * One {@code COPY} of the runtime stage: its sources (flags such as --from dropped) and
+   * destination.
+   */
   record Copy(List<String> sources, String destination) {}
 
   private DeploymentFiles(Path root) throws IOException {
@@ -88,7 +91,7 @@ final class DeploymentFiles {
     JsonNode environment = service(service).path("environment");
     Map<String, String> variables = new LinkedHashMap<>();
     if (environment.isObject()) {
-      environment.fields().forEachRemaining(e -> variables.put(e.getKey(), e.getValue().asText()));
+      environment.properties().forEach(e -> variables.put(e.getKey(), e.getValue().asText()));
     } else {
       for (JsonNode entry : environment) {
         String[] pair = entry.asText().split("=", 2);
@@ -98,13 +101,19 @@ final class DeploymentFiles {
     return variables;
   }
 
-  /** {@code depends_on:} as service → condition; the short list form means {@code service_started}. */
+  /**
+   * {@code depends_on:} as service → condition; the short list form means {@code service_started}.
+   */
   Map<String, String> dependsOn(String service) {
     JsonNode dependsOn = service(service).path("depends_on");
     Map<String, String> conditions = new LinkedHashMap<>();
     if (dependsOn.isObject()) {
-      dependsOn.fields().forEachRemaining(
-          e -> conditions.put(e.getKey(), e.getValue().path("condition").asText("service_started")));
+      dependsOn
+          .properties()
+          .forEach(
+              e ->
+                  conditions.put(
+                      e.getKey(), e.getValue().path("condition").asText("service_started")));
     } else {
       dependsOn.forEach(name -> conditions.put(name.asText(), "service_started"));
     }
@@ -114,7 +123,9 @@ final class DeploymentFiles {
   boolean hasHealthcheck(String service) {
     JsonNode healthcheck = service(service).path("healthcheck");
     JsonNode test = healthcheck.path("test");
-    return !healthcheck.path("disable").asBoolean(false) && !test.isMissingNode() && !test.isEmpty()
+    return !healthcheck.path("disable").asBoolean(false)
+        && !test.isMissingNode()
+        && !test.isEmpty()
         && !"NONE".equals(test.path(0).asText());
   }
 
@@ -135,18 +146,27 @@ final class DeploymentFiles {
     return ports;
   }
 
-  /** Container-side paths of {@code volumes:}, short ({@code source:target[:mode]}) or long syntax. */
+  /**
+   * Container-side paths of {@code volumes:}, short ({@code source:target[:mode]}) or long syntax.
+   */
   List<Path> volumeTargets(String service) {
     List<Path> targets = new ArrayList<>();
     for (JsonNode volume : service(service).path("volumes")) {
       String[] parts = volume.asText().split(":");
       // "target" alone is an anonymous volume; otherwise the target follows the source
-      targets.add(Path.of(volume.isObject() ? volume.path("target").asText() : parts[Math.min(1, parts.length - 1)]));
+      targets.add(
+          Path.of(
+              volume.isObject()
+                  ? volume.path("target").asText()
+                  : parts[Math.min(1, parts.length - 1)]));
     }
     return targets;
   }
 
-  /** {@code command:} as a list of words (a string is split on blanks, as compose does without quotes). */
+  /**
+   * {@code command:} as a list of words (a string is split on blanks, as compose does without
+   * quotes).
+   */
   List<String> command(String service) {
     JsonNode command = service(service).path("command");
     List<String> words = new ArrayList<>();
@@ -163,11 +183,17 @@ final class DeploymentFiles {
     return runtimeStage.stream().filter(i -> i.keyword().equals(keyword)).toList();
   }
 
-  /** The {@code COPY} instructions of the runtime stage (shell form only, which is all the Dockerfile uses). */
+  /**
+   * The {@code COPY} instructions of the runtime stage (shell form only, which is all the
+   * Dockerfile uses).
+   */
   List<Copy> runtimeCopies() {
     List<Copy> copies = new ArrayList<>();
     for (Instruction copy : runtimeStage("COPY")) {
-      List<String> words = List.of(copy.arguments().split("\\s+")).stream().filter(w -> !w.startsWith("--")).toList();
+      List<String> words =
+          List.of(copy.arguments().split("\\s+")).stream()
+              .filter(w -> !w.startsWith("--"))
+              .toList();
       copies.add(new Copy(words.subList(0, words.size() - 1), words.get(words.size() - 1)));
     }
     return copies;
@@ -181,17 +207,23 @@ final class DeploymentFiles {
     }
     JsonNode words = new ObjectMapper().readTree(found.get(found.size() - 1).arguments());
     if (!words.isArray()) {
-      throw new AssertionError(keyword + " must be in exec form [\"...\"] so signals reach java: " + found);
+      throw new AssertionError(
+          keyword + " must be in exec form [\"...\"] so signals reach java: " + found);
     }
     List<String> list = new ArrayList<>();
     words.forEach(word -> list.add(word.asText()));
     return list;
   }
 
-  /** {@code <build><finalName>} of cli/pom.xml's shade plugin plus {@code .jar}: the shaded jar's file name. */
+  /**
+   * {@code <build><finalName>} of cli/pom.xml's shade plugin plus {@code .jar}: the shaded jar's
+   * file name.
+   */
   String shadedJarName() throws Exception {
-    Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-        .parse(root.resolve("cli/pom.xml").toFile());
+    Document pom =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(root.resolve("cli/pom.xml").toFile());
     NodeList builds = pom.getDocumentElement().getElementsByTagName("build");
     for (int i = 0; i < builds.getLength(); i++) {
       Node build = builds.item(i);
@@ -203,7 +235,8 @@ final class DeploymentFiles {
         }
       }
     }
-    throw new AssertionError("cli/pom.xml sets no shade <finalName>, so the jar name carries the version");
+    throw new AssertionError(
+        "cli/pom.xml sets no shade <finalName>, so the jar name carries the version");
   }
 
   private static List<Instruction> instructions(List<String> lines) {
@@ -223,7 +256,8 @@ final class DeploymentFiles {
       current.setLength(0);
       if (!text.isEmpty()) {
         String[] parts = text.split("\\s+", 2);
-        instructions.add(new Instruction(parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? parts[1] : ""));
+        instructions.add(
+            new Instruction(parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? parts[1] : ""));
       }
     }
     return instructions;

@@ -48,26 +48,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ingest under faults, on a real in-process KRaft broker, Milvus Lite and the tiny model: Milvus going away, the whole
- * service SIGKILLed mid-batch, and the broker restarting. In every case each event ends up applied once in Milvus, and
- * none becomes a dead letter, since none was bad. Each test has its own application id, topics and collection.
+ * Ingest under faults, on a real in-process KRaft broker, Milvus Lite and the tiny model: Milvus
+ * going away, the whole service SIGKILLed mid-batch, and the broker restarting. In every case each
+ * event ends up applied once in Milvus, and none becomes a dead letter, since none was bad. Each
+ * test has its own application id, topics and collection.
  */
 class IngestFaultIT {
   private static final Logger log = LoggerFactory.getLogger(IngestFaultIT.class);
 
-  @RegisterExtension
-  static final KafkaTestCluster KAFKA = new KafkaTestCluster();
+  @RegisterExtension static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
-  @RegisterExtension
-  static final MilvusExtension MILVUS = new MilvusExtension();
+  @RegisterExtension static final MilvusExtension MILVUS = new MilvusExtension();
 
   static final Duration START = Duration.ofSeconds(60);
   static final Duration WAIT = Duration.ofSeconds(60);
   static final Duration POLL = Duration.ofMillis(200);
   static final Duration READ = Duration.ofSeconds(20);
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private final List<AutoCloseable> running = new ArrayList<>();
 
@@ -85,60 +83,121 @@ class IngestFaultIT {
   @Test
   void shouldPauseWhileMilvusIsDownAndLoseNothing() throws Exception {
     Topics topics = IngestTestServices.topics("down");
-    MilvusConfig milvus = IngestTestServices.impatient(MILVUS.config()).withCollectionPrefix("down_");
-    // A replaced stream thread does not leave the group, so the rebalance that hands its tasks to the new thread
-    // waits for the dead member's session to expire: 45 s by default (measured: thread died at +0 s, tasks resumed
-    // at +43 s). 6 s keeps this test well inside its deadline; the default delay is a finding, not what is tested.
-    BgevlService service = started(BgevlService.start(IngestTestServices.config("down", KAFKA.bootstrapServers(), milvus,
-        temp.resolve("state"), topics, 2, (short) 1, IngestConfig.DEFAULT, Map.of("session.timeout.ms", "6000"))));
+    MilvusConfig milvus =
+        IngestTestServices.impatient(MILVUS.config()).withCollectionPrefix("down_");
+    // A replaced stream thread does not leave the group, so the rebalance that hands its tasks to
+    // the new thread
+    // waits for the dead member's session to expire: 45 s by default (measured: thread died at +0
+    // s, tasks resumed
+    // at +43 s). 6 s keeps this test well inside its deadline; the default delay is a finding, not
+    // what is tested.
+    BgevlService service =
+        started(
+            BgevlService.start(
+                IngestTestServices.config(
+                    "down",
+                    KAFKA.bootstrapServers(),
+                    milvus,
+                    temp.resolve("state"),
+                    topics,
+                    2,
+                    (short) 1,
+                    IngestConfig.DEFAULT,
+                    Map.of("session.timeout.ms", "6000"))));
     assertTrue(service.awaitRunning(START), "both applications RUNNING");
-    Set<String> membersBefore = StreamsGroups.memberClientIds(KAFKA.bootstrapServers(), "down-ingest");
+    Set<String> membersBefore =
+        StreamsGroups.memberClientIds(KAFKA.bootstrapServers(), "down-ingest");
     List<String> ids = ids("m-", 40);
 
     MILVUS.server().stop();
-    MediaEvents.produce(KAFKA.bootstrapServers(), topics.mediaEvents(),
-        IntStream.range(0, ids.size()).mapToObj(i -> MediaEvents.upsert(ids.get(i), i, "caption " + i)).toList());
+    MediaEvents.produce(
+        KAFKA.bootstrapServers(),
+        topics.mediaEvents(),
+        IntStream.range(0, ids.size())
+            .mapToObj(i -> MediaEvents.upsert(ids.get(i), i, "caption " + i))
+            .toList());
 
-    // the flush fails after bounded retries, the thread dies and is replaced: the broker sees a new member
+    // the flush fails after bounded retries, the thread dies and is replaced: the broker sees a new
+    // member
     // the dying threads' exceptions are the point of this test, not a failure of it
-    await("a replacement ingest thread joined the group while Milvus is down").atMost(WAIT).pollInterval(POLL)
-        .dontCatchUncaughtExceptions().until(() -> {
-          assertNotEquals(KafkaStreams.State.ERROR, service.ingestState(), "ingest never gives up");
-          Set<String> members = StreamsGroups.memberClientIds(KAFKA.bootstrapServers(), "down-ingest");
-          return !members.isEmpty() && !members.equals(membersBefore);
-        });
+    await("a replacement ingest thread joined the group while Milvus is down")
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .dontCatchUncaughtExceptions()
+        .until(
+            () -> {
+              assertNotEquals(
+                  KafkaStreams.State.ERROR, service.ingestState(), "ingest never gives up");
+              Set<String> members =
+                  StreamsGroups.memberClientIds(KAFKA.bootstrapServers(), "down-ingest");
+              return !members.isEmpty() && !members.equals(membersBefore);
+            });
     assertNotEquals(KafkaStreams.State.ERROR, service.ingestState());
-    // Streams says RUNNING all along; readiness must not: a thread that keeps dying turns it DOWN, saying why
-    await("readiness DOWN with the reason while every replacement thread dies").atMost(WAIT).pollInterval(POLL)
-        .dontCatchUncaughtExceptions().until(() -> service.readiness().failing().stream()
-            .anyMatch(f -> f.startsWith("ingest stream threads stable: ingest stream threads died")));
-    assertEquals(List.of(), TopicReader.readCommitted(KAFKA.bootstrapServers(), topics.mediaDeadLetters(), READ),
+    // Streams says RUNNING all along; readiness must not: a thread that keeps dying turns it DOWN,
+    // saying why
+    await("readiness DOWN with the reason while every replacement thread dies")
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .dontCatchUncaughtExceptions()
+        .until(
+            () ->
+                service.readiness().failing().stream()
+                    .anyMatch(
+                        f ->
+                            f.startsWith(
+                                "ingest stream threads stable: ingest stream threads died")));
+    assertEquals(
+        List.of(),
+        TopicReader.readCommitted(KAFKA.bootstrapServers(), topics.mediaDeadLetters(), READ),
         "an unreachable Milvus dead-letters nothing");
 
     MILVUS.server().restart();
     // no ensure here: the service must recover on its own, and upserts need no loaded collection
     MilvusSearcher searcher = new MilvusSearcher(MILVUS.client(), MILVUS.config());
-    await("all 40 events in Milvus after the restart").atMost(WAIT).pollInterval(POLL)
-        .dontCatchUncaughtExceptions().until(() -> searcher.count(service.collection()) == ids.size());
+    await("all 40 events in Milvus after the restart")
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .dontCatchUncaughtExceptions()
+        .until(() -> searcher.count(service.collection()) == ids.size());
     Map<String, MediaVector> vectors = latestVectors(topics.mediaVectors(), ids.size());
     assertEquals(Set.copyOf(ids), vectors.keySet(), "media-vectors holds every id");
 
-    // Milvus Lite forgets the load state on restart: upserts and count(*) work on the released collection, but query
+    // Milvus Lite forgets the load state on restart: upserts and count(*) work on the released
+    // collection, but query
     // and search are refused until it is loaded again, which the service only does at start
     new MilvusCollections(MILVUS.client(), MILVUS.config()).ensure(service.collection(), 64);
-    assertEquals(Set.copyOf(ids), idsOf(MilvusRows.byIds(MILVUS.client(), service.collection(), ids)));
-    List<SearchHit> hits = searcher.search(service.collection(), List.of(floats(vectors.get("m-0"))), ids.size(),
-        Optional.empty()).get(0);
-    assertEquals(Set.copyOf(ids), hits.stream().map(SearchHit::id).collect(Collectors.toSet()), "every id searchable");
-    assertEquals(List.of(), TopicReader.readCommitted(KAFKA.bootstrapServers(), topics.mediaDeadLetters(), READ));
+    assertEquals(
+        Set.copyOf(ids), idsOf(MilvusRows.byIds(MILVUS.client(), service.collection(), ids)));
+    List<SearchHit> hits =
+        searcher
+            .search(
+                service.collection(),
+                List.of(floats(vectors.get("m-0"))),
+                ids.size(),
+                Optional.empty())
+            .get(0);
+    assertEquals(
+        Set.copyOf(ids),
+        hits.stream().map(SearchHit::id).collect(Collectors.toSet()),
+        "every id searchable");
+    assertEquals(
+        List.of(),
+        TopicReader.readCommitted(KAFKA.bootstrapServers(), topics.mediaDeadLetters(), READ));
   }
 
   @Test
   void shouldApplyEveryEventOnceAfterSigkillMidBatch() throws Exception {
     Topics topics = IngestTestServices.topics("kill");
-    String collection = MILVUS.config().withCollectionPrefix("kill_")
-        .collectionName(ModelBundle.load(Path.of(System.getProperty("bgevl.tinyBundle"))).manifest().modelId());
-    // 185 upserts, then DELETE k-0..k-9, then k-0..k-4 upserted again: 180 live ids, the last event of each wins
+    String collection =
+        MILVUS
+            .config()
+            .withCollectionPrefix("kill_")
+            .collectionName(
+                ModelBundle.load(Path.of(System.getProperty("bgevl.tinyBundle")))
+                    .manifest()
+                    .modelId());
+    // 185 upserts, then DELETE k-0..k-9, then k-0..k-4 upserted again: 180 live ids, the last event
+    // of each wins
     List<MediaEvent> events = new ArrayList<>();
     for (int i = 0; i < 185; i++) {
       events.add(MediaEvents.upsert("k-" + i, i, "first " + i));
@@ -158,51 +217,72 @@ class IngestFaultIT {
       }
     }
     assertEquals(200, events.size());
-    // the service creates its topics at start; the input must exist before the events, with the service's partitions
+    // the service creates its topics at start; the input must exist before the events, with the
+    // service's partitions
     KAFKA.createTopics(2, topics.mediaEvents());
     MediaEvents.produce(KAFKA.bootstrapServers(), topics.mediaEvents(), events);
 
     Path state = temp.resolve("state");
     ChildService first = child(state, "first.log");
     MilvusSearcher searcher = new MilvusSearcher(MILVUS.client(), MILVUS.config());
-    await("the first child applied some batches").atMost(WAIT).pollInterval(Duration.ofMillis(20))
-        .until(() -> {
-          assertTrue(first.isAlive(), () -> "first child died:\n" + first.log());
-          return collectionExists(collection) && searcher.count(collection) >= 8;
-        });
+    await("the first child applied some batches")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              assertTrue(first.isAlive(), () -> "first child died:\n" + first.log());
+              return collectionExists(collection) && searcher.count(collection) >= 8;
+            });
     first.kill();
     long atKill = searcher.count(collection);
     log.info("Killed the first child rows={} of={}", atKill, live.size());
-    assertTrue(atKill < live.size(), "killed mid-stream, not after the last batch: " + atKill + " rows");
+    assertTrue(
+        atKill < live.size(), "killed mid-stream, not after the last batch: " + atKill + " rows");
 
     ChildService second = child(state, "second.log");
     try {
-      await("every live id in Milvus").atMost(WAIT).pollInterval(POLL)
-          .until(() -> {
-            assertTrue(second.isAlive(), () -> "second child died:\n" + second.log());
-            return searcher.count(collection) == live.size()
-                && MilvusRows.byIds(MILVUS.client(), collection, live.keySet()).size() == live.size()
-                && MilvusRows.byIds(MILVUS.client(), collection, deleted).isEmpty()
-                && textsOf(MilvusRows.byIds(MILVUS.client(), collection, live.keySet())).equals(live);
-          });
+      await("every live id in Milvus")
+          .atMost(WAIT)
+          .pollInterval(POLL)
+          .until(
+              () -> {
+                assertTrue(second.isAlive(), () -> "second child died:\n" + second.log());
+                return searcher.count(collection) == live.size()
+                    && MilvusRows.byIds(MILVUS.client(), collection, live.keySet()).size()
+                        == live.size()
+                    && MilvusRows.byIds(MILVUS.client(), collection, deleted).isEmpty()
+                    && textsOf(MilvusRows.byIds(MILVUS.client(), collection, live.keySet()))
+                        .equals(live);
+              });
       List<MilvusRows.Row> rows = MilvusRows.byIds(MILVUS.client(), collection, live.keySet());
       assertEquals(live.size(), rows.size(), "each live id exactly once");
       assertEquals(live, textsOf(rows), "the last event of each id wins");
-      assertEquals(List.of(), MilvusRows.byIds(MILVUS.client(), collection, deleted), "deleted ids stay deleted");
+      assertEquals(
+          List.of(),
+          MilvusRows.byIds(MILVUS.client(), collection, deleted),
+          "deleted ids stay deleted");
       assertEquals(live.size(), searcher.count(collection));
 
       Map<String, MediaVector> vectors = latestVectors(topics.mediaVectors(), live.size());
       for (Map.Entry<String, String> e : live.entrySet()) {
         assertNotNull(vectors.get(e.getKey()), "media-vectors holds " + e.getKey());
-        assertEquals(e.getValue(), vectors.get(e.getKey()).getText(), "latest media-vectors record of " + e.getKey());
+        assertEquals(
+            e.getValue(),
+            vectors.get(e.getKey()).getText(),
+            "latest media-vectors record of " + e.getKey());
       }
       for (String id : deleted) {
         assertTrue(vectors.containsKey(id), "a tombstone for " + id);
         assertNull(vectors.get(id), "the last media-vectors record of " + id + " is a tombstone");
       }
-      assertEquals(List.of(), TopicReader.readCommitted(KAFKA.bootstrapServers(), topics.mediaDeadLetters(), READ));
+      assertEquals(
+          List.of(),
+          TopicReader.readCommitted(KAFKA.bootstrapServers(), topics.mediaDeadLetters(), READ));
     } catch (AssertionError | RuntimeException e) {
-      log.error("Output of the first child:\n{}\nOutput of the second child:\n{}", first.log(), second.log());
+      log.error(
+          "Output of the first child:\n{}\nOutput of the second child:\n{}",
+          first.log(),
+          second.log());
       throw e;
     }
   }
@@ -212,29 +292,57 @@ class IngestFaultIT {
     Topics topics = IngestTestServices.topics("restart");
     MilvusConfig milvus = MILVUS.config().withCollectionPrefix("restart_");
     String bootstrap = KAFKA.bootstrapServers();
-    BgevlService service = started(BgevlService.start(IngestTestServices.config("restart", bootstrap, milvus,
-        temp.resolve("state"), topics, 2, (short) 1, IngestConfig.DEFAULT)));
+    BgevlService service =
+        started(
+            BgevlService.start(
+                IngestTestServices.config(
+                    "restart",
+                    bootstrap,
+                    milvus,
+                    temp.resolve("state"),
+                    topics,
+                    2,
+                    (short) 1,
+                    IngestConfig.DEFAULT)));
     assertTrue(service.awaitRunning(START), "both applications RUNNING");
     MilvusSearcher searcher = new MilvusSearcher(MILVUS.client(), MILVUS.config());
     List<String> ids = ids("r-", 40);
-    // one producer across the restart, as a real upstream has: with the single broker restarted, a new producer was
-    // seen to get the old one's producer id again and be refused with OUT_OF_ORDER_SEQUENCE_NUMBER for good
+    // one producer across the restart, as a real upstream has: with the single broker restarted, a
+    // new producer was
+    // seen to get the old one's producer id again and be refused with OUT_OF_ORDER_SEQUENCE_NUMBER
+    // for good
     try (KafkaProducer<String, MediaEvent> producer = MediaEvents.producer(bootstrap)) {
-      MediaEvents.send(producer, topics.mediaEvents(),
-          IntStream.range(0, 20).mapToObj(i -> MediaEvents.upsert(ids.get(i), i, "caption " + i)).toList());
-      await("the first half in Milvus").atMost(WAIT).pollInterval(POLL)
+      MediaEvents.send(
+          producer,
+          topics.mediaEvents(),
+          IntStream.range(0, 20)
+              .mapToObj(i -> MediaEvents.upsert(ids.get(i), i, "caption " + i))
+              .toList());
+      await("the first half in Milvus")
+          .atMost(WAIT)
+          .pollInterval(POLL)
           .until(() -> searcher.count(service.collection()) == 20);
 
       KAFKA.shutdownBroker(0);
       KAFKA.startBroker(0);
-      assertEquals(bootstrap, KAFKA.bootstrapServers(), "the restarted broker listens where the service connected");
+      assertEquals(
+          bootstrap,
+          KAFKA.bootstrapServers(),
+          "the restarted broker listens where the service connected");
 
-      MediaEvents.send(producer, topics.mediaEvents(),
-          IntStream.range(20, 40).mapToObj(i -> MediaEvents.upsert(ids.get(i), i, "caption " + i)).toList());
+      MediaEvents.send(
+          producer,
+          topics.mediaEvents(),
+          IntStream.range(20, 40)
+              .mapToObj(i -> MediaEvents.upsert(ids.get(i), i, "caption " + i))
+              .toList());
     }
-    await("all 40 in Milvus").atMost(WAIT).pollInterval(POLL)
+    await("all 40 in Milvus")
+        .atMost(WAIT)
+        .pollInterval(POLL)
         .until(() -> searcher.count(service.collection()) == ids.size());
-    assertEquals(Set.copyOf(ids), idsOf(MilvusRows.byIds(MILVUS.client(), service.collection(), ids)));
+    assertEquals(
+        Set.copyOf(ids), idsOf(MilvusRows.byIds(MILVUS.client(), service.collection(), ids)));
     assertEquals(Set.copyOf(ids), latestVectors(topics.mediaVectors(), ids.size()).keySet());
     assertNotEquals(KafkaStreams.State.ERROR, service.ingestState());
     assertEquals(List.of(), TopicReader.readCommitted(bootstrap, topics.mediaDeadLetters(), READ));
@@ -246,26 +354,30 @@ class IngestFaultIT {
   }
 
   private ChildService child(Path stateDir, String logName) {
-    ChildService child = ChildService.run(temp.resolve(logName), List.of(
-        "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-        "--kafka.application-id", "kill",
-        "--kafka.state-dir", stateDir.toString(),
-        "--milvus.uri", MILVUS.uri(),
-        "--milvus.collection-prefix", "kill_",
-        "--encoder.model", System.getProperty("bgevl.tinyBundle"),
-        "--encoder.threads", "1",
-        "--ingest.batch.max-size", "8",
-        "--topics.partitions", "2",
-        "--topics.replication-factor", "1",
-        "--topics.media-events", "kill-media-events",
-        "--topics.media-vectors", "kill-media-vectors",
-        "--topics.media-dlq", "kill-media-events-dlq",
-        "--topics.requests", "kill-retrieval-requests",
-        "--topics.replies", "kill-retrieval-replies",
-        "--topics.requests-dlq", "kill-retrieval-requests-dlq",
-        // a SIGKILLed member stays in the group until its session expires: 45 s by default, which the restarted
-        // child would spend waiting in its first rebalance
-        "--kafka.property", "session.timeout.ms=6000"));
+    ChildService child =
+        ChildService.run(
+            temp.resolve(logName),
+            List.of(
+                "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+                "--kafka.application-id", "kill",
+                "--kafka.state-dir", stateDir.toString(),
+                "--milvus.uri", MILVUS.uri(),
+                "--milvus.collection-prefix", "kill_",
+                "--encoder.model", System.getProperty("bgevl.tinyBundle"),
+                "--encoder.threads", "1",
+                "--ingest.batch.max-size", "8",
+                "--topics.partitions", "2",
+                "--topics.replication-factor", "1",
+                "--topics.media-events", "kill-media-events",
+                "--topics.media-vectors", "kill-media-vectors",
+                "--topics.media-dlq", "kill-media-events-dlq",
+                "--topics.requests", "kill-retrieval-requests",
+                "--topics.replies", "kill-retrieval-replies",
+                "--topics.requests-dlq", "kill-retrieval-requests-dlq",
+                // a SIGKILLed member stays in the group until its session expires: 45 s by default,
+                // which the restarted
+                // child would spend waiting in its first rebalance
+                "--kafka.property", "session.timeout.ms=6000"));
     running.add(child);
     return child;
   }
@@ -274,18 +386,27 @@ class IngestFaultIT {
     return new MilvusCollections(MILVUS.client(), MILVUS.config()).exists(collection);
   }
 
-  /** The last record of each key on media-vectors (null for a tombstone), once at least {@code keys} keys are there. */
+  /**
+   * The last record of each key on media-vectors (null for a tombstone), once at least {@code keys}
+   * keys are there.
+   */
   private static Map<String, MediaVector> latestVectors(String topic, int keys) {
     var deserializer = BgevlSerde.of(MediaVector.class, MediaEvents.JSON).deserializer();
     Map<String, MediaVector> latest = new HashMap<>();
-    await("media-vectors holds " + keys + " keys").atMost(WAIT).pollInterval(POLL).until(() -> {
-      latest.clear();
-      for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(KAFKA.bootstrapServers(), topic, READ)) {
-        latest.put(new String(r.key(), StandardCharsets.UTF_8),
-            r.value() == null ? null : deserializer.deserialize(topic, r.value()));
-      }
-      return latest.size() >= keys;
-    });
+    await("media-vectors holds " + keys + " keys")
+        .atMost(WAIT)
+        .pollInterval(POLL)
+        .until(
+            () -> {
+              latest.clear();
+              for (ConsumerRecord<byte[], byte[]> r :
+                  TopicReader.readCommitted(KAFKA.bootstrapServers(), topic, READ)) {
+                latest.put(
+                    new String(r.key(), StandardCharsets.UTF_8),
+                    r.value() == null ? null : deserializer.deserialize(topic, r.value()));
+              }
+              return latest.size() >= keys;
+            });
     return latest;
   }
 
@@ -300,7 +421,8 @@ class IngestFaultIT {
   }
 
   private static Map<String, String> textsOf(List<MilvusRows.Row> rows) {
-    return rows.stream().collect(Collectors.toMap(MilvusRows.Row::id, MilvusRows.Row::text, (a, b) -> a + "|" + b));
+    return rows.stream()
+        .collect(Collectors.toMap(MilvusRows.Row::id, MilvusRows.Row::text, (a, b) -> a + "|" + b));
   }
 
   private static float[] floats(MediaVector vector) {

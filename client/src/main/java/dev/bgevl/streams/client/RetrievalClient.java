@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -52,20 +53,39 @@ public final class RetrievalClient implements AutoCloseable {
 
   /**
    * @param kafka client properties (bootstrap servers at least)
-   * @param replyTopic where replies come; when it differs from the service's default it is sent as {@code reply_to}
+   * @param replyTopic where replies come; when it differs from the service's default it is sent as
+   *     {@code reply_to}
    * @param defaultReplyTopic the service's default reply topic
    */
-  public RetrievalClient(Properties kafka, String requestTopic, String replyTopic, String defaultReplyTopic,
-      Serde<RetrievalRequest> requests, Serde<RetrievalReply> replies) {
-    this(kafka, requestTopic, replyTopic, defaultReplyTopic, requests, replies, RecordLimits.DEFAULT);
+  public RetrievalClient(
+      Properties kafka,
+      String requestTopic,
+      String replyTopic,
+      String defaultReplyTopic,
+      Serde<RetrievalRequest> requests,
+      Serde<RetrievalReply> replies) {
+    this(
+        kafka,
+        requestTopic,
+        replyTopic,
+        defaultReplyTopic,
+        requests,
+        replies,
+        RecordLimits.DEFAULT);
   }
 
   /**
-   * @param limits the service's record limit: the producer is sized to send requests up to it, compressed (properties
-   *     in {@code kafka} win)
+   * @param limits the service's record limit: the producer is sized to send requests up to it,
+   *     compressed (properties in {@code kafka} win)
    */
-  public RetrievalClient(Properties kafka, String requestTopic, String replyTopic, String defaultReplyTopic,
-      Serde<RetrievalRequest> requests, Serde<RetrievalReply> replies, RecordLimits limits) {
+  public RetrievalClient(
+      Properties kafka,
+      String requestTopic,
+      String replyTopic,
+      String defaultReplyTopic,
+      Serde<RetrievalRequest> requests,
+      Serde<RetrievalReply> replies,
+      RecordLimits limits) {
     this.requestTopic = Objects.requireNonNull(requestTopic, "requestTopic");
     this.replyTopic = Objects.requireNonNull(replyTopic, "replyTopic");
     this.customReplyTopic = !replyTopic.equals(defaultReplyTopic);
@@ -79,10 +99,12 @@ public final class RetrievalClient implements AutoCloseable {
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.putAll(limits.consumerDefaults(kafka));
-    this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(replyTopic, Duration.ofSeconds(30)).stream()
-        .map(info -> new TopicPartition(info.topic(), info.partition()))
-        .toList();
+    this.consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(replyTopic, Duration.ofSeconds(30)).stream()
+            .map(info -> new TopicPartition(info.topic(), info.partition()))
+            .toList();
     if (partitions.isEmpty()) {
       close();
       throw new IllegalStateException("reply topic '" + replyTopic + "' does not exist");
@@ -106,28 +128,39 @@ public final class RetrievalClient implements AutoCloseable {
     if (pending.putIfAbsent(id, future) != null) {
       throw new IllegalArgumentException("request id '" + id + "' is already in flight");
     }
-    ProducerRecord<String, RetrievalRequest> record = new ProducerRecord<>(requestTopic, id, request);
+    ProducerRecord<String, RetrievalRequest> record =
+        new ProducerRecord<>(requestTopic, id, request);
     record.headers().add(ReplyHeaders.CORRELATION_ID, id.getBytes(StandardCharsets.UTF_8));
-    producer.send(record, (metadata, error) -> {
-      if (error != null) {
-        pending.remove(id);
-        future.completeExceptionally(error);
-      }
-    });
+    producer.send(
+        record,
+        (metadata, error) -> {
+          if (error != null) {
+            pending.remove(id);
+            future.completeExceptionally(error);
+          }
+        });
     return future.whenComplete((reply, error) -> pending.remove(id));
   }
 
   /** Sends {@code request} and waits for its reply. */
-  public RetrievalReply query(RetrievalRequest request, Duration timeout) throws TimeoutException, InterruptedException {
+  public RetrievalReply query(RetrievalRequest request, Duration timeout)
+      throws TimeoutException, InterruptedException {
     CompletableFuture<RetrievalReply> future = send(request);
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       future.cancel(false);
-      throw new TimeoutException("no reply to request '" + request.getRequestId() + "' within " + timeout.toMillis()
-          + " ms (is the service running and reading " + requestTopic + "?)");
+      throw new TimeoutException(
+          "no reply to request '"
+              + request.getRequestId()
+              + "' within "
+              + timeout.toMillis()
+              + " ms (is the service running and reading "
+              + requestTopic
+              + "?)");
     } catch (ExecutionException e) {
-      throw new IllegalStateException("request '" + request.getRequestId() + "' failed: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "request '" + request.getRequestId() + "' failed: " + e.getCause(), e.getCause());
     }
   }
 
@@ -136,8 +169,10 @@ public final class RetrievalClient implements AutoCloseable {
       while (running) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           Header h = record.headers().lastHeader(ReplyHeaders.CORRELATION_ID);
-          String id = h != null ? new String(h.value(), StandardCharsets.UTF_8)
-              : record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+          String id =
+              h != null
+                  ? new String(h.value(), StandardCharsets.UTF_8)
+                  : record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
           CompletableFuture<RetrievalReply> future = id == null ? null : pending.get(id);
           if (future == null) {
             continue;
@@ -155,7 +190,7 @@ public final class RetrievalClient implements AutoCloseable {
       log.error("Reply consumer failed; pending requests fail", e);
       pending.values().forEach(f -> f.completeExceptionally(e));
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 
@@ -170,7 +205,7 @@ public final class RetrievalClient implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     } else {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
     producer.close(Duration.ofSeconds(5));
   }

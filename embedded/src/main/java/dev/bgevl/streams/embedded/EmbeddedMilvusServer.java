@@ -17,9 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,20 +29,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The native Milvus Lite engine (PyPI {@code milvus-lite} 2.5.x, C++ on knowhere) as a child process: the embedded Milvus of
- * the local stack and the tests.
+ * The native Milvus Lite engine (PyPI {@code milvus-lite} 2.5.x, C++ on knowhere) as a child
+ * process: the embedded Milvus of the local stack and the tests.
  *
- * <p>Runs the wheel's own binary, {@code <venv>/lib/python3.X/site-packages/milvus_lite/lib/milvus DBFILE HOST:PORT LEVEL
- * LOCKFILE}, directly (no Python process in between), with its libraries beside it on {@code LD_LIBRARY_PATH}; data lives in
- * {@code D/milvus.db} and output is appended to {@code D/milvus-lite.log}. {@link #start} returns once a gRPC client can list
- * collections.
+ * <p>Runs the wheel's own binary, {@code <venv>/lib/python3.X/site-packages/milvus_lite/lib/milvus
+ * DBFILE HOST:PORT LEVEL LOCKFILE}, directly (no Python process in between), with its libraries
+ * beside it on {@code LD_LIBRARY_PATH}; data lives in {@code D/milvus.db} and output is appended to
+ * {@code D/milvus-lite.log}. {@link #start} returns once a gRPC client can list collections.
  *
- * <p>Stopping: this JVM holds an exclusive lock on {@code D/milvus-lite.lock} while the server runs, and the server exits by
- * itself, cleanly, as soon as the lock is free. That is Milvus Lite's own graceful stop (it is how its Python wrapper stops it),
- * and it also covers a JVM that dies without running any hook: the OS frees the lock. {@link #stop()} frees the lock, then
- * sends SIGTERM, then kills, within {@link #STOP_BUDGET}; a shutdown hook does the same when the JVM exits without a
- * {@link #stop()} within 5 s (it leaves the owner time to close the service first). SIGINT is not used: the engine ignores
- * it. {@link #restart()} starts it again on the same data and port.
+ * <p>Stopping: this JVM holds an exclusive lock on {@code D/milvus-lite.lock} while the server
+ * runs, and the server exits by itself, cleanly, as soon as the lock is free. That is Milvus Lite's
+ * own graceful stop (it is how its Python wrapper stops it), and it also covers a JVM that dies
+ * without running any hook: the OS frees the lock. {@link #stop()} frees the lock, then sends
+ * SIGTERM, then kills, within {@link #STOP_BUDGET}; a shutdown hook does the same when the JVM
+ * exits without a {@link #stop()} within 5 s (it leaves the owner time to close the service first).
+ * SIGINT is not used: the engine ignores it. {@link #restart()} starts it again on the same data
+ * and port.
  */
 public final class EmbeddedMilvusServer implements AutoCloseable {
 
@@ -50,10 +52,16 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
 
   /** Name of the server's log file inside its data directory. */
   public static final String LOG_FILE = "milvus-lite.log";
-  /** Name of the database file inside the data directory; Milvus Lite wants at most 36 characters of [A-Za-z0-9._-]. */
+
+  /**
+   * Name of the database file inside the data directory; Milvus Lite wants at most 36 characters of
+   * [A-Za-z0-9._-].
+   */
   public static final String DB_FILE = "milvus.db";
+
   /** Name of the lock file whose release stops the server. */
   public static final String LOCK_FILE = "milvus-lite.lock";
+
   /** Longest {@link #stop()} takes: lock release, then SIGTERM, then a kill. */
   public static final Duration STOP_BUDGET = Duration.ofSeconds(4);
 
@@ -62,8 +70,13 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
   private static final Duration TERMINATE_WAIT = Duration.ofMillis(1500);
   private static final Duration KILL_WAIT = Duration.ofSeconds(1);
   private static final Duration POLL = Duration.ofMillis(50);
-  /** How long the JVM-exit hook lets an orderly {@link #stop()} happen before it stops the server itself. */
+
+  /**
+   * How long the JVM-exit hook lets an orderly {@link #stop()} happen before it stops the server
+   * itself.
+   */
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
   private static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final int LOG_TAIL_LINES = 30;
   // INFO logs five lines per request; WARNING keeps start failures and refused requests
@@ -77,10 +90,10 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
   private Running running;
 
   /** A started process and the lock that keeps it alive. */
-  private record Running(Process process, FileChannel lockChannel, Thread shutdownHook) {
-  }
+  private record Running(Process process, FileChannel lockChannel, Thread shutdownHook) {}
 
-  private EmbeddedMilvusServer(Path venv, Path dataDir, String host, int port, Duration startTimeout) {
+  private EmbeddedMilvusServer(
+      Path venv, Path dataDir, String host, int port, Duration startTimeout) {
     // absolute: the engine runs with the data directory as its working directory
     this.venv = venv.toAbsolutePath();
     this.dataDir = dataDir.toAbsolutePath();
@@ -92,15 +105,17 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
   /**
    * Starts Milvus Lite and waits until it answers.
    *
-   * @param venv         Python venv holding the {@code milvus-lite} wheel (made by {@code tools/setup-venv.sh})
-   * @param dataDir      data directory, created when missing; holds the database, lock and log files
-   * @param host         address to bind, e.g. {@code 127.0.0.1}
-   * @param port         port to bind; must be free
+   * @param venv Python venv holding the {@code milvus-lite} wheel (made by {@code
+   *     tools/setup-venv.sh})
+   * @param dataDir data directory, created when missing; holds the database, lock and log files
+   * @param host address to bind, e.g. {@code 127.0.0.1}
+   * @param port port to bind; must be free
    * @param startTimeout how long to wait for the server to answer
-   * @throws IllegalStateException when the engine is missing, the port or data directory is taken, or the server died or did not
-   *                               answer in time (the message carries the end of its log)
+   * @throws IllegalStateException when the engine is missing, the port or data directory is taken,
+   *     or the server died or did not answer in time (the message carries the end of its log)
    */
-  public static EmbeddedMilvusServer start(Path venv, Path dataDir, String host, int port, Duration startTimeout) {
+  public static EmbeddedMilvusServer start(
+      Path venv, Path dataDir, String host, int port, Duration startTimeout) {
     Objects.requireNonNull(venv, "venv");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(host, "host");
@@ -113,7 +128,10 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
     return server;
   }
 
-  /** A port free on the loopback interface right now (another process may still take it before it is bound). */
+  /**
+   * A port free on the loopback interface right now (another process may still take it before it is
+   * bound).
+   */
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       socket.setReuseAddress(true);
@@ -124,8 +142,8 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
   }
 
   /**
-   * The Milvus Lite binary inside {@code venv}: {@code lib/python3.X/site-packages/milvus_lite/lib/milvus}, whatever the
-   * Python version.
+   * The Milvus Lite binary inside {@code venv}: {@code
+   * lib/python3.X/site-packages/milvus_lite/lib/milvus}, whatever the Python version.
    *
    * @throws IllegalStateException when the venv has no such binary
    */
@@ -133,12 +151,18 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
     Path lib = venv.resolve("lib");
     if (Files.isDirectory(lib)) {
       try (Stream<Path> pythons = Files.list(lib)) {
-        Optional<Path> found = pythons
-            .filter(p -> p.getFileName().toString().startsWith("python"))
-            .sorted(Comparator.reverseOrder())
-            .map(p -> p.resolve("site-packages").resolve("milvus_lite").resolve("lib").resolve("milvus"))
-            .filter(Files::isExecutable)
-            .findFirst();
+        Optional<Path> found =
+            pythons
+                .filter(p -> p.getFileName().toString().startsWith("python"))
+                .sorted(Comparator.reverseOrder())
+                .map(
+                    p ->
+                        p.resolve("site-packages")
+                            .resolve("milvus_lite")
+                            .resolve("lib")
+                            .resolve("milvus"))
+                .filter(Files::isExecutable)
+                .findFirst();
         if (found.isPresent()) {
           return found.get();
         }
@@ -146,8 +170,11 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
         throw new UncheckedIOException("could not list " + lib, e);
       }
     }
-    throw new IllegalStateException("Milvus Lite is not installed: no " + lib + "/python3.*/site-packages/milvus_lite/lib/milvus;"
-        + " run tools/setup-venv.sh (or set bgevl.venv to a venv with milvus-lite 2.5.x)");
+    throw new IllegalStateException(
+        "Milvus Lite is not installed: no "
+            + lib
+            + "/python3.*/site-packages/milvus_lite/lib/milvus;"
+            + " run tools/setup-venv.sh (or set bgevl.venv to a venv with milvus-lite 2.5.x)");
   }
 
   /** The URI clients connect to, e.g. {@code http://127.0.0.1:19530}. */
@@ -203,49 +230,70 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
       Files.createDirectories(dataDir);
       lockChannel = lock(dataDir.resolve(LOCK_FILE));
       List<String> command = new ArrayList<>();
-      // its own session: Ctrl-C in a terminal signals the whole foreground process group, and the engine must not
-      // stop before the service that is still flushing to it (the owner stops it, in order); setsid execs in place
+      // its own session: Ctrl-C in a terminal signals the whole foreground process group, and the
+      // engine must not
+      // stop before the service that is still flushing to it (the owner stops it, in order); setsid
+      // execs in place
       if (Files.isExecutable(SETSID)) {
         command.add(SETSID.toString());
       }
-      command.addAll(List.of(engine.toString(), dataDir.resolve(DB_FILE).toString(), host + ":" + port, LOG_LEVEL,
-          dataDir.resolve(LOCK_FILE).toString()));
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .directory(dataDir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
-      // the engine's own libraries (knowhere, OpenBLAS, glog) sit beside it, as its Python wrapper sets up
+      command.addAll(
+          List.of(
+              engine.toString(),
+              dataDir.resolve(DB_FILE).toString(),
+              host + ":" + port,
+              LOG_LEVEL,
+              dataDir.resolve(LOCK_FILE).toString()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(dataDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+      // the engine's own libraries (knowhere, OpenBLAS, glog) sit beside it, as its Python wrapper
+      // sets up
       String libraries = engine.getParent().toString();
       String inherited = System.getenv("LD_LIBRARY_PATH");
-      builder.environment().put("LD_LIBRARY_PATH", inherited == null || inherited.isBlank() ? libraries
-          : libraries + ":" + inherited);
+      builder
+          .environment()
+          .put(
+              "LD_LIBRARY_PATH",
+              inherited == null || inherited.isBlank() ? libraries : libraries + ":" + inherited);
       // glog would otherwise write a file per start into /tmp; to stderr it lands in our log file
       builder.environment().put("GLOG_logtostderr", "1");
       log.info("Starting Milvus Lite port={} dataDir={}", port, dataDir);
       Process process = builder.start();
       FileChannel held = lockChannel;
-      Thread hook = new Thread(() -> {
-        // hooks run concurrently: give the owner's orderly close (service first, then this server) its time before
-        // stopping the server under a service that may still be flushing to it
-        if (!waitFor(process, SHUTDOWN_GRACE)) {
-          halt(process, held, port);
-        }
-      }, "milvus-lite-stop-" + port);
+      Thread hook =
+          new Thread(
+              () -> {
+                // hooks run concurrently: give the owner's orderly close (service first, then this
+                // server) its time before
+                // stopping the server under a service that may still be flushing to it
+                if (!waitFor(process, SHUTDOWN_GRACE)) {
+                  halt(process, held, port);
+                }
+              },
+              "milvus-lite-stop-" + port);
       running = new Running(process, held, hook);
       lockChannel = null;
-      // a JVM that exits without stop() (Ctrl-C, System.exit, a failed test run) stops the server gracefully too
+      // a JVM that exits without stop() (Ctrl-C, System.exit, a failed test run) stops the server
+      // gracefully too
       Runtime.getRuntime().addShutdownHook(hook);
     } catch (IOException e) {
       closeQuietly(lockChannel);
       throw new UncheckedIOException("could not start " + engine, e);
     }
     awaitReady();
-    log.info("Started Milvus Lite uri={} pid={} tookMs={}", uri(), running.process().pid(),
+    log.info(
+        "Started Milvus Lite uri={} pid={} tookMs={}",
+        uri(),
+        running.process().pid(),
         (System.nanoTime() - start) / 1_000_000);
   }
 
   private FileChannel lock(Path lockFile) throws IOException {
-    FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel channel =
+        FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -257,12 +305,16 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
     }
     if (lock == null) {
       channel.close();
-      throw new IllegalStateException("Milvus data directory " + dataDir + " is in use by another Milvus Lite server");
+      throw new IllegalStateException(
+          "Milvus data directory " + dataDir + " is in use by another Milvus Lite server");
     }
     return channel;
   }
 
-  /** Frees the lock (the clean stop), then SIGTERM, then a kill; never longer than {@link #STOP_BUDGET}. */
+  /**
+   * Frees the lock (the clean stop), then SIGTERM, then a kill; never longer than {@link
+   * #STOP_BUDGET}.
+   */
   private static void halt(Process process, FileChannel lockChannel, int port) {
     long start = System.nanoTime();
     List<ProcessHandle> descendants = process.descendants().toList();
@@ -278,7 +330,11 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
       }
     }
     descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    log.info("Stopped Milvus Lite port={} how={} tookMs={}", port, how, (System.nanoTime() - start) / 1_000_000);
+    log.info(
+        "Stopped Milvus Lite port={} how={} tookMs={}",
+        port,
+        how,
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   private void awaitReady() {
@@ -292,8 +348,15 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
         running = null;
         removeShutdownHook(failed.shutdownHook());
         closeQuietly(failed.lockChannel());
-        throw new IllegalStateException("Milvus Lite exited with code " + code + " before it answered on " + uri()
-            + "; last lines of " + logFile() + ":\n" + logTail());
+        throw new IllegalStateException(
+            "Milvus Lite exited with code "
+                + code
+                + " before it answered on "
+                + uri()
+                + "; last lines of "
+                + logFile()
+                + ":\n"
+                + logTail());
       }
       try {
         if (answers()) {
@@ -311,9 +374,17 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
       }
     }
     stop();
-    throw new IllegalStateException("Milvus Lite did not answer on " + uri() + " within " + startTimeout.toMillis() + " ms"
-        + (lastFailure == null ? "" : " (last error: " + lastFailure.getMessage() + ")") + "; last lines of " + logFile()
-        + ":\n" + logTail());
+    throw new IllegalStateException(
+        "Milvus Lite did not answer on "
+            + uri()
+            + " within "
+            + startTimeout.toMillis()
+            + " ms"
+            + (lastFailure == null ? "" : " (last error: " + lastFailure.getMessage() + ")")
+            + "; last lines of "
+            + logFile()
+            + ":\n"
+            + logTail());
   }
 
   /** A TCP connect first (cheap), then a real gRPC call: Connect plus ListCollections. */
@@ -323,8 +394,9 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
-    MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(uri()).connectTimeoutMs(1000)
-        .rpcDeadlineMs(2000).build());
+    MilvusClientV2 client =
+        new MilvusClientV2(
+            ConnectConfig.builder().uri(uri()).connectTimeoutMs(1000).rpcDeadlineMs(2000).build());
     try {
       client.retryConfig(RetryConfig.builder().maxRetryTimes(1).build());
       client.listCollections();
@@ -335,18 +407,21 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
   }
 
   private void requirePortFree() {
-    // a connect catches a listener a bind would miss: the engine's gRPC server binds with SO_REUSEPORT, so a second server
+    // a connect catches a listener a bind would miss: the engine's gRPC server binds with
+    // SO_REUSEPORT, so a second server
     // could share the port and the readiness probe would be answered by the first one
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), 200);
-      throw new IllegalStateException("port " + port + " on " + host + " is in use; Milvus Lite cannot bind it");
+      throw new IllegalStateException(
+          "port " + port + " on " + host + " is in use; Milvus Lite cannot bind it");
     } catch (IOException expected) {
       // nothing listens: good
     }
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(host, port));
     } catch (IOException e) {
-      throw new IllegalStateException("port " + port + " on " + host + " is in use; Milvus Lite cannot bind it", e);
+      throw new IllegalStateException(
+          "port " + port + " on " + host + " is in use; Milvus Lite cannot bind it", e);
     }
   }
 
@@ -381,12 +456,13 @@ public final class EmbeddedMilvusServer implements AutoCloseable {
   private String logTail() {
     Deque<String> tail = new ArrayDeque<>(LOG_TAIL_LINES);
     try (Stream<String> lines = Files.lines(logFile(), StandardCharsets.UTF_8)) {
-      lines.forEach(line -> {
-        if (tail.size() == LOG_TAIL_LINES) {
-          tail.removeFirst();
-        }
-        tail.addLast(line);
-      });
+      lines.forEach(
+          line -> {
+            if (tail.size() == LOG_TAIL_LINES) {
+              tail.removeFirst();
+            }
+            tail.addLast(line);
+          });
     } catch (IOException | UncheckedIOException e) {
       return "(log unreadable: " + e.getMessage() + ")";
     }

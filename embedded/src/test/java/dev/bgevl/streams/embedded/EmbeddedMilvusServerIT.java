@@ -16,21 +16,27 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The native Milvus Lite child process: start failures that explain themselves, a bounded stop, and no orphan after the JVM. */
+/**
+ * The native Milvus Lite child process: start failures that explain themselves, a bounded stop, and
+ * no orphan after the JVM.
+ */
 class EmbeddedMilvusServerIT {
 
   private static final Duration START = Duration.ofSeconds(30);
 
   @Test
   void shouldStopWithinItsBudgetAndStartAgainOnTheSamePort(@TempDir Path dataDir) {
-    try (EmbeddedMilvusServer server = EmbeddedMilvusServer.start(venv(), dataDir, "127.0.0.1",
-        EmbeddedMilvusServer.freePort(), START)) {
+    try (EmbeddedMilvusServer server =
+        EmbeddedMilvusServer.start(
+            venv(), dataDir, "127.0.0.1", EmbeddedMilvusServer.freePort(), START)) {
       long start = System.nanoTime();
       server.stop();
       long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
       assertFalse(server.isRunning());
-      assertTrue(elapsedMs < EmbeddedMilvusServer.STOP_BUDGET.toMillis(), "stop took " + elapsedMs + " ms");
+      assertTrue(
+          elapsedMs < EmbeddedMilvusServer.STOP_BUDGET.toMillis(),
+          "stop took " + elapsedMs + " ms");
       server.restart();
       assertTrue(server.isRunning());
     }
@@ -39,18 +45,24 @@ class EmbeddedMilvusServerIT {
   @Test
   void shouldRunFromARelativeVenvPath(@TempDir Path dataDir) {
     Path relative = Path.of("").toAbsolutePath().relativize(venv().toAbsolutePath());
-    try (EmbeddedMilvusServer server = EmbeddedMilvusServer.start(relative, dataDir, "127.0.0.1",
-        EmbeddedMilvusServer.freePort(), START)) {
+    try (EmbeddedMilvusServer server =
+        EmbeddedMilvusServer.start(
+            relative, dataDir, "127.0.0.1", EmbeddedMilvusServer.freePort(), START)) {
       assertTrue(server.isRunning());
     }
   }
 
   @Test
   void shouldRefuseToStartOnAPortInUse(@TempDir Path root) {
-    try (EmbeddedMilvusServer first = EmbeddedMilvusServer.start(venv(), root.resolve("a"), "127.0.0.1",
-        EmbeddedMilvusServer.freePort(), START)) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedMilvusServer.start(
-          venv(), root.resolve("b"), "127.0.0.1", first.port(), START));
+    try (EmbeddedMilvusServer first =
+        EmbeddedMilvusServer.start(
+            venv(), root.resolve("a"), "127.0.0.1", EmbeddedMilvusServer.freePort(), START)) {
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  EmbeddedMilvusServer.start(
+                      venv(), root.resolve("b"), "127.0.0.1", first.port(), START));
 
       assertTrue(e.getMessage().contains("is in use"), e.getMessage());
     }
@@ -58,23 +70,34 @@ class EmbeddedMilvusServerIT {
 
   @Test
   void shouldRefuseADataDirectoryAnotherServerHolds(@TempDir Path dataDir) {
-    try (EmbeddedMilvusServer first = EmbeddedMilvusServer.start(venv(), dataDir, "127.0.0.1",
-        EmbeddedMilvusServer.freePort(), START)) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedMilvusServer.start(
-          venv(), dataDir, "127.0.0.1", EmbeddedMilvusServer.freePort(), START));
+    try (EmbeddedMilvusServer first =
+        EmbeddedMilvusServer.start(
+            venv(), dataDir, "127.0.0.1", EmbeddedMilvusServer.freePort(), START)) {
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  EmbeddedMilvusServer.start(
+                      venv(), dataDir, "127.0.0.1", EmbeddedMilvusServer.freePort(), START));
 
-      assertTrue(e.getMessage().contains("is in use by another Milvus Lite server"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("is in use by another Milvus Lite server"), e.getMessage());
       assertTrue(first.isRunning());
     }
   }
 
   @Test
   void shouldReportTheLogTailWhenTheServerDiesOnStart(@TempDir Path dataDir) throws IOException {
-    // a folder where the database file should be: the engine cannot open its storage and exits at once
+    // a folder where the database file should be: the engine cannot open its storage and exits at
+    // once
     Files.createDirectories(dataDir.resolve(EmbeddedMilvusServer.DB_FILE));
 
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedMilvusServer.start(
-        venv(), dataDir, "127.0.0.1", EmbeddedMilvusServer.freePort(), START));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                EmbeddedMilvusServer.start(
+                    venv(), dataDir, "127.0.0.1", EmbeddedMilvusServer.freePort(), START));
 
     assertTrue(e.getMessage().contains("exited with code"), e.getMessage());
     assertTrue(e.getMessage().contains("last lines of"), e.getMessage());
@@ -83,8 +106,16 @@ class EmbeddedMilvusServerIT {
 
   @Test
   void shouldExplainAMissingVenv(@TempDir Path empty) {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedMilvusServer.start(
-        empty, empty.resolve("data"), "127.0.0.1", EmbeddedMilvusServer.freePort(), Duration.ofSeconds(5)));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                EmbeddedMilvusServer.start(
+                    empty,
+                    empty.resolve("data"),
+                    "127.0.0.1",
+                    EmbeddedMilvusServer.freePort(),
+                    Duration.ofSeconds(5)));
 
     assertTrue(e.getMessage().contains("tools/setup-venv.sh"), e.getMessage());
   }
@@ -123,10 +154,22 @@ class EmbeddedMilvusServerIT {
   }
 
   private static Process startChild(Path dataDir, Path log, String mode) throws IOException {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    return new ProcessBuilder(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        Child.class.getName(), venv().toString(), dataDir.toString(), mode))
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    return new ProcessBuilder(
+            List.of(
+                java,
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Child.class.getName(),
+                venv().toString(),
+                dataDir.toString(),
+                mode))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
@@ -137,7 +180,8 @@ class EmbeddedMilvusServerIT {
     while (System.nanoTime() < deadline) {
       Matcher ready = Child.READY.matcher(read(log));
       if (ready.find()) {
-        // the child prints the engine's pid: in "exit" mode it may be gone before we could list its children
+        // the child prints the engine's pid: in "exit" mode it may be gone before we could list its
+        // children
         return ProcessHandle.of(Long.parseLong(ready.group(1)))
             .orElseThrow(() -> new AssertionError("engine already gone; log:\n" + read(log)));
       }
@@ -165,12 +209,16 @@ class EmbeddedMilvusServerIT {
     }
   }
 
-  /** A JVM that starts the server, then exits without stopping it ({@code exit}) or waits to be killed ({@code wait}). */
+  /**
+   * A JVM that starts the server, then exits without stopping it ({@code exit}) or waits to be
+   * killed ({@code wait}).
+   */
   static final class Child {
     static final Pattern READY = Pattern.compile("CHILD-READY engine=(\\d+)");
 
     public static void main(String[] args) throws InterruptedException {
-      EmbeddedMilvusServer.start(Path.of(args[0]), Path.of(args[1]), "127.0.0.1", EmbeddedMilvusServer.freePort(), START);
+      EmbeddedMilvusServer.start(
+          Path.of(args[0]), Path.of(args[1]), "127.0.0.1", EmbeddedMilvusServer.freePort(), START);
       long engine = ProcessHandle.current().children().findFirst().orElseThrow().pid();
       System.out.println("CHILD-READY engine=" + engine);
       System.out.flush();
@@ -182,9 +230,14 @@ class EmbeddedMilvusServerIT {
     }
   }
 
-  /** The venv holding the embedded Milvus (system property {@code bgevl.venv}, set by surefire and failsafe). */
+  /**
+   * The venv holding the embedded Milvus (system property {@code bgevl.venv}, set by surefire and
+   * failsafe).
+   */
   static Path venv() {
     String property = System.getProperty("bgevl.venv");
-    return property == null || property.isBlank() ? Path.of("..", ".venv").toAbsolutePath().normalize() : Path.of(property);
+    return property == null || property.isBlank()
+        ? Path.of("..", ".venv").toAbsolutePath().normalize()
+        : Path.of(property);
   }
 }

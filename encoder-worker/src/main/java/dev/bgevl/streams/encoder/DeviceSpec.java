@@ -2,7 +2,10 @@ package dev.bgevl.streams.encoder;
 
 import java.util.Locale;
 
-/** Where the encoder runs: {@code auto}, {@code cpu} or {@code cuda[:N]} (config key {@code encoder.device}). */
+/**
+ * Where the encoder runs: {@code auto}, {@code cpu} or {@code cuda[:N]} (config key {@code
+ * encoder.device}).
+ */
 public record DeviceSpec(Kind kind, int index) {
 
   /** The device family. */

@@ -13,7 +13,10 @@ import java.util.Objects;
 public record EncodeInput(byte[] image, String text, Role role, String instruction) {
 
   /** Which side of retrieval an input is on: what is searched for, or what is stored. */
-  public enum Role { CANDIDATE, QUERY }
+  public enum Role {
+    CANDIDATE,
+    QUERY
+  }
 
   public EncodeInput {
     if (image == null && text == null) {
@@ -47,7 +50,8 @@ public record EncodeInput(byte[] image, String text, Role role, String instructi
 
   /** A composed input: the image modified by the text. */
   public static EncodeInput composed(byte[] image, String text) {
-    return new EncodeInput(Objects.requireNonNull(image, "image"), Objects.requireNonNull(text, "text"));
+    return new EncodeInput(
+        Objects.requireNonNull(image, "image"), Objects.requireNonNull(text, "text"));
   }
 
   public boolean hasImage() {
@@ -79,8 +83,14 @@ public record EncodeInput(byte[] image, String text, Role role, String instructi
   @Override
   public String toString() {
     // never log image bytes or full texts
-    return "EncodeInput[role=" + role + ", imageBytes=" + (image == null ? "none" : image.length)
-        + ", textChars=" + (text == null ? "none" : text.length())
-        + ", instructionChars=" + (instruction == null ? "none" : instruction.length()) + "]";
+    return "EncodeInput[role="
+        + role
+        + ", imageBytes="
+        + (image == null ? "none" : image.length)
+        + ", textChars="
+        + (text == null ? "none" : text.length())
+        + ", instructionChars="
+        + (instruction == null ? "none" : instruction.length())
+        + "]";
   }
 }

@@ -9,11 +9,16 @@ import java.util.Objects;
  * @param precision vision graph precision ({@code encoder.precision})
  * @param cpuFallback run on CPU when CUDA was asked for but is missing, instead of failing at start
  *     ({@code encoder.cuda-fallback})
- * @param intraOpThreads ONNX Runtime threads per inference, 0 for its default ({@code encoder.threads})
+ * @param intraOpThreads ONNX Runtime threads per inference, 0 for its default ({@code
+ *     encoder.threads})
  * @param imageLimits largest image accepted
  */
 public record EncoderConfig(
-    DeviceSpec device, Precision precision, boolean cpuFallback, int intraOpThreads, ImageLimits imageLimits) {
+    DeviceSpec device,
+    Precision precision,
+    boolean cpuFallback,
+    int intraOpThreads,
+    ImageLimits imageLimits) {
 
   public static final EncoderConfig DEFAULT =
       new EncoderConfig(DeviceSpec.AUTO, Precision.FP32, false, 0, ImageLimits.DEFAULT);

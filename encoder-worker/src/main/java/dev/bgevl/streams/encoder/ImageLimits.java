@@ -1,8 +1,8 @@
 package dev.bgevl.streams.encoder;
 
 /**
- * Largest image the encoder accepts, checked before decoding pixels so a decompression bomb
- * costs nothing (keys {@code encoder.image.max-bytes}, {@code encoder.image.max-pixels}).
+ * Largest image the encoder accepts, checked before decoding pixels so a decompression bomb costs
+ * nothing (keys {@code encoder.image.max-bytes}, {@code encoder.image.max-pixels}).
  */
 public record ImageLimits(long maxBytes, long maxPixels) {
 
@@ -11,10 +11,12 @@ public record ImageLimits(long maxBytes, long maxPixels) {
 
   public ImageLimits {
     if (maxBytes <= 0) {
-      throw new IllegalArgumentException("encoder.image.max-bytes must be positive, got " + maxBytes);
+      throw new IllegalArgumentException(
+          "encoder.image.max-bytes must be positive, got " + maxBytes);
     }
     if (maxPixels <= 0) {
-      throw new IllegalArgumentException("encoder.image.max-pixels must be positive, got " + maxPixels);
+      throw new IllegalArgumentException(
+          "encoder.image.max-pixels must be positive, got " + maxPixels);
     }
   }
 }

@@ -1,8 +1,6 @@
 package dev.bgevl.streams.encoder;
 
-/**
- * Why the encoder refused one input. A permanent code: new reasons are appended, none renamed.
- */
+/** Why the encoder refused one input. A permanent code: new reasons are appended, none renamed. */
 public enum RejectReason {
   /** The image bytes are not an image any installed decoder reads. */
   IMAGE_UNDECODABLE,

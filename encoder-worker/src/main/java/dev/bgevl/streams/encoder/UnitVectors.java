@@ -5,7 +5,9 @@ public final class UnitVectors {
 
   private UnitVectors() {}
 
-  /** Returns a new unit-length copy of {@code v}; a zero vector stays zero rather than becoming NaN. */
+  /**
+   * Returns a new unit-length copy of {@code v}; a zero vector stays zero rather than becoming NaN.
+   */
   public static float[] normalize(float[] v) {
     double sumSquares = 0;
     for (float x : v) {
@@ -30,7 +32,10 @@ public final class UnitVectors {
   public static float[] fuse(float[] rawText, float[] rawImage) {
     if (rawText.length != rawImage.length) {
       throw new IllegalArgumentException(
-          "text and image projections differ in size: " + rawText.length + " vs " + rawImage.length);
+          "text and image projections differ in size: "
+              + rawText.length
+              + " vs "
+              + rawImage.length);
     }
     float[] sum = new float[rawText.length];
     for (int i = 0; i < sum.length; i++) {

@@ -19,8 +19,11 @@ class DeviceSpecTest {
 
   @Test
   void shouldNameTheKeyAndValueWhenDeviceIsUnknown() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeviceSpec.parse("gpu"));
-    assertTrue(e.getMessage().contains("encoder.device") && e.getMessage().contains("'gpu'"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> DeviceSpec.parse("gpu"));
+    assertTrue(
+        e.getMessage().contains("encoder.device") && e.getMessage().contains("'gpu'"),
+        e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> DeviceSpec.parse("cuda:x"));
     assertThrows(IllegalArgumentException.class, () -> DeviceSpec.parse("cuda:-1"));
   }
@@ -28,7 +31,8 @@ class DeviceSpecTest {
   @Test
   void shouldParsePrecision() {
     assertEquals(Precision.FP16, Precision.parse("fp16"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Precision.parse("int8"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Precision.parse("int8"));
     assertTrue(e.getMessage().contains("encoder.precision"), e.getMessage());
   }
 }

@@ -33,6 +33,7 @@ class UnitVectorsTest {
 
   @Test
   void shouldRefuseVectorsOfDifferentSizes() {
-    assertThrows(IllegalArgumentException.class, () -> UnitVectors.fuse(new float[2], new float[3]));
+    assertThrows(
+        IllegalArgumentException.class, () -> UnitVectors.fuse(new float[2], new float[3]));
   }
 }

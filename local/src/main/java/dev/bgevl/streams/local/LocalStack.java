@@ -34,18 +34,34 @@ public final class LocalStack implements AutoCloseable {
    * Starts the three parts.
    *
    * @param limits the record limit the broker must accept (plus the service's own overhead)
-   * @param serviceConfig builds the service configuration from the broker's bootstrap servers and Milvus's URI
+   * @param serviceConfig builds the service configuration from the broker's bootstrap servers and
+   *     Milvus's URI
    */
-  public static LocalStack start(Path dataDir, Path venv, int kafkaPort, int milvusPort, RecordLimits limits,
+  public static LocalStack start(
+      Path dataDir,
+      Path venv,
+      int kafkaPort,
+      int milvusPort,
+      RecordLimits limits,
       BiFunction<String, String, ServiceConfig> serviceConfig) {
-    EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(
-        EmbeddedKafkaConfig.defaults(dataDir.resolve("kafka")).withPort(kafkaPort).withControllerPort(kafkaPort + 1)
-            .withBrokerProperties(limits.brokerProperties()));
+    EmbeddedKafkaBroker kafka =
+        EmbeddedKafkaBroker.start(
+            EmbeddedKafkaConfig.defaults(dataDir.resolve("kafka"))
+                .withPort(kafkaPort)
+                .withControllerPort(kafkaPort + 1)
+                .withBrokerProperties(limits.brokerProperties()));
     EmbeddedMilvusServer milvus = null;
     try {
-      milvus = EmbeddedMilvusServer.start(venv, dataDir.resolve("milvus"), "127.0.0.1", milvusPort, Duration.ofSeconds(60));
-      BgevlService service = BgevlService.start(serviceConfig.apply(kafka.bootstrapServers(), milvus.uri()));
-      log.info("Local stack up kafka={} milvus={} data={}", kafka.bootstrapServers(), milvus.uri(), dataDir);
+      milvus =
+          EmbeddedMilvusServer.start(
+              venv, dataDir.resolve("milvus"), "127.0.0.1", milvusPort, Duration.ofSeconds(60));
+      BgevlService service =
+          BgevlService.start(serviceConfig.apply(kafka.bootstrapServers(), milvus.uri()));
+      log.info(
+          "Local stack up kafka={} milvus={} data={}",
+          kafka.bootstrapServers(),
+          milvus.uri(),
+          dataDir);
       return new LocalStack(kafka, milvus, service);
     } catch (RuntimeException e) {
       if (milvus != null) {

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The launcher with every command: {@code local} is there, and its help shows the defaults it really uses. */
+/**
+ * The launcher with every command: {@code local} is there, and its help shows the defaults it
+ * really uses.
+ */
 class BgevlLocalTest {
 
   record Outcome(int code, String out, String err) {}
@@ -39,7 +42,8 @@ class BgevlLocalTest {
     String stateDir = lineOf(local.out(), "--kafka.state-dir");
     assertTrue(stateDir.contains("(default: " + Path.of("data", "streams") + ")"), stateDir);
     assertTrue(local.out().contains("--local.data-dir"), local.out());
-    assertTrue(!local.out().matches("(?s).*[^.]--data-dir.*"), "no flag named --data-dir: " + local.out());
+    assertTrue(
+        !local.out().matches("(?s).*[^.]--data-dir.*"), "no flag named --data-dir: " + local.out());
     Outcome run = run(Map.of(), "run", "--help");
     assertTrue(lineOf(run.out(), "--topics.partitions").contains("(default: 3)"), run.out());
     assertEquals(0, run(Map.of(), "--help").code());

@@ -11,9 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package layering, enforced: Maven's module dependencies already keep a module from reaching one it does not
- * depend on; these rules keep the packages inside and across modules pointing one way, from the protocol and the
- * encoder at the bottom to the command lines at the top. They run here, in the module that sees every other one.
+ * The package layering, enforced: Maven's module dependencies already keep a module from reaching
+ * one it does not depend on; these rules keep the packages inside and across modules pointing one
+ * way, from the protocol and the encoder at the bottom to the command lines at the top. They run
+ * here, in the module that sees every other one.
  */
 class LayeringTest {
 
@@ -23,9 +24,11 @@ class LayeringTest {
 
   @BeforeAll
   static void importClasses() {
-    main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .withImportOption(location -> !location.contains("-tests.jar"))
-        .importPackages(ROOT);
+    main =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(location -> !location.contains("-tests.jar"))
+            .importPackages(ROOT);
     all = new ClassFileImporter().importPackages(ROOT);
   }
 
@@ -36,52 +39,112 @@ class LayeringTest {
 
   @Test
   void shouldKeepTheEncoderFreeOfKafkaAvroAndEverythingAboveIt() {
-    noClasses().that().resideInAPackage(ROOT + ".encoder..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "org.apache.avro..", "io.milvus..",
-            ROOT + ".schemas..", ROOT + ".app..", ROOT + ".ingest..", ROOT + ".query..", ROOT + ".milvus..")
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".encoder..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.kafka..",
+            "org.apache.avro..",
+            "io.milvus..",
+            ROOT + ".schemas..",
+            ROOT + ".app..",
+            ROOT + ".ingest..",
+            ROOT + ".query..",
+            ROOT + ".milvus..")
         .check(main);
   }
 
   @Test
   void shouldKeepTheProtocolBelowEverythingButItself() {
-    noClasses().that().resideInAPackage(ROOT + ".schemas..")
-        .should().dependOnClassesThat().resideOutsideOfPackages(ROOT + ".schemas..", "java..", "javax..",
-            "org.apache.avro..", "org.apache.kafka.common..", "org.apache.kafka.clients..", "com.fasterxml.jackson..",
-            "org.slf4j..", "org.apache.commons.lang3..")
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".schemas..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages(
+            ROOT + ".schemas..",
+            "java..",
+            "javax..",
+            "org.apache.avro..",
+            "org.apache.kafka.common..",
+            "org.apache.kafka.clients..",
+            "com.fasterxml.jackson..",
+            "org.slf4j..",
+            "org.apache.commons.lang3..")
         .check(main);
   }
 
   @Test
   void shouldKeepTheClientToTheProtocolAndKafkaClients() {
-    noClasses().that().resideInAPackage(ROOT + ".client..")
-        .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".app..", ROOT + ".ingest..", ROOT + ".query..",
-            ROOT + ".milvus..", ROOT + ".encoder..", ROOT + ".cli..", ROOT + ".embedded..", "org.apache.kafka.streams..")
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".client..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            ROOT + ".app..",
+            ROOT + ".ingest..",
+            ROOT + ".query..",
+            ROOT + ".milvus..",
+            ROOT + ".encoder..",
+            ROOT + ".cli..",
+            ROOT + ".embedded..",
+            "org.apache.kafka.streams..")
         .check(main);
   }
 
   @Test
   void shouldKeepTheServiceBelowTheCommandLines() {
-    ArchRule rule = noClasses().that().resideInAnyPackage(ROOT + ".app..", ROOT + ".ingest..", ROOT + ".query..",
-            ROOT + ".milvus..", ROOT + ".media..", ROOT + ".ops..", ROOT + ".deadletter..", ROOT + ".failure..",
-            ROOT + ".batching..", ROOT + ".topics..")
-        .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".cli..", ROOT + ".local..", ROOT + ".embedded..",
-            ROOT + ".client..", "picocli..");
+    ArchRule rule =
+        noClasses()
+            .that()
+            .resideInAnyPackage(
+                ROOT + ".app..",
+                ROOT + ".ingest..",
+                ROOT + ".query..",
+                ROOT + ".milvus..",
+                ROOT + ".media..",
+                ROOT + ".ops..",
+                ROOT + ".deadletter..",
+                ROOT + ".failure..",
+                ROOT + ".batching..",
+                ROOT + ".topics..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                ROOT + ".cli..",
+                ROOT + ".local..",
+                ROOT + ".embedded..",
+                ROOT + ".client..",
+                "picocli..");
     rule.check(main);
   }
 
   @Test
   void shouldDecideWhatAFailureMeansOnlyInTheFailurePackage() {
     // the old back-arrows: dead letters and replies asked encoder and Milvus exceptions themselves
-    noClasses().that().resideInAnyPackage(ROOT + ".deadletter..", ROOT + ".query..", ROOT + ".ingest..")
-        .should().dependOnClassesThat().haveFullyQualifiedName(ROOT + ".milvus.MilvusUnavailableException")
-        .orShould().dependOnClassesThat().haveFullyQualifiedName(ROOT + ".encoder.EncoderOverloadedException")
+    noClasses()
+        .that()
+        .resideInAnyPackage(ROOT + ".deadletter..", ROOT + ".query..", ROOT + ".ingest..")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName(ROOT + ".milvus.MilvusUnavailableException")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName(ROOT + ".encoder.EncoderOverloadedException")
         .check(main);
   }
 
   @Test
   void shouldTouchKafkasOwnTestKitOnlyInTheEmbeddedTestKit() {
-    noClasses().that().resideOutsideOfPackage(ROOT + ".embedded.testkit..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka.common.test..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + ".embedded.testkit..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.kafka.common.test..")
         .check(all);
   }
 }

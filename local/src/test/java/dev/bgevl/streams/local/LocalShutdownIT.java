@@ -34,36 +34,51 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Ctrl-C on {@code bgevl local} with a batch in flight: the real process gets SIGTERM while it ingests a stream of
- * large images, stops the service first (which still needs the broker and Milvus to finish its batch), then the
- * broker, then Milvus, all within 10 s, and says it closed clean.
+ * Ctrl-C on {@code bgevl local} with a batch in flight: the real process gets SIGTERM while it
+ * ingests a stream of large images, stops the service first (which still needs the broker and
+ * Milvus to finish its batch), then the broker, then Milvus, all within 10 s, and says it closed
+ * clean.
  */
 class LocalShutdownIT {
 
   static final Duration STOP_BUDGET = Duration.ofSeconds(10);
   static final int EVENTS = 240;
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void shouldStopCleanlyWithinTenSecondsWhileABatchIsInFlight() throws Exception {
     int kafkaPort = freePortPair();
     int milvusPort = EmbeddedMilvusServer.freePort();
     String bootstrap = "127.0.0.1:" + kafkaPort;
-    try (ChildService local = ChildService.start(temp.resolve("local.log"), ChildService.LOCAL_MAIN, List.of("local",
-        "--local.data-dir", temp.resolve("data").toString(),
-        "--local.venv", venv().toString(),
-        "--local.kafka-port", Integer.toString(kafkaPort),
-        "--local.milvus-port", Integer.toString(milvusPort),
-        "--encoder.model", System.getProperty("bgevl.tinyBundle"),
-        "--encoder.threads", "1",
-        "--ops.port", "0"))) {
-      Awaitility.await("local stack ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+    try (ChildService local =
+        ChildService.start(
+            temp.resolve("local.log"),
+            ChildService.LOCAL_MAIN,
+            List.of(
+                "local",
+                "--local.data-dir",
+                temp.resolve("data").toString(),
+                "--local.venv",
+                venv().toString(),
+                "--local.kafka-port",
+                Integer.toString(kafkaPort),
+                "--local.milvus-port",
+                Integer.toString(milvusPort),
+                "--encoder.model",
+                System.getProperty("bgevl.tinyBundle"),
+                "--encoder.threads",
+                "1",
+                "--ops.port",
+                "0"))) {
+      Awaitility.await("local stack ready")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> local.logContains("Local stack ready") || !local.isAlive());
       assertTrue(local.isAlive(), "local stack started: " + local.log());
       produceLargeImages(bootstrap);
-      // once vectors come out, the service works batch after batch on the rest: a stop now lands mid-batch
+      // once vectors come out, the service works batch after batch on the rest: a stop now lands
+      // mid-batch
       awaitFirstVector(bootstrap);
 
       long begin = System.nanoTime();
@@ -72,19 +87,28 @@ class LocalShutdownIT {
       Duration took = Duration.ofNanos(System.nanoTime() - begin);
 
       assertTrue(exit.isPresent(), "the process exits: " + local.log());
-      assertTrue(took.compareTo(STOP_BUDGET) <= 0, "stopped in " + took.toMillis() + " ms:\n" + local.log());
+      assertTrue(
+          took.compareTo(STOP_BUDGET) <= 0,
+          "stopped in " + took.toMillis() + " ms:\n" + local.log());
       String log = local.log();
       assertTrue(log.contains("Service closed clean=true"), "the service closed clean:\n" + log);
       int service = log.indexOf("Service closed");
       int broker = log.indexOf("Kafka broker closed");
       int milvus = log.indexOf("Stopped Milvus");
-      assertTrue(service >= 0 && broker > service && milvus > broker,
+      assertTrue(
+          service >= 0 && broker > service && milvus > broker,
           "service, then broker, then Milvus:\n" + log);
-      assertTrue(log.substring(milvus).startsWith("Stopped Milvus") && log.substring(milvus).contains("how=lock-released"),
+      assertTrue(
+          log.substring(milvus).startsWith("Stopped Milvus")
+              && log.substring(milvus).contains("how=lock-released"),
           "Milvus stopped gracefully (its lock released, no signal):\n" + log.substring(milvus));
       // the JVM's own convention after SIGTERM: 128 + 15, once every shutdown hook has returned
       assertEquals(143, exit.getAsInt(), "exit code");
-      System.out.println("Stopped in " + took.toMillis() + " ms:\n" + log.substring(log.lastIndexOf("Service closing")));
+      System.out.println(
+          "Stopped in "
+              + took.toMillis()
+              + " ms:\n"
+              + log.substring(log.lastIndexOf("Service closing")));
     }
   }
 
@@ -93,13 +117,22 @@ class LocalShutdownIT {
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
     Random random = new Random(2026_12_02L);
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
       for (int i = 0; i < EVENTS; i++) {
         String id = "stop-" + i;
         String image = Base64.getEncoder().encodeToString(largeImage(random));
-        producer.send(new ProducerRecord<>("media-events", id,
-            "{\"id\":\"" + id + "\",\"image\":\"" + image + "\",\"text\":\"image " + i + "\"}"));
+        producer.send(
+            new ProducerRecord<>(
+                "media-events",
+                id,
+                "{\"id\":\""
+                    + id
+                    + "\",\"image\":\""
+                    + image
+                    + "\",\"text\":\"image "
+                    + i
+                    + "\"}"));
       }
       producer.flush();
     }
@@ -109,8 +142,14 @@ class LocalShutdownIT {
   private static byte[] largeImage(Random random) throws IOException {
     BufferedImage image = new BufferedImage(1600, 1200, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
-    g.setPaint(new GradientPaint(0, 0, new Color(random.nextInt(1 << 24)), 1600, 1200,
-        new Color(random.nextInt(1 << 24))));
+    g.setPaint(
+        new GradientPaint(
+            0,
+            0,
+            new Color(random.nextInt(1 << 24)),
+            1600,
+            1200,
+            new Color(random.nextInt(1 << 24))));
     g.fillRect(0, 0, 1600, 1200);
     g.dispose();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -122,22 +161,27 @@ class LocalShutdownIT {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       TopicPartition partition = new TopicPartition("media-vectors", 0);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
-      Awaitility.await("first vector on media-vectors").atMost(Duration.ofSeconds(120))
+      Awaitility.await("first vector on media-vectors")
+          .atMost(Duration.ofSeconds(120))
           .until(() -> !consumer.poll(Duration.ofMillis(200)).isEmpty());
     }
   }
 
-  /** A port whose successor is free too: {@code local} puts the KRaft controller on the next port. */
+  /**
+   * A port whose successor is free too: {@code local} puts the KRaft controller on the next port.
+   */
   private static int freePortPair() throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-          ServerSocket second = new ServerSocket(first.getLocalPort() + 1, 1, InetAddress.getLoopbackAddress())) {
-        return first.getLocalPort();
+          ServerSocket second =
+              new ServerSocket(first.getLocalPort() + 1, 1, InetAddress.getLoopbackAddress())) {
+        // both bound at once is the proof that both were free
+        return second.getLocalPort() - 1;
       } catch (IOException taken) {
         // the successor is taken: try another pair
       }

@@ -56,19 +56,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: the encoder behind one micro-batcher, one Milvus client and two Kafka Streams
- * applications (ingest and query, separate so a long ingest batch never holds up a query thread; the
- * batcher's query lane puts queries first on the device). It owns all of them and closes them in
- * reverse order of creation: Streams, image fetch pool, batcher, encoder, Milvus clients.
+ * The running service: the encoder behind one micro-batcher, one Milvus client and two Kafka
+ * Streams applications (ingest and query, separate so a long ingest batch never holds up a query
+ * thread; the batcher's query lane puts queries first on the device). It owns all of them and
+ * closes them in reverse order of creation: Streams, image fetch pool, batcher, encoder, Milvus
+ * clients.
  */
 public final class BgevlService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BgevlService.class);
+
   /** Close timeout when a failed start unwinds. */
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-  /** How long both Streams applications get to finish their in-flight batch and commit when the service stops. */
+
+  /**
+   * How long both Streams applications get to finish their in-flight batch and commit when the
+   * service stops.
+   */
   static final Duration STREAMS_CLOSE_BUDGET = Duration.ofSeconds(5);
+
   /** How long the encoder's last batch gets after that before it is abandoned. */
   static final Duration BATCHER_CLOSE_BUDGET = Duration.ofSeconds(2);
+
   private static final String MODEL_LOADED = "model loaded";
   private static final String MILVUS_REACHABLE = "Milvus reachable";
   private static final String INGEST_RUNNING = "ingest streams RUNNING";
@@ -87,8 +95,16 @@ public final class BgevlService implements AutoCloseable {
   private final OpsServer ops;
   private final HealthChecks health;
 
-  private BgevlService(Encoder encoder, MicroBatcher batcher, MilvusClientV2 milvus, MilvusClientV2 queryMilvus,
-      ImageResolver images, KafkaStreams ingest, KafkaStreams query, String collection, OpsServer ops,
+  private BgevlService(
+      Encoder encoder,
+      MicroBatcher batcher,
+      MilvusClientV2 milvus,
+      MilvusClientV2 queryMilvus,
+      ImageResolver images,
+      KafkaStreams ingest,
+      KafkaStreams query,
+      String collection,
+      OpsServer ops,
       HealthChecks health) {
     this.images = images;
     this.queryMilvus = queryMilvus;
@@ -102,14 +118,18 @@ public final class BgevlService implements AutoCloseable {
     this.health = health;
   }
 
-  /** Loads the model, connects to Milvus and Kafka, creates what is missing, and starts both applications. */
+  /**
+   * Loads the model, connects to Milvus and Kafka, creates what is missing, and starts both
+   * applications.
+   */
   public static BgevlService start(ServiceConfig config) {
     long begin = System.nanoTime();
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       ServiceMetrics metrics = new ServiceMetrics();
       HealthChecks health = new HealthChecks();
-      List.of(MODEL_LOADED, MILVUS_REACHABLE, INGEST_RUNNING, QUERY_RUNNING).forEach(health::pending);
+      List.of(MODEL_LOADED, MILVUS_REACHABLE, INGEST_RUNNING, QUERY_RUNNING)
+          .forEach(health::pending);
       // up before the model loads: liveness answers at once, readiness names what is still missing
       OpsServer ops = OpsServer.start(config.ops(), metrics, health);
       opened.add(ops);
@@ -122,17 +142,24 @@ public final class BgevlService implements AutoCloseable {
       health.register(MODEL_LOADED, () -> true);
       MilvusClientV2 milvus = MilvusConnector.connect(config.milvus());
       opened.add(milvus::close);
-      // queries get their own client: its short call deadline must not cut ingest's long upserts short
+      // queries get their own client: its short call deadline must not cut ingest's long upserts
+      // short
       MilvusConfig queryMilvusConfig = config.milvus().withTimeout(config.query().milvusTimeout());
       MilvusClientV2 queryMilvus = MilvusConnector.connect(queryMilvusConfig);
       opened.add(queryMilvus::close);
       // the query client's short deadline bounds a probe; the cache keeps probes off Milvus
-      health.register(MILVUS_REACHABLE, CachedCheck.every(Duration.ofSeconds(5), MILVUS_REACHABLE, () -> {
-        queryMilvus.listCollections();
-        return true;
-      }));
+      health.register(
+          MILVUS_REACHABLE,
+          CachedCheck.every(
+              Duration.ofSeconds(5),
+              MILVUS_REACHABLE,
+              () -> {
+                queryMilvus.listCollections();
+                return true;
+              }));
       String collection = config.milvus().collectionName(encoder.model().id());
-      new MilvusCollections(milvus, config.milvus()).ensure(collection, encoder.model().dimension());
+      new MilvusCollections(milvus, config.milvus())
+          .ensure(collection, encoder.model().dimension());
       try (Admin admin = Admin.create(adminProperties(config.kafka()))) {
         TopicInitializer.ensure(admin, config.topics(), config.kafka());
       }
@@ -140,29 +167,67 @@ public final class BgevlService implements AutoCloseable {
       SerdeConfig serdes = serdeConfig(config.wire());
       ImageResolver images = new ImageResolver(config.images());
       opened.add(images);
-      Topology ingestTopology = IngestTopology.build(config.topics(), config.ingest(),
-          BgevlSerde.of(MediaEvent.class, serdes),
-          BgevlSerde.of(MediaVector.class, serdes), new LaneEncoder(batcher, Lane.INGEST, encoder.model()),
-          new MilvusVectorSink(milvus, config.milvus()), images,
-          collection, metrics, config.kafka().recordLimits());
-      Topology queryTopology = QueryTopology.build(config.topics(), config.query(),
-          BgevlSerde.of(RetrievalRequest.class, serdes), BgevlSerde.of(RetrievalReply.class, serdes),
-          new LaneEncoder(batcher, Lane.QUERY, encoder.model()),
-          new MilvusSearcher(queryMilvus, queryMilvusConfig), images, collection, Clock.systemUTC(), metrics,
-          config.kafka().recordLimits());
+      Topology ingestTopology =
+          IngestTopology.build(
+              config.topics(),
+              config.ingest(),
+              BgevlSerde.of(MediaEvent.class, serdes),
+              BgevlSerde.of(MediaVector.class, serdes),
+              new LaneEncoder(batcher, Lane.INGEST, encoder.model()),
+              new MilvusVectorSink(milvus, config.milvus()),
+              images,
+              collection,
+              metrics,
+              config.kafka().recordLimits());
+      Topology queryTopology =
+          QueryTopology.build(
+              config.topics(),
+              config.query(),
+              BgevlSerde.of(RetrievalRequest.class, serdes),
+              BgevlSerde.of(RetrievalReply.class, serdes),
+              new LaneEncoder(batcher, Lane.QUERY, encoder.model()),
+              new MilvusSearcher(queryMilvus, queryMilvusConfig),
+              images,
+              collection,
+              Clock.systemUTC(),
+              metrics,
+              config.kafka().recordLimits());
       log.debug("Ingest topology {}", ingestTopology.describe());
       log.debug("Query topology {}", queryTopology.describe());
 
-      ThreadDeathWatch ingestDeaths = new ThreadDeathWatch("ingest", ThreadDeathWatch.DEFAULT_THRESHOLD,
-          ThreadDeathWatch.DEFAULT_WINDOW, Clock.systemUTC());
-      ThreadDeathWatch queryDeaths = new ThreadDeathWatch("query", ThreadDeathWatch.DEFAULT_THRESHOLD,
-          ThreadDeathWatch.DEFAULT_WINDOW, Clock.systemUTC());
-      KafkaStreams ingest = streams(ingestTopology, config, "ingest", config.kafka().ingestThreads(),
-          config.topics().mediaDeadLetters(), Map.of(), ingestDeaths);
+      ThreadDeathWatch ingestDeaths =
+          new ThreadDeathWatch(
+              "ingest",
+              ThreadDeathWatch.DEFAULT_THRESHOLD,
+              ThreadDeathWatch.DEFAULT_WINDOW,
+              Clock.systemUTC());
+      ThreadDeathWatch queryDeaths =
+          new ThreadDeathWatch(
+              "query",
+              ThreadDeathWatch.DEFAULT_THRESHOLD,
+              ThreadDeathWatch.DEFAULT_WINDOW,
+              Clock.systemUTC());
+      KafkaStreams ingest =
+          streams(
+              ingestTopology,
+              config,
+              "ingest",
+              config.kafka().ingestThreads(),
+              config.topics().mediaDeadLetters(),
+              Map.of(),
+              ingestDeaths);
       opened.add(() -> ingest.close(CLOSE_TIMEOUT));
-      KafkaStreams query = streams(queryTopology, config, "query", config.kafka().queryThreads(),
-          config.topics().requestDeadLetters(), Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
-              config.query().commitInterval().toMillis()), queryDeaths);
+      KafkaStreams query =
+          streams(
+              queryTopology,
+              config,
+              "query",
+              config.kafka().queryThreads(),
+              config.topics().requestDeadLetters(),
+              Map.of(
+                  StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                  config.query().commitInterval().toMillis()),
+              queryDeaths);
       opened.add(() -> query.close(CLOSE_TIMEOUT));
       metrics.registerStreams("ingest", ingest);
       metrics.registerStreams("query", query);
@@ -172,9 +237,14 @@ public final class BgevlService implements AutoCloseable {
       health.registerWithReason(QUERY_STABLE, queryDeaths::problem);
       ingest.start();
       query.start();
-      log.info("Service started model={} collection={} bootstrap={} tookMs={}", encoder.model().id(), collection,
-          config.kafka().bootstrapServers(), (System.nanoTime() - begin) / 1_000_000);
-      return new BgevlService(encoder, batcher, milvus, queryMilvus, images, ingest, query, collection, ops, health);
+      log.info(
+          "Service started model={} collection={} bootstrap={} tookMs={}",
+          encoder.model().id(),
+          collection,
+          config.kafka().bootstrapServers(),
+          (System.nanoTime() - begin) / 1_000_000);
+      return new BgevlService(
+          encoder, batcher, milvus, queryMilvus, images, ingest, query, collection, ops, health);
     } catch (RuntimeException e) {
       closeAll(opened);
       throw e;
@@ -182,8 +252,13 @@ public final class BgevlService implements AutoCloseable {
   }
 
   private static SerdeConfig serdeConfig(WireConfig wire) {
-    return new SerdeConfig(wire.output(), wire.schemaRegistryUrl()
-        .map(url -> new CachingSchemaRegistryClient(new RestSchemaRegistryClient(SchemaRegistryConfig.of(url)))));
+    return new SerdeConfig(
+        wire.output(),
+        wire.schemaRegistryUrl()
+            .map(
+                url ->
+                    new CachingSchemaRegistryClient(
+                        new RestSchemaRegistryClient(SchemaRegistryConfig.of(url)))));
   }
 
   private static Properties adminProperties(KafkaConfig kafka) {
@@ -193,8 +268,18 @@ public final class BgevlService implements AutoCloseable {
     return p;
   }
 
-  private static KafkaStreams streams(Topology topology, ServiceConfig config, String role, int threads,
-      String deadLetterTopic, Map<String, Object> overrides, ThreadDeathWatch deaths) {
+  // the global processing-exception-handler switch is deprecated because it becomes the default in
+  // Kafka 5.0;
+  // setting it now is what keeps behaviour the same across that upgrade
+  @SuppressWarnings("deprecation")
+  private static KafkaStreams streams(
+      Topology topology,
+      ServiceConfig config,
+      String role,
+      int threads,
+      String deadLetterTopic,
+      Map<String, Object> overrides,
+      ThreadDeathWatch deaths) {
     KafkaConfig kafka = config.kafka();
     Properties p = new Properties();
     p.putAll(kafka.clientProperties());
@@ -203,57 +288,78 @@ public final class BgevlService implements AutoCloseable {
     p.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().toString());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.processingGuarantee());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
-    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
-    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterDeserializationHandler.class);
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
     // the default changes in Kafka 5.0; opting in now keeps behaviour stable across the upgrade
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(DeadLetterConfig.TOPIC_CONFIG, deadLetterTopic);
     if (kafka.replicationFactor() > 0) {
       p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
     }
-    // a stream thread that died on a transient failure leaves its group member behind; its partitions
+    // a stream thread that died on a transient failure leaves its group member behind; its
+    // partitions
     // move to the replacement thread only when that member's session expires (45 s by default)
     if (!p.containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)
         && !p.containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG))) {
       p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
       p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
     }
-    // under exactly-once a flush runs inside the task's open transaction; Streams' 10 s default would abort
-    // it whenever a batch of images takes longer to encode on a CPU (32 ViT-B/16 images take ~10 s on 2 cores).
-    // It also bounds how long a crashed process's transaction blocks readers when its successor runs with
+    // under exactly-once a flush runs inside the task's open transaction; Streams' 10 s default
+    // would abort
+    // it whenever a batch of images takes longer to encode on a CPU (32 ViT-B/16 images take ~10 s
+    // on 2 cores).
+    // It also bounds how long a crashed process's transaction blocks readers when its successor
+    // runs with
     // a fresh state folder (same folder: the transaction is aborted at once)
     if (!p.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)
-        && !p.containsKey(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))) {
+        && !p.containsKey(
+            StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))) {
       p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
     }
-    // every copy the service makes of an input record (pending store changelog, dead letter) and every reply must fit
+    // every copy the service makes of an input record (pending store changelog, dead letter) and
+    // every reply must fit
     // what its producer may send and what its topic may hold; both come from the one record limit
     RecordLimits limits = kafka.recordLimits();
-    limits.producerDefaults(Map.of()).forEach((key, value) -> {
-      if (!hasEither(p, key)) {
-        p.put(StreamsConfig.producerPrefix(key), value);
-      }
-    });
-    limits.consumerDefaults(Map.of()).forEach((key, value) -> {
-      if (!hasEither(p, key)) {
-        p.put(StreamsConfig.consumerPrefix(key), value);
-      }
-    });
-    limits.topicConfigs().forEach((key, value) -> p.putIfAbsent(StreamsConfig.topicPrefix(key), value));
+    limits
+        .producerDefaults(Map.of())
+        .forEach(
+            (key, value) -> {
+              if (!hasEither(p, key)) {
+                p.put(StreamsConfig.producerPrefix(key), value);
+              }
+            });
+    limits
+        .consumerDefaults(Map.of())
+        .forEach(
+            (key, value) -> {
+              if (!hasEither(p, key)) {
+                p.put(StreamsConfig.consumerPrefix(key), value);
+              }
+            });
+    limits
+        .topicConfigs()
+        .forEach((key, value) -> p.putIfAbsent(StreamsConfig.topicPrefix(key), value));
     p.putAll(overrides);
     KafkaStreams streams = new KafkaStreams(topology, p);
-    streams.setUncaughtExceptionHandler(e -> {
-      // transient failures (Milvus down) land here by design: a fresh thread resumes from the last commit
-      log.warn("Stream thread died, replacing it app={} error={}", role, e.toString());
-      deaths.died(e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
-    streams.setStateListener((now, before) -> log.info("Streams state changed app={} from={} to={}", role, before, now));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          // transient failures (Milvus down) land here by design: a fresh thread resumes from the
+          // last commit
+          log.warn("Stream thread died, replacing it app={} error={}", role, e.toString());
+          deaths.died(e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    streams.setStateListener(
+        (now, before) -> log.info("Streams state changed app={} from={} to={}", role, before, now));
     return streams;
   }
 
   private static boolean hasEither(Properties p, String clientKey) {
-    return p.containsKey(clientKey) || p.containsKey(StreamsConfig.producerPrefix(clientKey))
+    return p.containsKey(clientKey)
+        || p.containsKey(StreamsConfig.producerPrefix(clientKey))
         || p.containsKey(StreamsConfig.consumerPrefix(clientKey));
   }
 
@@ -261,7 +367,8 @@ public final class BgevlService implements AutoCloseable {
   public boolean awaitRunning(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (ingest.state() == KafkaStreams.State.RUNNING && query.state() == KafkaStreams.State.RUNNING) {
+      if (ingest.state() == KafkaStreams.State.RUNNING
+          && query.state() == KafkaStreams.State.RUNNING) {
         return true;
       }
       Thread.sleep(50);
@@ -269,7 +376,10 @@ public final class BgevlService implements AutoCloseable {
     return false;
   }
 
-  /** What {@code /health/ready} would answer now: the failing checks, each with its reason when it has one. */
+  /**
+   * What {@code /health/ready} would answer now: the failing checks, each with its reason when it
+   * has one.
+   */
   public HealthChecks.Readiness readiness() {
     return health.check();
   }
@@ -279,7 +389,10 @@ public final class BgevlService implements AutoCloseable {
     return collection;
   }
 
-  /** The port of the ops HTTP server (the chosen one under {@code --ops.port 0}), or -1 when it is off. */
+  /**
+   * The port of the ops HTTP server (the chosen one under {@code --ops.port 0}), or -1 when it is
+   * off.
+   */
   public int opsPort() {
     return ops.port();
   }
@@ -288,8 +401,10 @@ public final class BgevlService implements AutoCloseable {
     return ingest.state();
   }
 
-
-  /** The media-events partitions this instance's ingest application works on now (its active tasks); empty while it rebalances. */
+  /**
+   * The media-events partitions this instance's ingest application works on now (its active tasks);
+   * empty while it rebalances.
+   */
   public Set<TopicPartition> ingestAssignment() {
     Set<TopicPartition> assigned = new HashSet<>();
     for (ThreadMetadata thread : ingest.metadataForLocalThreads()) {
@@ -301,16 +416,18 @@ public final class BgevlService implements AutoCloseable {
   }
 
   /**
-   * Stops within about {@link #STREAMS_CLOSE_BUDGET} plus {@link #BATCHER_CLOSE_BUDGET}: both applications stop at once
-   * and may finish the batch in flight; a batch that outlasts the budget is abandoned (its offsets are not committed,
-   * so the next start applies it again) rather than holding the stop up.
+   * Stops within about {@link #STREAMS_CLOSE_BUDGET} plus {@link #BATCHER_CLOSE_BUDGET}: both
+   * applications stop at once and may finish the batch in flight; a batch that outlasts the budget
+   * is abandoned (its offsets are not committed, so the next start applies it again) rather than
+   * holding the stop up.
    */
   @Override
   public void close() {
     long begin = System.nanoTime();
     log.info("Service closing");
     // leaving the group hands partitions over at once instead of after the session timeout
-    CloseOptions leave = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+    CloseOptions leave =
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
     // a zero timeout only starts the shutdown: both applications wind down side by side
     query.close(leave.withTimeout(Duration.ZERO));
     ingest.close(leave.withTimeout(Duration.ZERO));
@@ -318,7 +435,8 @@ public final class BgevlService implements AutoCloseable {
     boolean queryClosed = query.close(leave.withTimeout(remaining(streamsDeadline)));
     boolean ingestClosed = ingest.close(leave.withTimeout(remaining(streamsDeadline)));
     images.close();
-    // a batch still encoding now is abandoned: its callers get an error and their offsets stay uncommitted
+    // a batch still encoding now is abandoned: its callers get an error and their offsets stay
+    // uncommitted
     boolean batcherClosed = batcher.close(BATCHER_CLOSE_BUDGET);
     if (!queryClosed || !ingestClosed) {
       Duration grace = Duration.ofSeconds(1);
@@ -334,7 +452,9 @@ public final class BgevlService implements AutoCloseable {
     queryMilvus.close();
     milvus.close();
     ops.close();
-    log.info("Service closed clean={} tookMs={}", queryClosed && ingestClosed && batcherClosed,
+    log.info(
+        "Service closed clean={} tookMs={}",
+        queryClosed && ingestClosed && batcherClosed,
         (System.nanoTime() - begin) / 1_000_000);
   }
 

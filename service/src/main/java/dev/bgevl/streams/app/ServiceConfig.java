@@ -11,7 +11,10 @@ import dev.bgevl.streams.topics.Topics;
 import java.nio.file.Path;
 import java.util.Objects;
 
-/** Everything the service needs, validated once, built only by the CLI from flags, environment and defaults. */
+/**
+ * Everything the service needs, validated once, built only by the CLI from flags, environment and
+ * defaults.
+ */
 public record ServiceConfig(
     KafkaConfig kafka,
     Topics topics,
@@ -40,8 +43,28 @@ public record ServiceConfig(
   }
 
   /** A configuration without the ops server, as tests and embedders want. */
-  public ServiceConfig(KafkaConfig kafka, Topics topics, WireConfig wire, Path modelBundle, EncoderConfig encoder,
-      BatchPolicy batch, MilvusConfig milvus, ImageSourcePolicy images, IngestConfig ingest, QueryConfig query) {
-    this(kafka, topics, wire, modelBundle, encoder, batch, milvus, images, ingest, query, OpsConfig.DISABLED);
+  public ServiceConfig(
+      KafkaConfig kafka,
+      Topics topics,
+      WireConfig wire,
+      Path modelBundle,
+      EncoderConfig encoder,
+      BatchPolicy batch,
+      MilvusConfig milvus,
+      ImageSourcePolicy images,
+      IngestConfig ingest,
+      QueryConfig query) {
+    this(
+        kafka,
+        topics,
+        wire,
+        modelBundle,
+        encoder,
+        batch,
+        milvus,
+        images,
+        ingest,
+        query,
+        OpsConfig.DISABLED);
   }
 }

@@ -19,7 +19,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the service's topics when missing; media-vectors is compacted, as a system of record must be. */
+/**
+ * Creates the service's topics when missing; media-vectors is compacted, as a system of record must
+ * be.
+ */
 final class TopicInitializer {
   private static final Logger log = LoggerFactory.getLogger(TopicInitializer.class);
 
@@ -28,18 +31,32 @@ final class TopicInitializer {
   static void ensure(Admin admin, Topics topics, KafkaConfig kafka) {
     try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      Optional<Short> replication = kafka.replicationFactor() < 0 ? Optional.empty() : Optional.of(kafka.replicationFactor());
+      Optional<Short> replication =
+          kafka.replicationFactor() < 0 ? Optional.empty() : Optional.of(kafka.replicationFactor());
       Optional<Integer> partitions = Optional.of(kafka.topicPartitions());
       List<NewTopic> missing = new ArrayList<>();
-      for (String name : List.of(topics.mediaEvents(), topics.mediaDeadLetters(), topics.requests(),
-          topics.replies(), topics.requestDeadLetters())) {
+      for (String name :
+          List.of(
+              topics.mediaEvents(),
+              topics.mediaDeadLetters(),
+              topics.requests(),
+              topics.replies(),
+              topics.requestDeadLetters())) {
         if (!existing.contains(name)) {
-          missing.add(new NewTopic(name, partitions, replication).configs(kafka.recordLimits().topicConfigs()));
+          missing.add(
+              new NewTopic(name, partitions, replication)
+                  .configs(kafka.recordLimits().topicConfigs()));
         }
       }
       if (!existing.contains(topics.mediaVectors())) {
-        missing.add(new NewTopic(topics.mediaVectors(), partitions, replication)
-            .configs(withLimits(kafka, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+        missing.add(
+            new NewTopic(topics.mediaVectors(), partitions, replication)
+                .configs(
+                    withLimits(
+                        kafka,
+                        Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_COMPACT))));
       }
       warnAboutSmallLimits(admin, existing, topics, kafka);
       if (missing.isEmpty()) {
@@ -56,7 +73,8 @@ final class TopicInitializer {
         }
       }
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Cannot create topics on " + kafka.bootstrapServers() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot create topics on " + kafka.bootstrapServers() + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics", e);
@@ -70,13 +88,18 @@ final class TopicInitializer {
   }
 
   /**
-   * Topics made by someone else keep their own {@code max.message.bytes}: say so when it is below what the service
-   * writes, because records the service accepts would then fail to be written there.
+   * Topics made by someone else keep their own {@code max.message.bytes}: say so when it is below
+   * what the service writes, because records the service accepts would then fail to be written
+   * there.
    */
-  private static void warnAboutSmallLimits(Admin admin, Set<String> existing, Topics topics, KafkaConfig kafka)
+  private static void warnAboutSmallLimits(
+      Admin admin, Set<String> existing, Topics topics, KafkaConfig kafka)
       throws ExecutionException, InterruptedException, TimeoutException {
-    List<ConfigResource> ours = topics.all().stream().filter(existing::contains)
-        .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+    List<ConfigResource> ours =
+        topics.all().stream()
+            .filter(existing::contains)
+            .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
+            .toList();
     if (ours.isEmpty()) {
       return;
     }
@@ -84,9 +107,13 @@ final class TopicInitializer {
     for (var entry : admin.describeConfigs(ours).all().get(30, TimeUnit.SECONDS).entrySet()) {
       ConfigEntry limit = entry.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
       if (limit != null && limit.value() != null && Long.parseLong(limit.value()) < needed) {
-        log.warn("Topic accepts smaller records than the service writes topic={} maxMessageBytes={} needed={}; "
-            + "raise it with kafka-configs --alter --add-config max.message.bytes={}",
-            entry.getKey().name(), limit.value(), needed, needed);
+        log.warn(
+            "Topic accepts smaller records than the service writes topic={} maxMessageBytes={} needed={}; "
+                + "raise it with kafka-configs --alter --add-config max.message.bytes={}",
+            entry.getKey().name(),
+            limit.value(),
+            needed,
+            needed);
       }
     }
   }

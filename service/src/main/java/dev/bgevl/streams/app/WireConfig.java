@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * The wire format the service writes; it reads both formats whatever this says.
  *
- * @param output {@code AVRO} (Confluent framing, needs a registry) or {@code JSON} ({@code serde.format})
+ * @param output {@code AVRO} (Confluent framing, needs a registry) or {@code JSON} ({@code
+ *     serde.format})
  * @param schemaRegistryUrl Confluent-compatible registry ({@code schema.registry.url})
  */
 public record WireConfig(WireFormat output, Optional<String> schemaRegistryUrl) {

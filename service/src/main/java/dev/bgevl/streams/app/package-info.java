@@ -1,2 +1,5 @@
-/** The service: its configuration records, topics, and the two Kafka Streams applications it runs and closes. */
+/**
+ * The service: its configuration records, topics, and the two Kafka Streams applications it runs
+ * and closes.
+ */
 package dev.bgevl.streams.app;

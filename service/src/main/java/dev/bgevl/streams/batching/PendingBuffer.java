@@ -12,14 +12,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The records of one task that wait for their batch, in a changelogged key-value store keyed by
- * source offset: offsets sort in arrival order and are unique per partition (a task reads one),
- * and a record replayed after a crash overwrites its own entry instead of doubling it.
+ * source offset: offsets sort in arrival order and are unique per partition (a task reads one), and
+ * a record replayed after a crash overwrites its own entry instead of doubling it.
  *
  * <p>A batch is due when it is full or its oldest record has waited the maximum delay: a flush on a
  * fixed clock instead would fire between two records whenever the flush itself takes about as long
  * as the interval, and batches would shrink to one record. A flush takes a {@link #snapshot()} and
- * {@link #remove removes} it only once the batch is applied, so a failure in between leaves the batch
- * in the store for the restarted task.
+ * {@link #remove removes} it only once the batch is applied, so a failure in between leaves the
+ * batch in the store for the restarted task.
  */
 public final class PendingBuffer<V> {
 
@@ -33,10 +33,11 @@ public final class PendingBuffer<V> {
   private long oldestNanos = NONE;
 
   /**
-   * @param nanoClock the time in nanoseconds; processors pass their context's wall clock
-   *     ({@code context.currentSystemTimeMs()}), so {@code TopologyTestDriver} drives it in tests
+   * @param nanoClock the time in nanoseconds; processors pass their context's wall clock ({@code
+   *     context.currentSystemTimeMs()}), so {@code TopologyTestDriver} drives it in tests
    */
-  public PendingBuffer(KeyValueStore<String, V> store, int maxSize, Duration maxDelay, LongSupplier nanoClock) {
+  public PendingBuffer(
+      KeyValueStore<String, V> store, int maxSize, Duration maxDelay, LongSupplier nanoClock) {
     this.store = store;
     this.maxSize = maxSize;
     this.maxDelayNanos = maxDelay.toNanos();
@@ -52,7 +53,10 @@ public final class PendingBuffer<V> {
     return () -> TimeUnit.MILLISECONDS.toNanos(context.currentSystemTimeMs());
   }
 
-  /** How often a wall-clock punctuator should ask {@link #isDue()}: a fraction of the delay, at least 1 ms. */
+  /**
+   * How often a wall-clock punctuator should ask {@link #isDue()}: a fraction of the delay, at
+   * least 1 ms.
+   */
   public static Duration checkInterval(Duration maxDelay) {
     return Duration.ofMillis(Math.max(1, maxDelay.toMillis() / 5));
   }

@@ -22,18 +22,30 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
   }
 
   @Override
-  public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+  public Response handleError(
+      ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     if (Failure.classify(exception) instanceof Failure.Transient) {
-      // the schema registry being down says nothing about the record: stop and retry, never dead-letter
-      log.warn("Transient failure while deserializing, task will restart and retry topic={} partition={} offset={} error={}",
-          context.topic(), context.partition(), context.offset(), exception.toString());
+      // the schema registry being down says nothing about the record: stop and retry, never
+      // dead-letter
+      log.warn(
+          "Transient failure while deserializing, task will restart and retry topic={} partition={} offset={} error={}",
+          context.topic(),
+          context.partition(),
+          context.offset(),
+          exception.toString());
       return Response.fail();
     }
     // expected bad input: one line, no stack trace; the dead letter carries the details
-    log.warn("Dead-lettered undecodable record topic={} partition={} offset={} reason={} error={}",
-        context.topic(), context.partition(), context.offset(), DeadLetterReason.UNDECODABLE_RECORD,
+    log.warn(
+        "Dead-lettered undecodable record topic={} partition={} offset={} reason={} error={}",
+        context.topic(),
+        context.partition(),
+        context.offset(),
+        DeadLetterReason.UNDECODABLE_RECORD,
         exception.getMessage());
-    return Response.resume(List.of(
-        DeadLetterHeaders.deadLetter(topic, context, DeadLetterReason.UNDECODABLE_RECORD, exception)));
+    return Response.resume(
+        List.of(
+            DeadLetterHeaders.deadLetter(
+                topic, context, DeadLetterReason.UNDECODABLE_RECORD, exception)));
   }
 }

@@ -26,21 +26,41 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
   }
 
   @Override
-  public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+  public Response handleError(
+      ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
     Failure failure = Failure.classify(exception);
     if (failure instanceof Failure.Transient) {
-      log.warn("Transient failure, task will restart and retry topic={} partition={} offset={} error={}",
-          context.topic(), context.partition(), context.offset(), exception.toString());
+      log.warn(
+          "Transient failure, task will restart and retry topic={} partition={} offset={} error={}",
+          context.topic(),
+          context.partition(),
+          context.offset(),
+          exception.toString());
       return Response.fail();
     }
-    DeadLetterReason reason = failure instanceof Failure.Rejected rejected ? rejected.reason() : DeadLetterReason.INTERNAL;
+    DeadLetterReason reason =
+        failure instanceof Failure.Rejected rejected
+            ? rejected.reason()
+            : DeadLetterReason.INTERNAL;
     if (reason == DeadLetterReason.INTERNAL) {
-      log.error("Dead-lettered record after unexpected failure topic={} partition={} offset={} node={}",
-          context.topic(), context.partition(), context.offset(), context.processorNodeId(), exception);
+      log.error(
+          "Dead-lettered record after unexpected failure topic={} partition={} offset={} node={}",
+          context.topic(),
+          context.partition(),
+          context.offset(),
+          context.processorNodeId(),
+          exception);
     } else {
-      log.warn("Dead-lettered record topic={} partition={} offset={} node={} reason={} error={}", context.topic(),
-          context.partition(), context.offset(), context.processorNodeId(), reason, exception.getMessage());
+      log.warn(
+          "Dead-lettered record topic={} partition={} offset={} node={} reason={} error={}",
+          context.topic(),
+          context.partition(),
+          context.offset(),
+          context.processorNodeId(),
+          reason,
+          exception.getMessage());
     }
-    return Response.resume(List.of(DeadLetterHeaders.deadLetter(topic, context, reason, exception)));
+    return Response.resume(
+        List.of(DeadLetterHeaders.deadLetter(topic, context, reason, exception)));
   }
 }

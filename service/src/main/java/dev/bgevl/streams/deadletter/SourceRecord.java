@@ -8,13 +8,24 @@ import org.apache.kafka.common.header.Headers;
  * Where a dead letter comes from: the source record's coordinates and its raw bytes and headers,
  * exactly as read.
  */
-public record SourceRecord(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
+public record SourceRecord(
+    String topic,
+    int partition,
+    long offset,
+    long timestamp,
+    byte[] key,
+    byte[] value,
     Headers headers) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SourceRecord s && topic.equals(s.topic) && partition == s.partition && offset == s.offset
-        && timestamp == s.timestamp && Arrays.equals(key, s.key) && Arrays.equals(value, s.value)
+    return o instanceof SourceRecord s
+        && topic.equals(s.topic)
+        && partition == s.partition
+        && offset == s.offset
+        && timestamp == s.timestamp
+        && Arrays.equals(key, s.key)
+        && Arrays.equals(value, s.value)
         && Objects.equals(headers, s.headers);
   }
 

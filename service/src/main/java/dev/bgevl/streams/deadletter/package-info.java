@@ -1,2 +1,5 @@
-/** Dead letters: the reasons, the headers, and the Streams handlers that turn bad input into dead-letter records. */
+/**
+ * Dead letters: the reasons, the headers, and the Streams handlers that turn bad input into
+ * dead-letter records.
+ */
 package dev.bgevl.streams.deadletter;

@@ -1,11 +1,14 @@
 package dev.bgevl.streams.failure;
 
 /**
- * Why an event went to the dead-letter topic. A permanent code written into the
- * {@code __streams.errors.reason} header: new reasons are appended, none renamed.
+ * Why an event went to the dead-letter topic. A permanent code written into the {@code
+ * __streams.errors.reason} header: new reasons are appended, none renamed.
  */
 public enum DeadLetterReason {
-  /** The bytes are neither Confluent-framed Avro nor JSON of the schema, or the schema id is unknown. */
+  /**
+   * The bytes are neither Confluent-framed Avro nor JSON of the schema, or the schema id is
+   * unknown.
+   */
   UNDECODABLE_RECORD,
   /** The event has no media id (neither key nor {@code id}). */
   MISSING_ID,
@@ -28,10 +31,13 @@ public enum DeadLetterReason {
   /** A field breaks a store limit (an id over 512 bytes, an image URI over 2048). */
   INVALID_FIELD,
   /**
-   * The record is larger than {@code --kafka.max-record-bytes}: the dead letter names it (topic, partition, offset,
-   * size, SHA-256 of the value) but does not carry it.
+   * The record is larger than {@code --kafka.max-record-bytes}: the dead letter names it (topic,
+   * partition, offset, size, SHA-256 of the value) but does not carry it.
    */
   RECORD_TOO_LARGE,
-  /** A request's filter does not parse or names a field that is not allowed (query only: answered INVALID_REQUEST). */
+  /**
+   * A request's filter does not parse or names a field that is not allowed (query only: answered
+   * INVALID_REQUEST).
+   */
   INVALID_FILTER
 }

@@ -7,18 +7,24 @@ import java.util.Objects;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
- * What a failure means for the record that met it; the one classification the dead-letter handler, the ingest flush
- * and the query reply mapper all read, so the two applications never disagree about an exception.
+ * What a failure means for the record that met it; the one classification the dead-letter handler,
+ * the ingest flush and the query reply mapper all read, so the two applications never disagree
+ * about an exception.
  */
 public sealed interface Failure {
 
   /** What the log, the dead letter or the reply says. */
   String message();
 
-  /** The world is not ready (Milvus unreachable, encoder queue full): retry; never a dead letter. */
+  /**
+   * The world is not ready (Milvus unreachable, encoder queue full): retry; never a dead letter.
+   */
   record Transient(String message) implements Failure {}
 
-  /** The input is wrong and always will be: a dead letter with this reason, or {@code INVALID_REQUEST}. */
+  /**
+   * The input is wrong and always will be: a dead letter with this reason, or {@code
+   * INVALID_REQUEST}.
+   */
   record Rejected(DeadLetterReason reason, String message) implements Failure {
     public Rejected {
       Objects.requireNonNull(reason, "reason");
@@ -37,12 +43,14 @@ public sealed interface Failure {
   }
 
   /**
-   * Classifies {@code e} by what it, or any exception in its cause chain, is: transient first (a rejected input wrapped
-   * by an outage is still worth a retry), then rejected input, then an expired deadline.
+   * Classifies {@code e} by what it, or any exception in its cause chain, is: transient first (a
+   * rejected input wrapped by an outage is still worth a retry), then rejected input, then an
+   * expired deadline.
    */
   static Failure classify(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      // Kafka's marker for "retry may succeed"; our Milvus outage extends it, the encoder (which knows no Kafka) has its own
+      // Kafka's marker for "retry may succeed"; our Milvus outage extends it, the encoder (which
+      // knows no Kafka) has its own
       if (t instanceof RetriableException || t instanceof EncoderOverloadedException) {
         return new Transient(String.valueOf(t.getMessage()));
       }

@@ -1,8 +1,9 @@
 package dev.bgevl.streams.failure;
 
 /**
- * Marks an exception that says the input itself is wrong and always will be: retrying cannot help, so it becomes a dead
- * letter (ingest) or an {@code INVALID_REQUEST} reply (query), with this reason.
+ * Marks an exception that says the input itself is wrong and always will be: retrying cannot help,
+ * so it becomes a dead letter (ingest) or an {@code INVALID_REQUEST} reply (query), with this
+ * reason.
  */
 public interface RejectedInput {
 

@@ -2,7 +2,10 @@ package dev.bgevl.streams.failure;
 
 import java.util.Objects;
 
-/** Input that can never be processed, whatever the retries: it becomes a dead letter (or an INVALID_REQUEST reply). */
+/**
+ * Input that can never be processed, whatever the retries: it becomes a dead letter (or an
+ * INVALID_REQUEST reply).
+ */
 public class RejectedInputException extends RuntimeException implements RejectedInput {
   private static final long serialVersionUID = 1L;
 

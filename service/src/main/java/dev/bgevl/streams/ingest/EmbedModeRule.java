@@ -6,8 +6,8 @@ import dev.bgevl.streams.failure.RejectedInputException;
 import dev.bgevl.streams.schemas.media.EmbedMode;
 
 /**
- * Decides what of an event is embedded. AUTO takes the image when there is one, else the text;
- * the explicit modes insist on what they name. A blank text counts as no text.
+ * Decides what of an event is embedded. AUTO takes the image when there is one, else the text; the
+ * explicit modes insist on what they name. A blank text counts as no text.
  */
 final class EmbedModeRule {
 
@@ -24,7 +24,8 @@ final class EmbedModeRule {
         if (hasText) {
           yield EncodeInput.text(text);
         }
-        throw new RejectedInputException(DeadLetterReason.NO_CONTENT, "upsert has neither image nor text");
+        throw new RejectedInputException(
+            DeadLetterReason.NO_CONTENT, "upsert has neither image nor text");
       }
       case IMAGE -> {
         require(hasImage, "embed=IMAGE but the event has no image");

@@ -6,8 +6,10 @@ import java.util.Objects;
 /**
  * Micro-batching of the ingest application, per task.
  *
- * @param batchMaxSize events applied by one encoder call and one Milvus upsert ({@code ingest.batch.max-size})
- * @param batchMaxDelay longest an event waits in the pending store for its batch ({@code ingest.batch.max-delay-ms})
+ * @param batchMaxSize events applied by one encoder call and one Milvus upsert ({@code
+ *     ingest.batch.max-size})
+ * @param batchMaxDelay longest an event waits in the pending store for its batch ({@code
+ *     ingest.batch.max-delay-ms})
  */
 public record IngestConfig(int batchMaxSize, Duration batchMaxDelay) {
 
@@ -19,7 +21,8 @@ public record IngestConfig(int batchMaxSize, Duration batchMaxDelay) {
     }
     Objects.requireNonNull(batchMaxDelay, "ingest.batch.max-delay-ms");
     if (batchMaxDelay.toMillis() < 1) {
-      throw new IllegalArgumentException("ingest.batch.max-delay-ms must be >= 1, got " + batchMaxDelay.toMillis());
+      throw new IllegalArgumentException(
+          "ingest.batch.max-delay-ms must be >= 1, got " + batchMaxDelay.toMillis());
     }
   }
 }

@@ -41,9 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies media events in micro-batches: each raw record waits in the changelogged
- * {@code ingest-pending} store until the batch is full or {@code ingest.batch.max-delay-ms} passed;
- * a flush then makes one encoder call, one Milvus upsert and one Milvus delete, and writes the
+ * Applies media events in micro-batches: each raw record waits in the changelogged {@code
+ * ingest-pending} store until the batch is full or {@code ingest.batch.max-delay-ms} passed; a
+ * flush then makes one encoder call, one Milvus upsert and one Milvus delete, and writes the
  * vectors (or tombstones) to media-vectors and bad events to the dead-letter topic.
  *
  * <p>Raw bytes are kept, not decoded events, so a dead letter carries the original key and value.
@@ -68,8 +68,16 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   private ProcessorContext<byte[], byte[]> context;
   private PendingBuffer<SourceRecord> pending;
 
-  IngestProcessor(Encoder encoder, VectorSink sink, ImageResolver images, String collection, IngestConfig config,
-      Deserializer<MediaEvent> events, Serializer<MediaVector> vectors, String vectorsTopic, ServiceMetrics metrics,
+  IngestProcessor(
+      Encoder encoder,
+      VectorSink sink,
+      ImageResolver images,
+      String collection,
+      IngestConfig config,
+      Deserializer<MediaEvent> events,
+      Serializer<MediaVector> vectors,
+      String vectorsTopic,
+      ServiceMetrics metrics,
       RecordLimits limits) {
     this.encoder = encoder;
     this.sink = sink;
@@ -86,24 +94,39 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   @Override
   public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
-    this.pending = new PendingBuffer<>(context.getStateStore(IngestTopology.PENDING_STORE), config.batchMaxSize(),
-        config.batchMaxDelay(), PendingBuffer.wallClockOf(context));
-    context.schedule(PendingBuffer.checkInterval(config.batchMaxDelay()), PunctuationType.WALL_CLOCK_TIME, now -> {
-      if (pending.isDue()) {
-        flush();
-      }
-    });
+    this.pending =
+        new PendingBuffer<>(
+            context.getStateStore(IngestTopology.PENDING_STORE),
+            config.batchMaxSize(),
+            config.batchMaxDelay(),
+            PendingBuffer.wallClockOf(context));
+    context.schedule(
+        PendingBuffer.checkInterval(config.batchMaxDelay()),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          if (pending.isDue()) {
+            flush();
+          }
+        });
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
     metrics.ingestEventIn();
     RecordMetadata meta = context.recordMetadata().orElseThrow();
-    SourceRecord source = new SourceRecord(meta.topic(), meta.partition(), meta.offset(), record.timestamp(),
-        record.key(), record.value(), new RecordHeaders(record.headers().toArray()));
+    SourceRecord source =
+        new SourceRecord(
+            meta.topic(),
+            meta.partition(),
+            meta.offset(),
+            record.timestamp(),
+            record.key(),
+            record.value(),
+            new RecordHeaders(record.headers().toArray()));
     long size = RecordLimits.sizeOf(record.key(), record.value(), record.headers());
     if (!limits.accepts(size)) {
-      // copying it into the changelogged store (or a dead letter) would fail the write and stop the partition
+      // copying it into the changelogged store (or a dead letter) would fail the write and stop the
+      // partition
       deadLetterTooLarge(source, size);
       return;
     }
@@ -145,14 +168,16 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     }
     pending.remove(batch);
     if (log.isDebugEnabled()) {
-      log.debug("Applied batch size={} tookMs={}", batch.size(), (System.nanoTime() - start) / 1_000_000);
+      log.debug(
+          "Applied batch size={} tookMs={}", batch.size(), (System.nanoTime() - start) / 1_000_000);
     }
   }
 
   /**
-   * One batch through its stages, each item carried as one record and dead-lettered at the stage that refuses it:
-   * decode and validate (the last event of an id wins), resolve images, encode, build rows, then write Milvus before
-   * media-vectors, so a vector on the topic is always in the store.
+   * One batch through its stages, each item carried as one record and dead-lettered at the stage
+   * that refuses it: decode and validate (the last event of an id wins), resolve images, encode,
+   * build rows, then write Milvus before media-vectors, so a vector on the topic is always in the
+   * store.
    */
   private void apply(List<KeyValue<String, SourceRecord>> batch) {
     List<Accepted> latest = lastEventPerId(batch);
@@ -170,7 +195,10 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     metrics.ingestDeletes(deletes.size());
   }
 
-  /** Decodes and validates each record; of several events of one id only the last counts, as it would one by one. */
+  /**
+   * Decodes and validates each record; of several events of one id only the last counts, as it
+   * would one by one.
+   */
   private List<Accepted> lastEventPerId(List<KeyValue<String, SourceRecord>> batch) {
     Map<String, Accepted> latest = new LinkedHashMap<>();
     for (KeyValue<String, SourceRecord> entry : batch) {
@@ -185,19 +213,31 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     return List.copyOf(latest.values());
   }
 
-  /** Fetches image URIs (in parallel: the batch waits for the slowest, not the sum) and applies the embed mode. */
+  /**
+   * Fetches image URIs (in parallel: the batch waits for the slowest, not the sum) and applies the
+   * embed mode.
+   */
   private List<Resolved> resolve(List<Accepted> upserts) {
     if (upserts.isEmpty()) {
       return List.of();
     }
-    List<ImageResult> fetched = images.resolveAll(upserts.stream()
-        .map(a -> ImageSource.of(ImageBytes.copyOf(a.event().getImage()), a.event().getImageUri())).toList());
+    List<ImageResult> fetched =
+        images.resolveAll(
+            upserts.stream()
+                .map(
+                    a ->
+                        ImageSource.of(
+                            ImageBytes.copyOf(a.event().getImage()), a.event().getImageUri()))
+                .toList());
     List<Resolved> resolved = new ArrayList<>();
     for (int i = 0; i < upserts.size(); i++) {
       Accepted a = upserts.get(i);
       try {
-        resolved.add(new Resolved(a, EmbedModeRule.inputFor(a.event().getEmbed(), fetched.get(i).orThrow(),
-            a.event().getText())));
+        resolved.add(
+            new Resolved(
+                a,
+                EmbedModeRule.inputFor(
+                    a.event().getEmbed(), fetched.get(i).orThrow(), a.event().getText())));
       } catch (RejectedInputException e) {
         deadLetter(a.source(), e.reason(), e);
       }
@@ -205,7 +245,10 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     return resolved;
   }
 
-  /** One encoder call for the batch; each result becomes a row, or a dead letter when the encoder or a limit refuses. */
+  /**
+   * One encoder call for the batch; each result becomes a row, or a dead letter when the encoder or
+   * a limit refuses.
+   */
   private List<Embedded> embed(List<Resolved> resolved) {
     if (resolved.isEmpty()) {
       return List.of();
@@ -221,12 +264,26 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
       }
       float[] vector = ((EncodeResult.Encoded) results.get(i)).vector();
       MediaEvent e = a.event();
-      long eventTime = e.getEventTime() != null ? e.getEventTime().toEpochMilli() : a.source().timestamp();
+      long eventTime =
+          e.getEventTime() != null ? e.getEventTime().toEpochMilli() : a.source().timestamp();
       try {
-        VectorRow row = new VectorRow(a.id(), vector, e.getText(), e.getImageUri(), e.getMetadata(), eventTime, model);
-        embedded.add(new Embedded(a, row, MediaVector.newBuilder().setId(a.id()).setModel(model)
-            .setDim(vector.length).setVector(boxed(vector)).setText(e.getText()).setImageUri(e.getImageUri())
-            .setMetadata(e.getMetadata()).setEventTime(Instant.ofEpochMilli(eventTime)).build()));
+        VectorRow row =
+            new VectorRow(
+                a.id(), vector, e.getText(), e.getImageUri(), e.getMetadata(), eventTime, model);
+        embedded.add(
+            new Embedded(
+                a,
+                row,
+                MediaVector.newBuilder()
+                    .setId(a.id())
+                    .setModel(model)
+                    .setDim(vector.length)
+                    .setVector(boxed(vector))
+                    .setText(e.getText())
+                    .setImageUri(e.getImageUri())
+                    .setMetadata(e.getMetadata())
+                    .setEventTime(Instant.ofEpochMilli(eventTime))
+                    .build()));
       } catch (IllegalArgumentException invalid) {
         deadLetter(a.source(), DeadLetterReason.INVALID_FIELD, invalid);
       }
@@ -234,7 +291,10 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     return embedded;
   }
 
-  /** Upserts and deletes in Milvus; a transient failure here leaves the whole batch in the store for the retry. */
+  /**
+   * Upserts and deletes in Milvus; a transient failure here leaves the whole batch in the store for
+   * the retry.
+   */
   private void write(List<Embedded> embedded, List<Accepted> deletes) {
     if (!embedded.isEmpty()) {
       long upsertStart = System.nanoTime();
@@ -264,41 +324,68 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     String key = source.key() == null ? null : new String(source.key(), StandardCharsets.UTF_8);
     String valueId = event == null ? null : event.getId();
     if (key != null && valueId != null && !valueId.isEmpty() && !key.equals(valueId)) {
-      throw new RejectedInputException(DeadLetterReason.ID_MISMATCH,
-          "record key and event id differ (key length " + key.length() + ", id length " + valueId.length() + ")");
+      throw new RejectedInputException(
+          DeadLetterReason.ID_MISMATCH,
+          "record key and event id differ (key length "
+              + key.length()
+              + ", id length "
+              + valueId.length()
+              + ")");
     }
     String id = key != null ? key : valueId;
     if (id == null || id.isBlank()) {
-      throw new RejectedInputException(DeadLetterReason.MISSING_ID, "event has no media id (no key, no id)");
+      throw new RejectedInputException(
+          DeadLetterReason.MISSING_ID, "event has no media id (no key, no id)");
     }
     return new Accepted(source, id, event);
   }
 
   private void forwardVector(Accepted a, byte[] value) {
-    context.forward(new Record<>(a.id().getBytes(StandardCharsets.UTF_8), value, a.source().timestamp()),
+    context.forward(
+        new Record<>(a.id().getBytes(StandardCharsets.UTF_8), value, a.source().timestamp()),
         IngestTopology.VECTORS_SINK);
   }
 
   private void deadLetter(SourceRecord source, DeadLetterReason reason, Exception e) {
     metrics.deadLetter(reason);
     if (reason != DeadLetterReason.INTERNAL) {
-      log.warn("Dead-lettered event topic={} partition={} offset={} reason={} error={}", source.topic(),
-          source.partition(), source.offset(), reason, e.getMessage());
+      log.warn(
+          "Dead-lettered event topic={} partition={} offset={} reason={} error={}",
+          source.topic(),
+          source.partition(),
+          source.offset(),
+          reason,
+          e.getMessage());
     }
-    context.forward(new Record<>(source.key(), source.value(), source.timestamp(),
-        DeadLetterHeaders.headers(source, IngestTopology.APPLY, reason, e)), IngestTopology.DEAD_LETTER_SINK);
+    context.forward(
+        new Record<>(
+            source.key(),
+            source.value(),
+            source.timestamp(),
+            DeadLetterHeaders.headers(source, IngestTopology.APPLY, reason, e)),
+        IngestTopology.DEAD_LETTER_SINK);
   }
 
-
   private void deadLetterTooLarge(SourceRecord source, long size) {
-    String message = "record is " + size + " bytes (key, value and headers); the limit is " + limits.maxRecordBytes()
-        + " (--kafka.max-record-bytes)";
+    String message =
+        "record is "
+            + size
+            + " bytes (key, value and headers); the limit is "
+            + limits.maxRecordBytes()
+            + " (--kafka.max-record-bytes)";
     metrics.deadLetter(DeadLetterReason.RECORD_TOO_LARGE);
-    log.warn("Dead-lettered event topic={} partition={} offset={} reason={} error={}", source.topic(),
-        source.partition(), source.offset(), DeadLetterReason.RECORD_TOO_LARGE, message);
-    ProducerRecord<byte[], byte[]> reference = DeadLetterHeaders.reference("", source, size, IngestTopology.APPLY,
-        DeadLetterReason.RECORD_TOO_LARGE, message);
-    context.forward(new Record<>(reference.key(), reference.value(), source.timestamp(), reference.headers()),
+    log.warn(
+        "Dead-lettered event topic={} partition={} offset={} reason={} error={}",
+        source.topic(),
+        source.partition(),
+        source.offset(),
+        DeadLetterReason.RECORD_TOO_LARGE,
+        message);
+    ProducerRecord<byte[], byte[]> reference =
+        DeadLetterHeaders.reference(
+            "", source, size, IngestTopology.APPLY, DeadLetterReason.RECORD_TOO_LARGE, message);
+    context.forward(
+        new Record<>(reference.key(), reference.value(), source.timestamp(), reference.headers()),
         IngestTopology.DEAD_LETTER_SINK);
   }
 

@@ -26,11 +26,12 @@ public final class IngestTopology {
   public static final String APPLY = "ingest-apply";
   public static final String VECTORS_SINK = "ingest-vectors-sink";
   public static final String DEAD_LETTER_SINK = "ingest-dead-letter-sink";
+
   /**
    * Events waiting for their batch; changelogged, so a crash never loses one. Persistent (RocksDB)
-   * rather than in-memory: with persistent state Streams keeps its process id in the state folder, so a
-   * restart after a crash reuses its transactional ids and aborts the dead process's open transaction at
-   * once, instead of waiting out the transaction timeout.
+   * rather than in-memory: with persistent state Streams keeps its process id in the state folder,
+   * so a restart after a crash reuses its transactional ids and aborts the dead process's open
+   * transaction at once, instead of waiting out the transaction timeout.
    */
   public static final String PENDING_STORE = "ingest-pending";
 
@@ -43,17 +44,52 @@ public final class IngestTopology {
    * @param metrics where the processor counts events, batches, dead letters and Milvus call times
    * @param limits records above the input limit are dead-lettered by reference, never copied
    */
-  public static Topology build(Topics topics, IngestConfig config, Serde<MediaEvent> events, Serde<MediaVector> vectors,
-      Encoder encoder, VectorSink sink, ImageResolver images, String collection, ServiceMetrics metrics,
+  public static Topology build(
+      Topics topics,
+      IngestConfig config,
+      Serde<MediaEvent> events,
+      Serde<MediaVector> vectors,
+      Encoder encoder,
+      VectorSink sink,
+      ImageResolver images,
+      String collection,
+      ServiceMetrics metrics,
       RecordLimits limits) {
     Topology topology = new Topology();
-    topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.mediaEvents());
-    topology.addProcessor(APPLY, () -> new IngestProcessor(encoder, sink, images, collection, config,
-        events.deserializer(), vectors.serializer(), topics.mediaVectors(), metrics, limits), SOURCE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.String(),
-        new PendingEventSerde()), APPLY);
-    topology.addSink(VECTORS_SINK, topics.mediaVectors(), new ByteArraySerializer(), new ByteArraySerializer(), APPLY);
-    topology.addSink(DEAD_LETTER_SINK, topics.mediaDeadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
+    topology.addSource(
+        SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.mediaEvents());
+    topology.addProcessor(
+        APPLY,
+        () ->
+            new IngestProcessor(
+                encoder,
+                sink,
+                images,
+                collection,
+                config,
+                events.deserializer(),
+                vectors.serializer(),
+                topics.mediaVectors(),
+                metrics,
+                limits),
+        SOURCE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(PENDING_STORE),
+            Serdes.String(),
+            new PendingEventSerde()),
+        APPLY);
+    topology.addSink(
+        VECTORS_SINK,
+        topics.mediaVectors(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        APPLY);
+    topology.addSink(
+        DEAD_LETTER_SINK,
+        topics.mediaDeadLetters(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
         APPLY);
     return topology;
   }

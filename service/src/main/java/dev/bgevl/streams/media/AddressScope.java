@@ -2,7 +2,10 @@ package dev.bgevl.streams.media;
 
 import java.net.InetAddress;
 
-/** Where an IP address leads; only {@link #PUBLIC} addresses may be fetched from unless private ones are allowed. */
+/**
+ * Where an IP address leads; only {@link #PUBLIC} addresses may be fetched from unless private ones
+ * are allowed.
+ */
 enum AddressScope {
   PUBLIC,
   /** 0.0.0.0 and ::, which connect to the local host. */
@@ -19,7 +22,10 @@ enum AddressScope {
   /** 0/8, 192.0.0/24, 198.18/15, 240/4 and broadcast: never a public web server. */
   RESERVED;
 
-  /** Classifies by the raw bytes; IPv6 forms that embed an IPv4 address are classified by that address. */
+  /**
+   * Classifies by the raw bytes; IPv6 forms that embed an IPv4 address are classified by that
+   * address.
+   */
   static AddressScope of(InetAddress address) {
     byte[] b = address.getAddress();
     return b.length == 4 ? ofIpv4(b, 0) : ofIpv6(b);
@@ -69,8 +75,13 @@ enum AddressScope {
         return ofIpv4(b, 12);
       }
     }
-    // 64:ff9b::/96 (NAT64) and 2002::/16 (6to4) route to the embedded IPv4 address through a gateway
-    if (b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && zero(b, 4, 12)) {
+    // 64:ff9b::/96 (NAT64) and 2002::/16 (6to4) route to the embedded IPv4 address through a
+    // gateway
+    if (b[0] == 0
+        && b[1] == 0x64
+        && (b[2] & 0xff) == 0xff
+        && (b[3] & 0xff) == 0x9b
+        && zero(b, 4, 12)) {
       return ofIpv4(b, 12);
     }
     if (b[0] == 0x20 && b[1] == 0x02) {

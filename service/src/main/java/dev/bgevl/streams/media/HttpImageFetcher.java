@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * byte limit. Blocks its calling thread, so it runs on the {@link ImageFetchPool}.
  *
  * <p>DNS rebinding: the addresses are checked here, but {@link HttpClient} resolves the host again
- * when it connects, and {@code java.net.http} refuses a caller-set {@code Host} header, so we cannot
- * connect to the checked address ourselves. The JVM's positive DNS cache
- * ({@code networkaddress.cache.ttl}, 30 s by default) normally answers the second lookup with the
- * first one's addresses; the gap left is a cache expiry between check and connect, or a cache TTL
- * set to 0.
+ * when it connects, and {@code java.net.http} refuses a caller-set {@code Host} header, so we
+ * cannot connect to the checked address ourselves. The JVM's positive DNS cache ({@code
+ * networkaddress.cache.ttl}, 30 s by default) normally answers the second lookup with the first
+ * one's addresses; the gap left is a cache expiry between check and connect, or a cache TTL set to
+ * 0.
  */
 final class HttpImageFetcher {
 
@@ -49,21 +49,27 @@ final class HttpImageFetcher {
     this(policy, AddressScope::of);
   }
 
-  /** {@code classifier} replaces {@link AddressScope#of} in tests that pretend loopback is public. */
+  /**
+   * {@code classifier} replaces {@link AddressScope#of} in tests that pretend loopback is public.
+   */
   HttpImageFetcher(ImageSourcePolicy policy, Function<InetAddress, AddressScope> classifier) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.classifier = Objects.requireNonNull(classifier, "classifier");
-    this.client = HttpClient.newBuilder()
-        // redirects are followed by hand so that every hop passes the host and address checks
-        .followRedirects(HttpClient.Redirect.NEVER)
-        // a proxy would connect on our behalf to addresses we never checked
-        .proxy(HttpClient.Builder.NO_PROXY)
-        .connectTimeout(policy.connectTimeout())
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+    this.client =
+        HttpClient.newBuilder()
+            // redirects are followed by hand so that every hop passes the host and address checks
+            .followRedirects(HttpClient.Redirect.NEVER)
+            // a proxy would connect on our behalf to addresses we never checked
+            .proxy(HttpClient.Builder.NO_PROXY)
+            .connectTimeout(policy.connectTimeout())
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
-  /** The body of a 2xx answer, following redirects; throws {@link RejectedInputException} for anything else. */
+  /**
+   * The body of a 2xx answer, following redirects; throws {@link RejectedInputException} for
+   * anything else.
+   */
   byte[] fetch(URI uri) {
     long begin = System.nanoTime();
     long deadline = begin + policy.readTimeout().toNanos();
@@ -73,17 +79,26 @@ final class HttpImageFetcher {
       HttpResponse<byte[]> response = send(current, deadline);
       int status = response.statusCode();
       if (status >= 200 && status < 300) {
-        log.debug("Fetched image uri={} bytes={} redirects={} tookMs={}", RedactedUri.of(current),
-            response.body().length, redirects, (System.nanoTime() - begin) / 1_000_000);
+        log.debug(
+            "Fetched image uri={} bytes={} redirects={} tookMs={}",
+            RedactedUri.of(current),
+            response.body().length,
+            redirects,
+            (System.nanoTime() - begin) / 1_000_000);
         return response.body();
       }
       if (!isRedirect(status)) {
-        throw new RejectedInputException(DeadLetterReason.URI_FETCH_FAILED,
+        throw new RejectedInputException(
+            DeadLetterReason.URI_FETCH_FAILED,
             "image_uri answered HTTP " + status + ": " + RedactedUri.of(current));
       }
       if (redirects == MAX_REDIRECTS) {
-        throw new RejectedInputException(DeadLetterReason.URI_FETCH_FAILED,
-            "image_uri redirected more than " + MAX_REDIRECTS + " times, last at " + RedactedUri.of(current));
+        throw new RejectedInputException(
+            DeadLetterReason.URI_FETCH_FAILED,
+            "image_uri redirected more than "
+                + MAX_REDIRECTS
+                + " times, last at "
+                + RedactedUri.of(current));
       }
       current = redirectTarget(current, status, response);
       log.debug("Following image redirect status={} to={}", status, RedactedUri.of(current));
@@ -94,7 +109,8 @@ final class HttpImageFetcher {
   void check(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw refused("image_uri scheme '" + scheme + "' is not allowed here: " + RedactedUri.of(uri));
+      throw refused(
+          "image_uri scheme '" + scheme + "' is not allowed here: " + RedactedUri.of(uri));
     }
     if (uri.getRawUserInfo() != null) {
       throw refused("image_uri must not carry user info: " + RedactedUri.of(uri));
@@ -113,16 +129,21 @@ final class HttpImageFetcher {
     try {
       addresses = InetAddress.getAllByName(host);
     } catch (UnknownHostException e) {
-      throw new RejectedInputException(DeadLetterReason.URI_FETCH_FAILED,
-          "image_uri host '" + host + "' does not resolve");
+      throw new RejectedInputException(
+          DeadLetterReason.URI_FETCH_FAILED, "image_uri host '" + host + "' does not resolve");
     }
     // every address, because the client may connect to any of them
     for (InetAddress address : addresses) {
       AddressScope scope = classifier.apply(address);
       if (!scope.isPublic()) {
-        throw refused("image_uri host '" + host + "' resolves to " + address.getHostAddress() + ", a "
-            + scope.name().toLowerCase(Locale.ROOT).replace('_', '-')
-            + " address (images.http.allow-private-addresses is false)");
+        throw refused(
+            "image_uri host '"
+                + host
+                + "' resolves to "
+                + address.getHostAddress()
+                + ", a "
+                + scope.name().toLowerCase(Locale.ROOT).replace('_', '-')
+                + " address (images.http.allow-private-addresses is false)");
       }
     }
   }
@@ -134,14 +155,20 @@ final class HttpImageFetcher {
     }
     HttpRequest request;
     try {
-      request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofNanos(remaining))
-          .header("Accept", "image/*").build();
+      request =
+          HttpRequest.newBuilder(uri)
+              .GET()
+              .timeout(Duration.ofNanos(remaining))
+              .header("Accept", "image/*")
+              .build();
     } catch (IllegalArgumentException e) {
       throw refused("image_uri cannot be requested: " + RedactedUri.of(uri));
     }
     String logged = RedactedUri.of(uri);
-    // sendAsync and a bounded get: the request timeout stops at the headers, the body needs a deadline too
-    CompletableFuture<HttpResponse<byte[]>> response = client.sendAsync(request, info -> bodyFor(info, logged));
+    // sendAsync and a bounded get: the request timeout stops at the headers, the body needs a
+    // deadline too
+    CompletableFuture<HttpResponse<byte[]>> response =
+        client.sendAsync(request, info -> bodyFor(info, logged));
     try {
       return response.get(remaining, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -163,8 +190,15 @@ final class HttpImageFetcher {
     }
     long length = contentLength(info);
     if (length > policy.maxBytes()) {
-      return LimitedBodySubscriber.refusing(new RejectedInputException(DeadLetterReason.IMAGE_TOO_LARGE,
-          "image at " + uri + " is " + length + " bytes, above the limit of " + policy.maxBytes()));
+      return LimitedBodySubscriber.refusing(
+          new RejectedInputException(
+              DeadLetterReason.IMAGE_TOO_LARGE,
+              "image at "
+                  + uri
+                  + " is "
+                  + length
+                  + " bytes, above the limit of "
+                  + policy.maxBytes()));
     }
     return LimitedBodySubscriber.upTo(policy.maxBytes(), length, uri);
   }
@@ -188,16 +222,26 @@ final class HttpImageFetcher {
       }
     }
     if (error instanceof IOException || error != null && error.getCause() instanceof IOException) {
-      return new RejectedInputException(DeadLetterReason.URI_FETCH_FAILED,
+      return new RejectedInputException(
+          DeadLetterReason.URI_FETCH_FAILED,
           "image_uri could not be fetched: " + RedactedUri.of(uri) + ": " + error);
     }
     return error instanceof RuntimeException r ? r : new IllegalStateException(error);
   }
 
   private URI redirectTarget(URI from, int status, HttpResponse<?> response) {
-    String location = response.headers().firstValue("location").orElseThrow(() -> new RejectedInputException(
-        DeadLetterReason.URI_FETCH_FAILED, "image_uri answered HTTP " + status + " without a Location: "
-            + RedactedUri.of(from)));
+    String location =
+        response
+            .headers()
+            .firstValue("location")
+            .orElseThrow(
+                () ->
+                    new RejectedInputException(
+                        DeadLetterReason.URI_FETCH_FAILED,
+                        "image_uri answered HTTP "
+                            + status
+                            + " without a Location: "
+                            + RedactedUri.of(from)));
     try {
       return from.resolve(new URI(location));
     } catch (URISyntaxException | IllegalArgumentException e) {
@@ -210,8 +254,12 @@ final class HttpImageFetcher {
   }
 
   private RejectedInputException timedOut(URI uri) {
-    return new RejectedInputException(DeadLetterReason.URI_FETCH_FAILED,
-        "image_uri fetch timed out after " + policy.readTimeout().toMillis() + " ms: " + RedactedUri.of(uri));
+    return new RejectedInputException(
+        DeadLetterReason.URI_FETCH_FAILED,
+        "image_uri fetch timed out after "
+            + policy.readTimeout().toMillis()
+            + " ms: "
+            + RedactedUri.of(uri));
   }
 
   private static RejectedInputException refused(String message) {

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fixed number of fetch threads behind a bounded queue: stream threads hand slow fetches over
- * and wait with a deadline, and a full queue refuses at once instead of growing without bound.
+ * A fixed number of fetch threads behind a bounded queue: stream threads hand slow fetches over and
+ * wait with a deadline, and a full queue refuses at once instead of growing without bound.
  */
 final class ImageFetchPool implements AutoCloseable {
 
@@ -29,14 +29,22 @@ final class ImageFetchPool implements AutoCloseable {
     this.threads = threads;
     int pool = POOLS.incrementAndGet();
     AtomicInteger count = new AtomicInteger();
-    ThreadFactory factory = r -> {
-      Thread t = new Thread(r, "image-fetch-" + pool + "-" + count.incrementAndGet());
-      // a stuck fetch must never keep the JVM alive
-      t.setDaemon(true);
-      return t;
-    };
-    this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(queueCapacity), factory, new ThreadPoolExecutor.AbortPolicy());
+    ThreadFactory factory =
+        r -> {
+          Thread t = new Thread(r, "image-fetch-" + pool + "-" + count.incrementAndGet());
+          // a stuck fetch must never keep the JVM alive
+          t.setDaemon(true);
+          return t;
+        };
+    this.executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(queueCapacity),
+            factory,
+            new ThreadPoolExecutor.AbortPolicy());
     log.info("Started image fetch pool threads={} queue={}", threads, queueCapacity);
   }
 
@@ -55,8 +63,13 @@ final class ImageFetchPool implements AutoCloseable {
       if (executor.isShutdown()) {
         throw new IllegalStateException("image fetch pool is closed", e);
       }
-      throw new RejectedInputException(DeadLetterReason.URI_FETCH_FAILED,
-          "image fetch pool saturated: " + threads + " threads busy and " + executor.getQueue().size() + " queued");
+      throw new RejectedInputException(
+          DeadLetterReason.URI_FETCH_FAILED,
+          "image fetch pool saturated: "
+              + threads
+              + " threads busy and "
+              + executor.getQueue().size()
+              + " queued");
     }
   }
 

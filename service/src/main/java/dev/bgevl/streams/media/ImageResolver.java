@@ -8,7 +8,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -28,9 +27,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImageResolver implements AutoCloseable {
 
-  /** Queued fetches per fetch thread before the pool refuses; a batch of 32 fits 4 threads many times over. */
+  /**
+   * Queued fetches per fetch thread before the pool refuses; a batch of 32 fits 4 threads many
+   * times over.
+   */
   static final int QUEUE_PER_THREAD = 16;
-  /** How much longer than the fetch deadline a caller waits: the fetcher's own deadline should fire first. */
+
+  /**
+   * How much longer than the fetch deadline a caller waits: the fetcher's own deadline should fire
+   * first.
+   */
   static final long WAIT_MARGIN_MS = 250;
 
   private static final Logger log = LoggerFactory.getLogger(ImageResolver.class);
@@ -47,8 +53,10 @@ public final class ImageResolver implements AutoCloseable {
   ImageResolver(ImageSourcePolicy policy, HttpImageFetcher fetcher) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.fetcher = fetcher;
-    this.pool = fetcher == null ? null
-        : new ImageFetchPool(policy.fetchThreads(), policy.fetchThreads() * QUEUE_PER_THREAD);
+    this.pool =
+        fetcher == null
+            ? null
+            : new ImageFetchPool(policy.fetchThreads(), policy.fetchThreads() * QUEUE_PER_THREAD);
   }
 
   /** Inline bytes win; {@code null} when there is neither. */
@@ -74,9 +82,9 @@ public final class ImageResolver implements AutoCloseable {
   }
 
   /**
-   * Resolves every source, fetching the HTTP ones in parallel on the pool, and returns one result per
-   * source in order, so one bad URI never fails the others. The batch waits at most as long as the
-   * fetches would take on an otherwise idle pool if each used its whole timeout.
+   * Resolves every source, fetching the HTTP ones in parallel on the pool, and returns one result
+   * per source in order, so one bad URI never fails the others. The batch waits at most as long as
+   * the fetches would take on an otherwise idle pool if each used its whole timeout.
    */
   public List<ImageResult> resolveAll(List<ImageSource> sources) {
     ImageResult[] results = new ImageResult[sources.size()];
@@ -130,8 +138,9 @@ public final class ImageResolver implements AutoCloseable {
     try {
       return new URI(uri);
     } catch (URISyntaxException e) {
-      throw new RejectedInputException(DeadLetterReason.URI_REFUSED, "image_uri is not a valid URI: "
-          + e.getReason() + " at index " + e.getIndex());
+      throw new RejectedInputException(
+          DeadLetterReason.URI_REFUSED,
+          "image_uri is not a valid URI: " + e.getReason() + " at index " + e.getIndex());
     }
   }
 
@@ -146,7 +155,8 @@ public final class ImageResolver implements AutoCloseable {
 
   private Future<byte[]> submit(URI uri) {
     if (fetcher == null) {
-      throw new RejectedInputException(DeadLetterReason.URI_REFUSED,
+      throw new RejectedInputException(
+          DeadLetterReason.URI_REFUSED,
           "http(s) image URIs are refused: images.http.allowed-hosts is empty");
     }
     return pool.submit(() -> fetcher.fetch(uri));
@@ -159,7 +169,8 @@ public final class ImageResolver implements AutoCloseable {
       // a fetch still queued never starts; one running is interrupted, which aborts its request
       fetch.cancel(true);
       log.debug("Image fetch timed out uri={} waitedMs={}", RedactedUri.of(uri), waitMs);
-      throw new RejectedInputException(DeadLetterReason.URI_FETCH_FAILED,
+      throw new RejectedInputException(
+          DeadLetterReason.URI_FETCH_FAILED,
           "image_uri fetch timed out after " + waitMs + " ms: " + RedactedUri.of(uri));
     } catch (InterruptedException e) {
       fetch.cancel(true);
@@ -173,44 +184,61 @@ public final class ImageResolver implements AutoCloseable {
       }
       throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
     } catch (CancellationException e) {
-      throw new IllegalStateException("image fetch cancelled, resolver closing: " + RedactedUri.of(uri), e);
+      throw new IllegalStateException(
+          "image fetch cancelled, resolver closing: " + RedactedUri.of(uri), e);
     }
   }
 
   private byte[] readFile(URI uri) {
     if (!scheme(uri).equals("file")) {
-      throw new RejectedInputException(DeadLetterReason.URI_REFUSED, "image_uri scheme '" + scheme(uri)
-          + "' is not allowed (allowed: file: below images.file-root, http(s) to images.http.allowed-hosts)");
+      throw new RejectedInputException(
+          DeadLetterReason.URI_REFUSED,
+          "image_uri scheme '"
+              + scheme(uri)
+              + "' is not allowed (allowed: file: below images.file-root, http(s) to images.http.allowed-hosts)");
     }
-    Path root = policy.fileRoot().orElseThrow(() -> new RejectedInputException(DeadLetterReason.URI_REFUSED,
-        "file: image URIs are refused: images.file-root is not configured"));
+    Path root =
+        policy
+            .fileRoot()
+            .orElseThrow(
+                () ->
+                    new RejectedInputException(
+                        DeadLetterReason.URI_REFUSED,
+                        "file: image URIs are refused: images.file-root is not configured"));
     Path path;
     try {
       path = Path.of(uri).toAbsolutePath().normalize();
     } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-      throw new RejectedInputException(DeadLetterReason.URI_REFUSED, "image_uri is not a file path: " + uri);
+      throw new RejectedInputException(
+          DeadLetterReason.URI_REFUSED, "image_uri is not a file path: " + uri);
     }
     try {
       Path realRoot = root.toRealPath();
-      // checked before touching the file too, so that a refusal never tells whether a file outside exists
+      // checked before touching the file too, so that a refusal never tells whether a file outside
+      // exists
       if (!path.startsWith(root) && !path.startsWith(realRoot)) {
-        throw new RejectedInputException(DeadLetterReason.URI_REFUSED, "image_uri is outside images.file-root");
+        throw new RejectedInputException(
+            DeadLetterReason.URI_REFUSED, "image_uri is outside images.file-root");
       }
       // real paths, so neither '..' nor a symbolic link leads out of the root
       Path real = path.toRealPath();
       if (!real.startsWith(realRoot)) {
-        throw new RejectedInputException(DeadLetterReason.URI_REFUSED, "image_uri is outside images.file-root");
+        throw new RejectedInputException(
+            DeadLetterReason.URI_REFUSED, "image_uri is outside images.file-root");
       }
       long size = Files.size(real);
       if (size > policy.maxBytes()) {
-        throw new RejectedInputException(DeadLetterReason.IMAGE_TOO_LARGE,
+        throw new RejectedInputException(
+            DeadLetterReason.IMAGE_TOO_LARGE,
             "image file is " + size + " bytes, above the limit of " + policy.maxBytes());
       }
       return Files.readAllBytes(real);
     } catch (NoSuchFileException e) {
-      throw new RejectedInputException(DeadLetterReason.URI_FETCH_FAILED, "image file does not exist: " + uri);
+      throw new RejectedInputException(
+          DeadLetterReason.URI_FETCH_FAILED, "image file does not exist: " + uri);
     } catch (IOException e) {
-      throw new RejectedInputException(DeadLetterReason.URI_FETCH_FAILED,
+      throw new RejectedInputException(
+          DeadLetterReason.URI_FETCH_FAILED,
           "image file cannot be read: " + uri + ": " + e.getMessage());
     }
   }

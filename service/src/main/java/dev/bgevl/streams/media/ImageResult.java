@@ -32,7 +32,10 @@ public sealed interface ImageResult permits ImageResult.Resolved, ImageResult.Fa
     }
   }
 
-  /** Usually a {@link dev.bgevl.streams.failure.RejectedInputException}; anything else is unexpected. */
+  /**
+   * Usually a {@link dev.bgevl.streams.failure.RejectedInputException}; anything else is
+   * unexpected.
+   */
   record Failed(RuntimeException error) implements ImageResult {
     public Failed {
       Objects.requireNonNull(error, "error");

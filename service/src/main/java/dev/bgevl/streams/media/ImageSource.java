@@ -17,7 +17,9 @@ public record ImageSource(byte[] inline, String uri) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ImageSource other && Arrays.equals(inline, other.inline) && Objects.equals(uri, other.uri);
+    return o instanceof ImageSource other
+        && Arrays.equals(inline, other.inline)
+        && Objects.equals(uri, other.uri);
   }
 
   @Override
@@ -28,7 +30,10 @@ public record ImageSource(byte[] inline, String uri) {
   /** Never the bytes, never the URI's query. */
   @Override
   public String toString() {
-    return "ImageSource[inlineBytes=" + (inline == null ? "none" : inline.length) + ", uri="
-        + (uri == null ? "none" : uri.replaceAll("[?#].*", "?…")) + "]";
+    return "ImageSource[inlineBytes="
+        + (inline == null ? "none" : inline.length)
+        + ", uri="
+        + (uri == null ? "none" : uri.replaceAll("[?#].*", "?…"))
+        + "]";
   }
 }

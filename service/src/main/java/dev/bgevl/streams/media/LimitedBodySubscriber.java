@@ -12,8 +12,8 @@ import java.util.concurrent.Flow;
 
 /**
  * Collects a response body up to a byte limit and cancels the subscription (which closes the
- * connection) the moment the body goes past it, so a huge or endless chunked body is never read
- * to its end.
+ * connection) the moment the body goes past it, so a huge or endless chunked body is never read to
+ * its end.
  */
 final class LimitedBodySubscriber implements BodySubscriber<byte[]> {
 
@@ -25,14 +25,19 @@ final class LimitedBodySubscriber implements BodySubscriber<byte[]> {
   private Flow.Subscription subscription;
   private long received;
 
-  private LimitedBodySubscriber(long maxBytes, String uri, long expected, RejectedInputException refuseAtOnce) {
+  private LimitedBodySubscriber(
+      long maxBytes, String uri, long expected, RejectedInputException refuseAtOnce) {
     this.maxBytes = maxBytes;
     this.uri = uri;
     this.refuseAtOnce = refuseAtOnce;
-    this.bytes = new ByteArrayOutputStream((int) Math.max(0, Math.min(expected, Math.min(maxBytes, 1 << 20))));
+    this.bytes =
+        new ByteArrayOutputStream(
+            (int) Math.max(0, Math.min(expected, Math.min(maxBytes, 1 << 20))));
   }
 
-  /** Reads at most {@code maxBytes}; {@code expected} (Content-Length, or -1) only sizes the buffer. */
+  /**
+   * Reads at most {@code maxBytes}; {@code expected} (Content-Length, or -1) only sizes the buffer.
+   */
   static LimitedBodySubscriber upTo(long maxBytes, long expected, String uri) {
     return new LimitedBodySubscriber(maxBytes, uri, expected, null);
   }
@@ -42,7 +47,10 @@ final class LimitedBodySubscriber implements BodySubscriber<byte[]> {
     return new LimitedBodySubscriber(0, "", 0, error);
   }
 
-  /** Reads nothing and completes with an empty body: redirects and error statuses need only their headers. */
+  /**
+   * Reads nothing and completes with an empty body: redirects and error statuses need only their
+   * headers.
+   */
   static LimitedBodySubscriber skipping() {
     return new LimitedBodySubscriber(0, "", 0, null);
   }
@@ -70,8 +78,10 @@ final class LimitedBodySubscriber implements BodySubscriber<byte[]> {
       received += buffer.remaining();
       if (received > maxBytes) {
         subscription.cancel();
-        body.completeExceptionally(new RejectedInputException(DeadLetterReason.IMAGE_TOO_LARGE,
-            "image at " + uri + " is above the limit of " + maxBytes + " bytes"));
+        body.completeExceptionally(
+            new RejectedInputException(
+                DeadLetterReason.IMAGE_TOO_LARGE,
+                "image at " + uri + " is above the limit of " + maxBytes + " bytes"));
         return;
       }
       byte[] chunk = new byte[buffer.remaining()];

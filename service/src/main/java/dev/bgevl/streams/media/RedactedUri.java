@@ -2,7 +2,10 @@ package dev.bgevl.streams.media;
 
 import java.net.URI;
 
-/** The part of an image URI safe to log: scheme, host, port and path; never user info, query or fragment (they may hold tokens). */
+/**
+ * The part of an image URI safe to log: scheme, host, port and path; never user info, query or
+ * fragment (they may hold tokens).
+ */
 final class RedactedUri {
 
   private RedactedUri() {}

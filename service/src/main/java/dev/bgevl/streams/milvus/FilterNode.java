@@ -3,13 +3,16 @@ package dev.bgevl.streams.milvus;
 import java.util.List;
 
 /**
- * The typed filter tree {@link FilterParser} builds and {@link MetadataFilter} renders. Rendering only ever emits field names
- * from a fixed vocabulary and literals through {@link MilvusLiterals}, so no user text reaches the expression unescaped.
+ * The typed filter tree {@link FilterParser} builds and {@link MetadataFilter} renders. Rendering
+ * only ever emits field names from a fixed vocabulary and literals through {@link MilvusLiterals},
+ * so no user text reaches the expression unescaped.
  *
- * <p>Rendering never emits {@code not}: the embedded Milvus Lite refuses the unary NOT node ("unsupported expr proto node"), so
- * a negation is pushed down to the comparisons (De Morgan; {@code ==} to {@code !=}, {@code in} to {@code not in}, {@code <} to
- * {@code >=}), which every Milvus evaluates the same way. The one difference from a literal NOT: a negated range comparison on a
- * metadata key ({@code not k < "m"}) does not match rows that lack the key, as a range comparison never does.
+ * <p>Rendering never emits {@code not}: the embedded Milvus Lite refuses the unary NOT node
+ * ("unsupported expr proto node"), so a negation is pushed down to the comparisons (De Morgan;
+ * {@code ==} to {@code !=}, {@code in} to {@code not in}, {@code <} to {@code >=}), which every
+ * Milvus evaluates the same way. The one difference from a literal NOT: a negated range comparison
+ * on a metadata key ({@code not k < "m"}) does not match rows that lack the key, as a range
+ * comparison never does.
  */
 sealed interface FilterNode {
 
@@ -123,7 +126,12 @@ sealed interface FilterNode {
 
   /** Comparison operators of the filter language, identical in Milvus. */
   enum Operator {
-    EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">=");
+    EQ("=="),
+    NE("!="),
+    LT("<"),
+    LE("<="),
+    GT(">"),
+    GE(">=");
 
     private final String symbol;
 
@@ -147,7 +155,10 @@ sealed interface FilterNode {
     }
   }
 
-  /** What a filter may compare: a scalar column of the collection or a key of the {@code metadata} JSON column. */
+  /**
+   * What a filter may compare: a scalar column of the collection or a key of the {@code metadata}
+   * JSON column.
+   */
   record Field(String name, FieldType type, boolean metadataKey) {
     void render(StringBuilder out) {
       if (metadataKey) {
@@ -162,7 +173,8 @@ sealed interface FilterNode {
 
   /** Value type a field accepts. */
   enum FieldType {
-    STRING, INT64
+    STRING,
+    INT64
   }
 
   /** A literal value. */

@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Recursive-descent parser for the filter language documented on {@link MetadataFilter}; one instance per parse. */
+/**
+ * Recursive-descent parser for the filter language documented on {@link MetadataFilter}; one
+ * instance per parse.
+ */
 final class FilterParser {
 
   static final String METADATA_PREFIX = "metadata.";
@@ -21,19 +24,34 @@ final class FilterParser {
   private static final Pattern METADATA_KEY = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
   /** The scalar columns a filter may name, with the type of value each takes. */
-  private static final Map<String, FieldType> COLUMNS = Map.of(
-      MediaCollectionSchema.ID, FieldType.STRING,
-      MediaCollectionSchema.MODEL, FieldType.STRING,
-      MediaCollectionSchema.TEXT, FieldType.STRING,
-      MediaCollectionSchema.IMAGE_URI, FieldType.STRING,
-      MediaCollectionSchema.EVENT_TIME, FieldType.INT64);
+  private static final Map<String, FieldType> COLUMNS =
+      Map.of(
+          MediaCollectionSchema.ID, FieldType.STRING,
+          MediaCollectionSchema.MODEL, FieldType.STRING,
+          MediaCollectionSchema.TEXT, FieldType.STRING,
+          MediaCollectionSchema.IMAGE_URI, FieldType.STRING,
+          MediaCollectionSchema.EVENT_TIME, FieldType.INT64);
 
   private enum Kind {
-    IDENT, STRING, NUMBER, TRUE, FALSE, LPAREN, RPAREN, LBRACKET, RBRACKET, COMMA, OP, AND, OR, NOT, IN, EOF
+    IDENT,
+    STRING,
+    NUMBER,
+    TRUE,
+    FALSE,
+    LPAREN,
+    RPAREN,
+    LBRACKET,
+    RBRACKET,
+    COMMA,
+    OP,
+    AND,
+    OR,
+    NOT,
+    IN,
+    EOF
   }
 
-  private record Token(Kind kind, String text, int pos) {
-  }
+  private record Token(Kind kind, String text, int pos) {}
 
   private final String source;
   private final Set<String> allowedFields;
@@ -58,14 +76,17 @@ final class FilterParser {
     FilterNode root = parser.or(0);
     Token rest = parser.peek();
     if (rest.kind != Kind.EOF) {
-      throw new InvalidFilterException("expected 'and', 'or' or the end of the filter but found '" + rest.text + "'", rest.pos);
+      throw new InvalidFilterException(
+          "expected 'and', 'or' or the end of the filter but found '" + rest.text + "'", rest.pos);
     }
     return root;
   }
 
-  // ---- grammar --------------------------------------------------------------------------------------------------
+  // ---- grammar
+  // --------------------------------------------------------------------------------------------------
 
-  // depth counts nested parentheses and 'not's; it bounds recursion, so a hostile filter cannot overflow the stack
+  // depth counts nested parentheses and 'not's; it bounds recursion, so a hostile filter cannot
+  // overflow the stack
   private FilterNode or(int depth) {
     List<FilterNode> terms = new ArrayList<>();
     terms.add(and(depth));
@@ -127,7 +148,8 @@ final class FilterParser {
       return new FilterNode.In(field, values);
     }
     if (opToken.kind != Kind.OP) {
-      throw new InvalidFilterException("expected an operator (==, !=, <, <=, >, >=, in) but found " + describe(opToken),
+      throw new InvalidFilterException(
+          "expected an operator (==, !=, <, <=, >, >=, in) but found " + describe(opToken),
           opToken.pos);
     }
     next++;
@@ -139,7 +161,8 @@ final class FilterParser {
     FieldType columnType = COLUMNS.get(name);
     if (columnType != null) {
       if (!allowedFields.contains(name)) {
-        throw new InvalidFilterException("field '" + name + "' is not allowed in filters", token.pos);
+        throw new InvalidFilterException(
+            "field '" + name + "' is not allowed in filters", token.pos);
       }
       return new Field(name, columnType, false);
     }
@@ -148,8 +171,11 @@ final class FilterParser {
       throw new InvalidFilterException("metadata keys are not allowed in filters", token.pos);
     }
     if (!METADATA_KEY.matcher(key).matches()) {
-      throw new InvalidFilterException("expected a metadata key of 1 to 64 characters from [A-Za-z0-9_.-] but found '"
-          + key + "'", token.pos);
+      throw new InvalidFilterException(
+          "expected a metadata key of 1 to 64 characters from [A-Za-z0-9_.-] but found '"
+              + key
+              + "'",
+          token.pos);
     }
     return new Field(key, FieldType.STRING, true);
   }
@@ -159,33 +185,46 @@ final class FilterParser {
     switch (token.kind) {
       case STRING -> {
         if (field.type() != FieldType.STRING) {
-          throw new InvalidFilterException("expected a number for field '" + field.name() + "'", token.pos);
+          throw new InvalidFilterException(
+              "expected a number for field '" + field.name() + "'", token.pos);
         }
         next++;
         return new StringValue(unescape(token));
       }
       case NUMBER -> {
         if (field.type() != FieldType.INT64) {
-          throw new InvalidFilterException("expected a string value for field '" + field.name()
-              + "' (only event_time takes numbers; quote the value)", token.pos);
+          throw new InvalidFilterException(
+              "expected a string value for field '"
+                  + field.name()
+                  + "' (only event_time takes numbers; quote the value)",
+              token.pos);
         }
         next++;
         try {
           return new LongValue(Long.parseLong(token.text));
         } catch (NumberFormatException e) {
-          throw new InvalidFilterException("expected a 64-bit integer but found '" + token.text + "'", token.pos);
+          throw new InvalidFilterException(
+              "expected a 64-bit integer but found '" + token.text + "'", token.pos);
         }
       }
       case TRUE, FALSE -> {
         if (!field.metadataKey()) {
-          throw new InvalidFilterException("expected a " + (field.type() == FieldType.INT64 ? "number" : "string")
-              + " for field '" + field.name() + "'", token.pos);
+          throw new InvalidFilterException(
+              "expected a "
+                  + (field.type() == FieldType.INT64 ? "number" : "string")
+                  + " for field '"
+                  + field.name()
+                  + "'",
+              token.pos);
         }
         next++;
-        // metadata values are stored as strings, so true/false compare with the strings "true"/"false"
+        // metadata values are stored as strings, so true/false compare with the strings
+        // "true"/"false"
         return new StringValue(token.kind == Kind.TRUE ? "true" : "false");
       }
-      default -> throw new InvalidFilterException("expected a value but found " + describe(token), token.pos);
+      default ->
+          throw new InvalidFilterException(
+              "expected a value but found " + describe(token), token.pos);
     }
   }
 
@@ -203,7 +242,8 @@ final class FilterParser {
 
   private void checkDepth(int depth) {
     if (depth > MetadataFilter.MAX_DEPTH) {
-      throw new InvalidFilterException("nested deeper than " + MetadataFilter.MAX_DEPTH + " levels", peek().pos);
+      throw new InvalidFilterException(
+          "nested deeper than " + MetadataFilter.MAX_DEPTH + " levels", peek().pos);
     }
   }
 
@@ -214,7 +254,8 @@ final class FilterParser {
   private Token expect(Kind kind, String what) {
     Token token = peek();
     if (token.kind != kind) {
-      throw new InvalidFilterException("expected " + what + " but found " + describe(token), token.pos);
+      throw new InvalidFilterException(
+          "expected " + what + " but found " + describe(token), token.pos);
     }
     next++;
     return token;
@@ -239,7 +280,8 @@ final class FilterParser {
     return out.toString();
   }
 
-  // ---- lexer ----------------------------------------------------------------------------------------------------
+  // ---- lexer
+  // ----------------------------------------------------------------------------------------------------
 
   private static List<Token> tokenize(String source) {
     List<Token> tokens = new ArrayList<>();
@@ -250,13 +292,14 @@ final class FilterParser {
       if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
         i++;
       } else if (c == '(' || c == ')' || c == '[' || c == ']' || c == ',') {
-        Kind kind = switch (c) {
-          case '(' -> Kind.LPAREN;
-          case ')' -> Kind.RPAREN;
-          case '[' -> Kind.LBRACKET;
-          case ']' -> Kind.RBRACKET;
-          default -> Kind.COMMA;
-        };
+        Kind kind =
+            switch (c) {
+              case '(' -> Kind.LPAREN;
+              case ')' -> Kind.RPAREN;
+              case '[' -> Kind.LBRACKET;
+              case ']' -> Kind.RBRACKET;
+              default -> Kind.COMMA;
+            };
         tokens.add(new Token(kind, String.valueOf(c), i));
         i++;
       } else if (c == '=' || c == '!' || c == '<' || c == '>') {
@@ -313,7 +356,8 @@ final class FilterParser {
         }
         char escaped = source.charAt(i + 1);
         if (escaped != '"' && escaped != '\\') {
-          throw new InvalidFilterException("expected \\\" or \\\\ after a backslash in a string", i);
+          throw new InvalidFilterException(
+              "expected \\\" or \\\\ after a backslash in a string", i);
         }
         i += 2;
         continue;

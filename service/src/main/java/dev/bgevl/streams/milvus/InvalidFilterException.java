@@ -3,8 +3,12 @@ package dev.bgevl.streams.milvus;
 import dev.bgevl.streams.failure.DeadLetterReason;
 import dev.bgevl.streams.failure.RejectedInput;
 
-/** A retrieval filter that does not parse or breaks a limit; the message names the position and what was expected. */
-public final class InvalidFilterException extends IllegalArgumentException implements RejectedInput {
+/**
+ * A retrieval filter that does not parse or breaks a limit; the message names the position and what
+ * was expected.
+ */
+public final class InvalidFilterException extends IllegalArgumentException
+    implements RejectedInput {
 
   private static final long serialVersionUID = 1L;
 
@@ -15,7 +19,10 @@ public final class InvalidFilterException extends IllegalArgumentException imple
     this.position = position;
   }
 
-  /** Zero-based character offset in the filter text where the problem was found, or -1 when it concerns the whole filter. */
+  /**
+   * Zero-based character offset in the filter text where the problem was found, or -1 when it
+   * concerns the whole filter.
+   */
   public int position() {
     return position;
   }

@@ -20,46 +20,75 @@ final class MediaCollectionSchema {
 
   /** Milvus VarChar limits count UTF-8 bytes. */
   static final int ID_MAX_BYTES = 512;
+
   static final int TEXT_MAX_BYTES = 8192;
   static final int IMAGE_URI_MAX_BYTES = 2048;
   static final int MODEL_MAX_BYTES = 256;
 
   static final List<String> HIT_FIELDS = List.of(TEXT, IMAGE_URI, METADATA);
 
-  private MediaCollectionSchema() {
-  }
+  private MediaCollectionSchema() {}
 
-  /** Creates the collection with its vector index in one request: Milvus Lite cannot create indexes afterwards synchronously. */
+  /**
+   * Creates the collection with its vector index in one request: Milvus Lite cannot create indexes
+   * afterwards synchronously.
+   */
   static CreateCollectionReq createRequest(String collection, int dimension, MilvusConfig config) {
-    CreateCollectionReq.CollectionSchema schema = CreateCollectionReq.CollectionSchema.builder()
-        .enableDynamicField(false)
-        .build();
-    schema.addField(AddFieldReq.builder().fieldName(ID).dataType(DataType.VarChar).maxLength(ID_MAX_BYTES)
-        .isPrimaryKey(true).autoID(false).build());
-    schema.addField(AddFieldReq.builder().fieldName(VECTOR).dataType(DataType.FloatVector).dimension(dimension).build());
-    schema.addField(AddFieldReq.builder().fieldName(TEXT).dataType(DataType.VarChar).maxLength(TEXT_MAX_BYTES).build());
-    schema.addField(AddFieldReq.builder().fieldName(IMAGE_URI).dataType(DataType.VarChar).maxLength(IMAGE_URI_MAX_BYTES)
-        .build());
+    CreateCollectionReq.CollectionSchema schema =
+        CreateCollectionReq.CollectionSchema.builder().enableDynamicField(false).build();
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(ID)
+            .dataType(DataType.VarChar)
+            .maxLength(ID_MAX_BYTES)
+            .isPrimaryKey(true)
+            .autoID(false)
+            .build());
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(VECTOR)
+            .dataType(DataType.FloatVector)
+            .dimension(dimension)
+            .build());
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(TEXT)
+            .dataType(DataType.VarChar)
+            .maxLength(TEXT_MAX_BYTES)
+            .build());
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(IMAGE_URI)
+            .dataType(DataType.VarChar)
+            .maxLength(IMAGE_URI_MAX_BYTES)
+            .build());
     schema.addField(AddFieldReq.builder().fieldName(METADATA).dataType(DataType.JSON).build());
     schema.addField(AddFieldReq.builder().fieldName(EVENT_TIME).dataType(DataType.Int64).build());
-    schema.addField(AddFieldReq.builder().fieldName(MODEL).dataType(DataType.VarChar).maxLength(MODEL_MAX_BYTES).build());
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName(MODEL)
+            .dataType(DataType.VarChar)
+            .maxLength(MODEL_MAX_BYTES)
+            .build());
 
-    CreateCollectionReq.CreateCollectionReqBuilder request = CreateCollectionReq.builder()
-        .collectionName(collection)
-        .description("BGE-VL media vectors")
-        .collectionSchema(schema)
-        .indexParams(List.of(vectorIndex(config.index())))
-        .consistencyLevel(config.consistency());
+    CreateCollectionReq.CreateCollectionReqBuilder request =
+        CreateCollectionReq.builder()
+            .collectionName(collection)
+            .description("BGE-VL media vectors")
+            .collectionSchema(schema)
+            .indexParams(List.of(vectorIndex(config.index())))
+            .consistencyLevel(config.consistency());
     config.database().ifPresent(request::databaseName);
     return request.build();
   }
 
   static IndexParam vectorIndex(VectorIndex index) {
-    IndexParam.IndexParamBuilder param = IndexParam.builder()
-        .fieldName(VECTOR)
-        .indexName(VECTOR + "_idx")
-        .indexType(index.type())
-        .metricType(IndexParam.MetricType.IP);
+    IndexParam.IndexParamBuilder param =
+        IndexParam.builder()
+            .fieldName(VECTOR)
+            .indexName(VECTOR + "_idx")
+            .indexType(index.type())
+            .metricType(IndexParam.MetricType.IP);
     Map<String, Object> build = index.effectiveBuildParams();
     if (!build.isEmpty()) {
       param.extraParams(build);

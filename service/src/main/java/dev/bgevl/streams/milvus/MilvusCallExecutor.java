@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every Milvus call: retries transient failures with bounded exponential backoff and jitter, and turns every failure
- * into {@link MilvusUnavailableException} (transient) or {@link MilvusRequestException} (permanent). The SDK's own retries
- * must be off ({@link MilvusConnector} does that), or the two would multiply.
+ * Runs every Milvus call: retries transient failures with bounded exponential backoff and jitter,
+ * and turns every failure into {@link MilvusUnavailableException} (transient) or {@link
+ * MilvusRequestException} (permanent). The SDK's own retries must be off ({@link MilvusConnector}
+ * does that), or the two would multiply.
  */
 final class MilvusCallExecutor {
 
@@ -35,7 +36,10 @@ final class MilvusCallExecutor {
   private final DoubleSupplier jitter;
 
   MilvusCallExecutor(MilvusConfig.RetryPolicy policy) {
-    this(policy, delay -> Thread.sleep(delay.toMillis()), () -> ThreadLocalRandom.current().nextDouble(0.5, 1.0));
+    this(
+        policy,
+        delay -> Thread.sleep(delay.toMillis()),
+        () -> ThreadLocalRandom.current().nextDouble(0.5, 1.0));
   }
 
   MilvusCallExecutor(MilvusConfig.RetryPolicy policy, Sleeper sleeper, DoubleSupplier jitter) {
@@ -45,18 +49,20 @@ final class MilvusCallExecutor {
   }
 
   /**
-   * Runs {@code call}, named {@code operation} in logs and errors, retrying while it fails transiently.
+   * Runs {@code call}, named {@code operation} in logs and errors, retrying while it fails
+   * transiently.
    *
    * @throws MilvusUnavailableException when the last allowed attempt failed transiently
-   * @throws MilvusRequestException     when Milvus refused the request, or answered nothing
+   * @throws MilvusRequestException when Milvus refused the request, or answered nothing
    */
   <T> T call(String operation, Supplier<T> call) {
     return call(operation, call, null);
   }
 
   /**
-   * As {@link #call(String, Supplier)}, but gives up before a retry delay would end past {@code deadline}
-   * (null: no deadline), so a caller with a deadline hears "unavailable" while it can still answer.
+   * As {@link #call(String, Supplier)}, but gives up before a retry delay would end past {@code
+   * deadline} (null: no deadline), so a caller with a deadline hears "unavailable" while it can
+   * still answer.
    */
   <T> T call(String operation, Supplier<T> call, Instant deadline) {
     for (int attempt = 1; ; attempt++) {
@@ -79,8 +85,12 @@ final class MilvusCallExecutor {
         if (deadline != null && Instant.now().plus(delay).isAfter(deadline)) {
           throw new MilvusUnavailableException(operation, attempt, e);
         }
-        log.warn("Milvus call failed, retrying op={} attempt={} nextDelayMs={} reason={}", operation, attempt,
-            delay.toMillis(), reason(e));
+        log.warn(
+            "Milvus call failed, retrying op={} attempt={} nextDelayMs={} reason={}",
+            operation,
+            attempt,
+            delay.toMillis(),
+            reason(e));
         try {
           sleeper.sleep(delay);
         } catch (InterruptedException interrupted) {
@@ -93,15 +103,18 @@ final class MilvusCallExecutor {
 
   /** Runs a call that answers nothing worth returning. */
   void run(String operation, Runnable call) {
-    call(operation, () -> {
-      call.run();
-      return Boolean.TRUE;
-    });
+    call(
+        operation,
+        () -> {
+          call.run();
+          return Boolean.TRUE;
+        });
   }
 
   /**
-   * The one place that decides whether a failure is transient: Milvus unreachable (connection refused, gRPC
-   * {@code UNAVAILABLE}) or too slow ({@code DEADLINE_EXCEEDED}, the SDK's {@code TIMEOUT}). Everything else is permanent.
+   * The one place that decides whether a failure is transient: Milvus unreachable (connection
+   * refused, gRPC {@code UNAVAILABLE}) or too slow ({@code DEADLINE_EXCEEDED}, the SDK's {@code
+   * TIMEOUT}). Everything else is permanent.
    */
   static boolean isTransient(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -133,16 +146,24 @@ final class MilvusCallExecutor {
 
   private static RuntimeException permanent(String operation, RuntimeException e) {
     if (e instanceof MilvusClientException milvus && undecodableStatus(milvus)) {
-      return new MilvusRequestException(operation, -1, "Milvus refused the request with an error code this SDK cannot decode"
-          + " (Milvus Lite's legacy codes do this); the reason is in the server log", e);
+      return new MilvusRequestException(
+          operation,
+          -1,
+          "Milvus refused the request with an error code this SDK cannot decode"
+              + " (Milvus Lite's legacy codes do this); the reason is in the server log",
+          e);
     }
     if (e instanceof MilvusClientException milvus) {
-      int code = milvus.getServerErrCode() != 0 ? milvus.getServerErrCode() : milvus.getErrorCode().getCode();
+      int code =
+          milvus.getServerErrCode() != 0
+              ? milvus.getServerErrCode()
+              : milvus.getErrorCode().getCode();
       return new MilvusRequestException(operation, code, String.valueOf(milvus.getMessage()), e);
     }
     Status.Code grpc = grpcCode(e);
     if (grpc != null) {
-      return new MilvusRequestException(operation, grpc.value(), "gRPC " + grpc + ": " + e.getMessage(), e);
+      return new MilvusRequestException(
+          operation, grpc.value(), "gRPC " + grpc + ": " + e.getMessage(), e);
     }
     if (e instanceof IllegalArgumentException) {
       // the SDK validates requests (vector dimension, field types) on the client side with these
@@ -152,11 +173,13 @@ final class MilvusCallExecutor {
   }
 
   /**
-   * SDK 2.6 throws {@code IllegalArgumentException("Can't get the number of an unknown enum value.")} from its own status
-   * check when a server (Milvus Lite) sends a legacy error code it does not know, losing the server's reason.
+   * SDK 2.6 throws {@code IllegalArgumentException("Can't get the number of an unknown enum
+   * value.")} from its own status check when a server (Milvus Lite) sends a legacy error code it
+   * does not know, losing the server's reason.
    */
   private static boolean undecodableStatus(MilvusClientException e) {
-    return e.getCause() instanceof IllegalArgumentException cause && cause.getMessage() != null
+    return e.getCause() instanceof IllegalArgumentException cause
+        && cause.getMessage() != null
         && cause.getMessage().contains("unknown enum value");
   }
 

@@ -14,14 +14,23 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Makes sure a model's collection exists with the expected schema and is loaded; the collection admin entry point. */
+/**
+ * Makes sure a model's collection exists with the expected schema and is loaded; the collection
+ * admin entry point.
+ */
 public final class MilvusCollections {
 
   private static final Logger log = LoggerFactory.getLogger(MilvusCollections.class);
 
-  private static final List<String> REQUIRED_FIELDS = List.of(MediaCollectionSchema.ID, MediaCollectionSchema.VECTOR,
-      MediaCollectionSchema.TEXT, MediaCollectionSchema.IMAGE_URI, MediaCollectionSchema.METADATA,
-      MediaCollectionSchema.EVENT_TIME, MediaCollectionSchema.MODEL);
+  private static final List<String> REQUIRED_FIELDS =
+      List.of(
+          MediaCollectionSchema.ID,
+          MediaCollectionSchema.VECTOR,
+          MediaCollectionSchema.TEXT,
+          MediaCollectionSchema.IMAGE_URI,
+          MediaCollectionSchema.METADATA,
+          MediaCollectionSchema.EVENT_TIME,
+          MediaCollectionSchema.MODEL);
 
   private final MilvusClientV2 client;
   private final MilvusConfig config;
@@ -39,12 +48,14 @@ public final class MilvusCollections {
   }
 
   /**
-   * Creates {@code collection} with its vector index when missing, checks an existing one holds {@code dimension}-wide vectors
-   * and every expected field, and loads it. Idempotent, and safe when another instance creates the collection concurrently.
+   * Creates {@code collection} with its vector index when missing, checks an existing one holds
+   * {@code dimension}-wide vectors and every expected field, and loads it. Idempotent, and safe
+   * when another instance creates the collection concurrently.
    *
-   * @throws IllegalStateException      when the existing collection has another dimension or misses a field
+   * @throws IllegalStateException when the existing collection has another dimension or misses a
+   *     field
    * @throws MilvusUnavailableException when Milvus stayed unreachable
-   * @throws MilvusRequestException     when Milvus refused a request
+   * @throws MilvusRequestException when Milvus refused a request
    */
   public void ensure(String collection, int dimension) {
     Objects.requireNonNull(collection, "collection");
@@ -54,11 +65,16 @@ public final class MilvusCollections {
     long start = System.nanoTime();
     boolean created = false;
     if (!exists(collection)) {
-      CreateCollectionReq request = MediaCollectionSchema.createRequest(collection, dimension, config);
+      CreateCollectionReq request =
+          MediaCollectionSchema.createRequest(collection, dimension, config);
       try {
         executor.run("create-collection", () -> client.createCollection(request));
         created = true;
-        log.info("Created collection name={} dim={} index={} metric=IP", collection, dimension, config.index());
+        log.info(
+            "Created collection name={} dim={} index={} metric=IP",
+            collection,
+            dimension,
+            config.index());
       } catch (MilvusRequestException e) {
         if (!exists(collection)) {
           throw e;
@@ -68,13 +84,18 @@ public final class MilvusCollections {
     }
     checkSchema(collection, dimension);
     load(collection);
-    log.info("Collection ready name={} dim={} created={} tookMs={}", collection, dimension, created,
+    log.info(
+        "Collection ready name={} dim={} created={} tookMs={}",
+        collection,
+        dimension,
+        created,
         (System.nanoTime() - start) / 1_000_000);
   }
 
   /** Whether {@code collection} exists. */
   public boolean exists(String collection) {
-    HasCollectionReq.HasCollectionReqBuilder request = HasCollectionReq.builder().collectionName(collection);
+    HasCollectionReq.HasCollectionReqBuilder request =
+        HasCollectionReq.builder().collectionName(collection);
     config.database().ifPresent(request::databaseName);
     return executor.call("has-collection", () -> client.hasCollection(request.build()));
   }
@@ -84,7 +105,8 @@ public final class MilvusCollections {
     if (!exists(collection)) {
       return;
     }
-    DropCollectionReq.DropCollectionReqBuilder request = DropCollectionReq.builder().collectionName(collection);
+    DropCollectionReq.DropCollectionReqBuilder request =
+        DropCollectionReq.builder().collectionName(collection);
     config.database().ifPresent(request::databaseName);
     executor.run("drop-collection", () -> client.dropCollection(request.build()));
     log.info("Dropped collection name={}", collection);
@@ -93,16 +115,22 @@ public final class MilvusCollections {
   /** The vector dimension of an existing collection. */
   public int dimension(String collection) {
     DescribeCollectionResp description = describe(collection);
-    CreateCollectionReq.FieldSchema vector = description.getCollectionSchema().getField(MediaCollectionSchema.VECTOR);
+    CreateCollectionReq.FieldSchema vector =
+        description.getCollectionSchema().getField(MediaCollectionSchema.VECTOR);
     if (vector == null || vector.getDimension() == null) {
-      throw new IllegalStateException("collection " + collection + " has no '" + MediaCollectionSchema.VECTOR
-          + "' vector field; it was not created by bgevl-streams");
+      throw new IllegalStateException(
+          "collection "
+              + collection
+              + " has no '"
+              + MediaCollectionSchema.VECTOR
+              + "' vector field; it was not created by bgevl-streams");
     }
     return vector.getDimension();
   }
 
   private DescribeCollectionResp describe(String collection) {
-    DescribeCollectionReq.DescribeCollectionReqBuilder request = DescribeCollectionReq.builder().collectionName(collection);
+    DescribeCollectionReq.DescribeCollectionReqBuilder request =
+        DescribeCollectionReq.builder().collectionName(collection);
     config.database().ifPresent(request::databaseName);
     return executor.call("describe-collection", () -> client.describeCollection(request.build()));
   }
@@ -112,27 +140,46 @@ public final class MilvusCollections {
     CreateCollectionReq.CollectionSchema schema = description.getCollectionSchema();
     for (String field : REQUIRED_FIELDS) {
       if (schema == null || schema.getField(field) == null) {
-        throw new IllegalStateException("collection " + collection + " lacks field '" + field
-            + "'; it was not created by bgevl-streams (drop it or use another milvus.collection-prefix)");
+        throw new IllegalStateException(
+            "collection "
+                + collection
+                + " lacks field '"
+                + field
+                + "'; it was not created by bgevl-streams (drop it or use another milvus.collection-prefix)");
       }
     }
     CreateCollectionReq.FieldSchema vector = schema.getField(MediaCollectionSchema.VECTOR);
-    if (vector.getDataType() != DataType.FloatVector || !Objects.equals(vector.getDimension(), dimension)) {
-      throw new IllegalStateException("collection " + collection + " holds " + vector.getDataType() + " vectors of dimension "
-          + vector.getDimension() + " but the model produces FloatVector of dimension " + dimension
-          + "; drop the collection or use another milvus.collection-prefix");
+    if (vector.getDataType() != DataType.FloatVector
+        || !Objects.equals(vector.getDimension(), dimension)) {
+      throw new IllegalStateException(
+          "collection "
+              + collection
+              + " holds "
+              + vector.getDataType()
+              + " vectors of dimension "
+              + vector.getDimension()
+              + " but the model produces FloatVector of dimension "
+              + dimension
+              + "; drop the collection or use another milvus.collection-prefix");
     }
   }
 
-  /** Loads {@code collection} for search unless it is loaded already; true when it had to load it. */
+  /**
+   * Loads {@code collection} for search unless it is loaded already; true when it had to load it.
+   */
   public boolean load(String collection) {
-    GetLoadStateReq.GetLoadStateReqBuilder state = GetLoadStateReq.builder().collectionName(collection);
+    GetLoadStateReq.GetLoadStateReqBuilder state =
+        GetLoadStateReq.builder().collectionName(collection);
     config.database().ifPresent(state::databaseName);
-    if (Boolean.TRUE.equals(executor.call("get-load-state", () -> client.getLoadState(state.build())))) {
+    if (Boolean.TRUE.equals(
+        executor.call("get-load-state", () -> client.getLoadState(state.build())))) {
       return false;
     }
-    LoadCollectionReq.LoadCollectionReqBuilder request = LoadCollectionReq.builder().collectionName(collection).sync(true)
-        .timeout(config.timeout().toMillis());
+    LoadCollectionReq.LoadCollectionReqBuilder request =
+        LoadCollectionReq.builder()
+            .collectionName(collection)
+            .sync(true)
+            .timeout(config.timeout().toMillis());
     config.database().ifPresent(request::databaseName);
     executor.run("load-collection", () -> client.loadCollection(request.build()));
     log.info("Loaded collection name={}", collection);

@@ -1,6 +1,9 @@
 package dev.bgevl.streams.milvus;
 
-/** Milvus answered and refused the request (bad request, unknown collection, dimension mismatch ...); permanent, retrying will not help. */
+/**
+ * Milvus answered and refused the request (bad request, unknown collection, dimension mismatch
+ * ...); permanent, retrying will not help.
+ */
 public final class MilvusRequestException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
@@ -19,7 +22,10 @@ public final class MilvusRequestException extends RuntimeException {
     return operation;
   }
 
-  /** Milvus's error code (the server's code when it sent one, else the SDK's), or -1 when neither gave one. */
+  /**
+   * Milvus's error code (the server's code when it sent one, else the SDK's), or -1 when neither
+   * gave one.
+   */
   public int code() {
     return code;
   }

@@ -15,7 +15,9 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Answers top-k inner-product searches over a model's collection, many query vectors per request. */
+/**
+ * Answers top-k inner-product searches over a model's collection, many query vectors per request.
+ */
 public final class MilvusSearcher implements VectorSearch {
 
   private static final Logger log = LoggerFactory.getLogger(MilvusSearcher.class);
@@ -41,22 +43,28 @@ public final class MilvusSearcher implements VectorSearch {
   }
 
   /**
-   * Searches {@code queries} in one request with one filter; returns, per query and in its order, up to {@code topK} hits
-   * ordered by descending score.
+   * Searches {@code queries} in one request with one filter; returns, per query and in its order,
+   * up to {@code topK} hits ordered by descending score.
    *
    * @throws MilvusUnavailableException when Milvus stayed unreachable
-   * @throws MilvusRequestException     when Milvus refused the search, e.g. a query of the wrong dimension
+   * @throws MilvusRequestException when Milvus refused the search, e.g. a query of the wrong
+   *     dimension
    */
-  public List<List<SearchHit>> search(String collection, List<float[]> queries, int topK, Optional<MetadataFilter> filter) {
+  public List<List<SearchHit>> search(
+      String collection, List<float[]> queries, int topK, Optional<MetadataFilter> filter) {
     return search(collection, queries, topK, filter, null);
   }
 
   /**
-   * As {@link #search(String, List, int, Optional)}, retrying only while a retry can end before {@code deadline}
-   * (null: the configured retries, however long).
+   * As {@link #search(String, List, int, Optional)}, retrying only while a retry can end before
+   * {@code deadline} (null: the configured retries, however long).
    */
   @Override
-  public List<List<SearchHit>> search(String collection, List<float[]> queries, int topK, Optional<MetadataFilter> filter,
+  public List<List<SearchHit>> search(
+      String collection,
+      List<float[]> queries,
+      int topK,
+      Optional<MetadataFilter> filter,
       java.time.Instant deadline) {
     Objects.requireNonNull(collection, "collection");
     Objects.requireNonNull(filter, "filter");
@@ -70,15 +78,16 @@ public final class MilvusSearcher implements VectorSearch {
     for (float[] query : queries) {
       data.add(new FloatVec(query.clone()));
     }
-    SearchReq.SearchReqBuilder request = SearchReq.builder()
-        .collectionName(collection)
-        .annsField(MediaCollectionSchema.VECTOR)
-        .metricType(IndexParam.MetricType.IP)
-        .data(data)
-        .limit(topK)
-        .outputFields(MediaCollectionSchema.HIT_FIELDS)
-        .searchParams(config.index().effectiveSearchParams(topK))
-        .consistencyLevel(config.consistency());
+    SearchReq.SearchReqBuilder request =
+        SearchReq.builder()
+            .collectionName(collection)
+            .annsField(MediaCollectionSchema.VECTOR)
+            .metricType(IndexParam.MetricType.IP)
+            .data(data)
+            .limit(topK)
+            .outputFields(MediaCollectionSchema.HIT_FIELDS)
+            .searchParams(config.index().effectiveSearchParams(topK))
+            .consistencyLevel(config.consistency());
     filter.ifPresent(f -> request.filter(f.toExpression()));
     config.database().ifPresent(request::databaseName);
     long start = System.nanoTime();
@@ -86,8 +95,10 @@ public final class MilvusSearcher implements VectorSearch {
     try {
       response = executor.call("search", () -> client.search(request.build()), deadline);
     } catch (MilvusRequestException e) {
-      // a restarted server may come back with the collection released (Milvus Lite always does, and its error
-      // code does not decode, so ask the load state rather than parse the error): load it, retry once
+      // a restarted server may come back with the collection released (Milvus Lite always does, and
+      // its error
+      // code does not decode, so ask the load state rather than parse the error): load it, retry
+      // once
       boolean reloaded;
       try {
         reloaded = new MilvusCollections(client, config).load(collection);
@@ -98,13 +109,22 @@ public final class MilvusSearcher implements VectorSearch {
       if (!reloaded) {
         throw e;
       }
-      log.warn("Collection was released, loaded it again and retried the search collection={}", collection);
+      log.warn(
+          "Collection was released, loaded it again and retried the search collection={}",
+          collection);
       response = executor.call("search", () -> client.search(request.build()), deadline);
     }
     List<List<SearchResp.SearchResult>> results = response.getSearchResults();
     if (results == null || results.size() != queries.size()) {
-      throw new MilvusRequestException("search", -1, "Milvus answered " + (results == null ? 0 : results.size())
-          + " result lists for " + queries.size() + " queries", null);
+      throw new MilvusRequestException(
+          "search",
+          -1,
+          "Milvus answered "
+              + (results == null ? 0 : results.size())
+              + " result lists for "
+              + queries.size()
+              + " queries",
+          null);
     }
     List<List<SearchHit>> hits = new ArrayList<>(results.size());
     for (List<SearchResp.SearchResult> perQuery : results) {
@@ -114,12 +134,20 @@ public final class MilvusSearcher implements VectorSearch {
       }
       hits.add(List.copyOf(mapped));
     }
-    log.debug("Searched collection={} queries={} topK={} filtered={} tookMs={}", collection, queries.size(), topK,
-        filter.isPresent(), (System.nanoTime() - start) / 1_000_000);
+    log.debug(
+        "Searched collection={} queries={} topK={} filtered={} tookMs={}",
+        collection,
+        queries.size(),
+        topK,
+        filter.isPresent(),
+        (System.nanoTime() - start) / 1_000_000);
     return List.copyOf(hits);
   }
 
-  /** Live rows in {@code collection} (upserts deduplicated, deletes applied), read at the configured consistency. */
+  /**
+   * Live rows in {@code collection} (upserts deduplicated, deletes applied), read at the configured
+   * consistency.
+   */
   public long count(String collection) {
     return count(collection, Optional.empty());
   }
@@ -127,16 +155,20 @@ public final class MilvusSearcher implements VectorSearch {
   /** Live rows in {@code collection} that pass {@code filter}. */
   public long count(String collection, Optional<MetadataFilter> filter) {
     Objects.requireNonNull(collection, "collection");
-    QueryReq.QueryReqBuilder request = QueryReq.builder()
-        .collectionName(collection)
-        .filter(filter.map(MetadataFilter::toExpression).orElse(""))
-        .outputFields(List.of(COUNT))
-        .consistencyLevel(config.consistency());
+    QueryReq.QueryReqBuilder request =
+        QueryReq.builder()
+            .collectionName(collection)
+            .filter(filter.map(MetadataFilter::toExpression).orElse(""))
+            .outputFields(List.of(COUNT))
+            .consistencyLevel(config.consistency());
     config.database().ifPresent(request::databaseName);
     QueryResp response = executor.call("count", () -> client.query(request.build()));
     List<QueryResp.QueryResult> results = response.getQueryResults();
-    if (results == null || results.isEmpty() || !(results.get(0).getEntity().get(COUNT) instanceof Number count)) {
-      throw new MilvusRequestException("count", -1, "Milvus answered no count(*) for " + collection, null);
+    if (results == null
+        || results.isEmpty()
+        || !(results.get(0).getEntity().get(COUNT) instanceof Number count)) {
+      throw new MilvusRequestException(
+          "count", -1, "Milvus answered no count(*) for " + collection, null);
     }
     return count.longValue();
   }

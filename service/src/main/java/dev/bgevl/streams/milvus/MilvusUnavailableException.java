@@ -2,7 +2,10 @@ package dev.bgevl.streams.milvus;
 
 import org.apache.kafka.common.errors.RetriableException;
 
-/** Milvus could not be reached (refused, unavailable, timed out) even after the configured retries; transient, never a dead letter. */
+/**
+ * Milvus could not be reached (refused, unavailable, timed out) even after the configured retries;
+ * transient, never a dead letter.
+ */
 public final class MilvusUnavailableException extends RetriableException {
 
   private static final long serialVersionUID = 1L;
@@ -11,7 +14,14 @@ public final class MilvusUnavailableException extends RetriableException {
   private final int attempts;
 
   MilvusUnavailableException(String operation, int attempts, Throwable cause) {
-    super("Milvus unavailable op=" + operation + " attempts=" + attempts + ": " + MilvusCallExecutor.reason(cause), cause);
+    super(
+        "Milvus unavailable op="
+            + operation
+            + " attempts="
+            + attempts
+            + ": "
+            + MilvusCallExecutor.reason(cause),
+        cause);
     this.operation = operation;
     this.attempts = attempts;
   }

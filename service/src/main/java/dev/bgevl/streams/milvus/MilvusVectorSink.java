@@ -16,7 +16,10 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes vectors into a model's collection: idempotent upserts keyed by media id, and deletes by id. */
+/**
+ * Writes vectors into a model's collection: idempotent upserts keyed by media id, and deletes by
+ * id.
+ */
 public final class MilvusVectorSink implements VectorSink {
 
   private static final Logger log = LoggerFactory.getLogger(MilvusVectorSink.class);
@@ -37,11 +40,14 @@ public final class MilvusVectorSink implements VectorSink {
   }
 
   /**
-   * Upserts {@code rows} in one request; a row whose id exists replaces it entirely. When a batch holds one id twice, the last
-   * row wins. Text longer than the collection's field is truncated (logged at debug).
+   * Upserts {@code rows} in one request; a row whose id exists replaces it entirely. When a batch
+   * holds one id twice, the last row wins. Text longer than the collection's field is truncated
+   * (logged at debug).
    *
-   * @throws MilvusUnavailableException when Milvus stayed unreachable (the whole batch may be retried: upserts are idempotent)
-   * @throws MilvusRequestException     when Milvus refused the batch, e.g. a vector of the wrong dimension
+   * @throws MilvusUnavailableException when Milvus stayed unreachable (the whole batch may be
+   *     retried: upserts are idempotent)
+   * @throws MilvusRequestException when Milvus refused the batch, e.g. a vector of the wrong
+   *     dimension
    */
   @Override
   public void upsert(String collection, List<VectorRow> rows) {
@@ -50,7 +56,8 @@ public final class MilvusVectorSink implements VectorSink {
       return;
     }
     List<JsonObject> data = new ArrayList<>(rows.size());
-    // one id twice in a request is refused by Milvus, so keep the last row per id, as sequential upserts would
+    // one id twice in a request is refused by Milvus, so keep the last row per id, as sequential
+    // upserts would
     Map<String, VectorRow> lastById = new LinkedHashMap<>();
     for (VectorRow row : rows) {
       lastById.remove(row.id());
@@ -64,10 +71,21 @@ public final class MilvusVectorSink implements VectorSink {
     long start = System.nanoTime();
     UpsertResp response = executor.call("upsert", () -> client.upsert(request.build()));
     if (response.getUpsertCnt() != data.size()) {
-      throw new MilvusRequestException("upsert", -1, "Milvus upserted " + response.getUpsertCnt() + " of " + data.size()
-          + " rows into " + collection, null);
+      throw new MilvusRequestException(
+          "upsert",
+          -1,
+          "Milvus upserted "
+              + response.getUpsertCnt()
+              + " of "
+              + data.size()
+              + " rows into "
+              + collection,
+          null);
     }
-    log.debug("Upserted batch collection={} size={} tookMs={}", collection, data.size(),
+    log.debug(
+        "Upserted batch collection={} size={} tookMs={}",
+        collection,
+        data.size(),
         (System.nanoTime() - start) / 1_000_000);
   }
 
@@ -75,7 +93,7 @@ public final class MilvusVectorSink implements VectorSink {
    * Deletes the rows with these ids in one request; unknown ids are ignored.
    *
    * @throws MilvusUnavailableException when Milvus stayed unreachable
-   * @throws MilvusRequestException     when Milvus refused the request
+   * @throws MilvusRequestException when Milvus refused the request
    */
   @Override
   public void delete(String collection, Collection<String> ids) {
@@ -83,17 +101,23 @@ public final class MilvusVectorSink implements VectorSink {
     if (ids.isEmpty()) {
       return;
     }
-    DeleteReq.DeleteReqBuilder request = DeleteReq.builder().collectionName(collection).filter(idIn(ids));
+    DeleteReq.DeleteReqBuilder request =
+        DeleteReq.builder().collectionName(collection).filter(idIn(ids));
     config.database().ifPresent(request::databaseName);
     long start = System.nanoTime();
     DeleteResp response = executor.call("delete", () -> client.delete(request.build()));
-    log.debug("Deleted batch collection={} size={} deleted={} tookMs={}", collection, ids.size(), response.getDeleteCnt(),
+    log.debug(
+        "Deleted batch collection={} size={} deleted={} tookMs={}",
+        collection,
+        ids.size(),
+        response.getDeleteCnt(),
         (System.nanoTime() - start) / 1_000_000);
   }
 
   /**
-   * {@code id in ["a", "b"]} with every id escaped. Not {@code DeleteReq.ids(...)}: SDK 2.6 pastes ids between quotes
-   * unescaped, so an id holding {@code "} breaks the expression or deletes the wrong rows.
+   * {@code id in ["a", "b"]} with every id escaped. Not {@code DeleteReq.ids(...)}: SDK 2.6 pastes
+   * ids between quotes unescaped, so an id holding {@code "} breaks the expression or deletes the
+   * wrong rows.
    */
   static String idIn(Collection<String> ids) {
     StringBuilder out = new StringBuilder(MediaCollectionSchema.ID).append(" in [");

@@ -19,8 +19,7 @@ final class RowMapper {
 
   private static final Logger log = LoggerFactory.getLogger(RowMapper.class);
 
-  private RowMapper() {
-  }
+  private RowMapper() {}
 
   static JsonObject toRow(VectorRow row) {
     JsonObject json = new JsonObject();
@@ -32,7 +31,11 @@ final class RowMapper {
     json.add(MediaCollectionSchema.VECTOR, vector);
     String text = truncateUtf8(row.text(), MediaCollectionSchema.TEXT_MAX_BYTES);
     if (text.length() != row.text().length()) {
-      log.debug("Truncated text id={} chars={} keptChars={} maxBytes={}", row.id(), row.text().length(), text.length(),
+      log.debug(
+          "Truncated text id={} chars={} keptChars={} maxBytes={}",
+          row.id(),
+          row.text().length(),
+          text.length(),
           MediaCollectionSchema.TEXT_MAX_BYTES);
     }
     json.addProperty(MediaCollectionSchema.TEXT, text);
@@ -46,18 +49,27 @@ final class RowMapper {
   }
 
   static SearchHit toHit(Object id, float score, Map<String, Object> entity) {
-    return new SearchHit(String.valueOf(id), score, asString(entity.get(MediaCollectionSchema.TEXT)),
-        asString(entity.get(MediaCollectionSchema.IMAGE_URI)), metadata(entity.get(MediaCollectionSchema.METADATA)));
+    return new SearchHit(
+        String.valueOf(id),
+        score,
+        asString(entity.get(MediaCollectionSchema.TEXT)),
+        asString(entity.get(MediaCollectionSchema.IMAGE_URI)),
+        metadata(entity.get(MediaCollectionSchema.METADATA)));
   }
 
-  /** The longest prefix of {@code text} whose UTF-8 encoding fits {@code maxBytes}, never splitting a character. */
+  /**
+   * The longest prefix of {@code text} whose UTF-8 encoding fits {@code maxBytes}, never splitting
+   * a character.
+   */
   static String truncateUtf8(String text, int maxBytes) {
     if (text.length() * 3L <= maxBytes) {
       return text; // even all-BMP-worst-case 3 bytes per char fits
     }
-    CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
-        .onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    CharsetEncoder encoder =
+        StandardCharsets.UTF_8
+            .newEncoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
     CharBuffer in = CharBuffer.wrap(text);
     ByteBuffer out = ByteBuffer.allocate(maxBytes);
     encoder.encode(in, out, true); // stops at the first character that no longer fits

@@ -4,15 +4,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One search result: the stored item and its inner-product score (cosine similarity for unit vectors, higher is closer).
+ * One search result: the stored item and its inner-product score (cosine similarity for unit
+ * vectors, higher is closer).
  *
- * @param id       media id
- * @param score    inner product of query and stored vector
- * @param text     stored text (possibly truncated by the sink), or empty
+ * @param id media id
+ * @param score inner product of query and stored vector
+ * @param text stored text (possibly truncated by the sink), or empty
  * @param imageUri stored image URI, or empty
  * @param metadata stored metadata
  */
-public record SearchHit(String id, float score, String text, String imageUri, Map<String, String> metadata) {
+public record SearchHit(
+    String id, float score, String text, String imageUri, Map<String, String> metadata) {
 
   public SearchHit {
     Objects.requireNonNull(id, "id");

@@ -9,23 +9,31 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The vector index built on new collections and how searches use it: {@code milvus.index-type}, {@code milvus.index-params}
- * and {@code milvus.search-params}.
+ * The vector index built on new collections and how searches use it: {@code milvus.index-type},
+ * {@code milvus.index-params} and {@code milvus.search-params}.
  *
- * <p>Why AUTOINDEX by default: it is the one type every server accepts and maps to its best choice. The embedded Milvus Lite
- * refuses HNSW (it takes FLAT, IVF_FLAT and AUTOINDEX only) and Milvus standalone/cluster builds HNSW for AUTOINDEX. Parameters
- * given here override the type's defaults (HNSW: {@code M=16, efConstruction=200}, search {@code ef=max(64, top-k)};
- * IVF_FLAT: {@code nlist=128}, search {@code nprobe=16}); numbers are sent as numbers.
+ * <p>Why AUTOINDEX by default: it is the one type every server accepts and maps to its best choice.
+ * The embedded Milvus Lite refuses HNSW (it takes FLAT, IVF_FLAT and AUTOINDEX only) and Milvus
+ * standalone/cluster builds HNSW for AUTOINDEX. Parameters given here override the type's defaults
+ * (HNSW: {@code M=16, efConstruction=200}, search {@code ef=max(64, top-k)}; IVF_FLAT: {@code
+ * nlist=128}, search {@code nprobe=16}); numbers are sent as numbers.
  *
- * @param type         {@code milvus.index-type}: AUTOINDEX, HNSW, IVF_FLAT or FLAT
- * @param buildParams  {@code milvus.index-params}: index build parameters, e.g. {@code M=32}
- * @param searchParams {@code milvus.search-params}: search parameters, e.g. {@code ef=128} or {@code nprobe=32}
+ * @param type {@code milvus.index-type}: AUTOINDEX, HNSW, IVF_FLAT or FLAT
+ * @param buildParams {@code milvus.index-params}: index build parameters, e.g. {@code M=32}
+ * @param searchParams {@code milvus.search-params}: search parameters, e.g. {@code ef=128} or
+ *     {@code nprobe=32}
  */
-public record VectorIndex(IndexParam.IndexType type, Map<String, String> buildParams, Map<String, String> searchParams) {
+public record VectorIndex(
+    IndexParam.IndexType type, Map<String, String> buildParams, Map<String, String> searchParams) {
 
   /** Index types {@link MilvusCollections} knows how to build on inner-product vectors. */
-  public static final Set<IndexParam.IndexType> SUPPORTED_TYPES = Set.of(IndexParam.IndexType.AUTOINDEX,
-      IndexParam.IndexType.HNSW, IndexParam.IndexType.IVF_FLAT, IndexParam.IndexType.FLAT);
+  public static final Set<IndexParam.IndexType> SUPPORTED_TYPES =
+      Set.of(
+          IndexParam.IndexType.AUTOINDEX,
+          IndexParam.IndexType.HNSW,
+          IndexParam.IndexType.IVF_FLAT,
+          IndexParam.IndexType.FLAT);
+
   /** AUTOINDEX with the server's own parameters. */
   public static final VectorIndex DEFAULT = of(IndexParam.IndexType.AUTOINDEX);
 
@@ -37,7 +45,8 @@ public record VectorIndex(IndexParam.IndexType type, Map<String, String> buildPa
   public VectorIndex {
     Objects.requireNonNull(type, "milvus.index-type must be set");
     if (!SUPPORTED_TYPES.contains(type)) {
-      throw new IllegalArgumentException("milvus.index-type must be one of AUTOINDEX, HNSW, IVF_FLAT, FLAT but was " + type);
+      throw new IllegalArgumentException(
+          "milvus.index-type must be one of AUTOINDEX, HNSW, IVF_FLAT, FLAT but was " + type);
     }
     buildParams = validated("milvus.index-params", buildParams);
     searchParams = validated("milvus.search-params", searchParams);
@@ -48,7 +57,10 @@ public record VectorIndex(IndexParam.IndexType type, Map<String, String> buildPa
     return new VectorIndex(type, Map.of(), Map.of());
   }
 
-  /** Build parameters sent with the create request: the type's defaults, overridden by {@link #buildParams()}. */
+  /**
+   * Build parameters sent with the create request: the type's defaults, overridden by {@link
+   * #buildParams()}.
+   */
   Map<String, Object> effectiveBuildParams() {
     Map<String, Object> params = new LinkedHashMap<>();
     if (type == IndexParam.IndexType.HNSW) {
@@ -61,7 +73,10 @@ public record VectorIndex(IndexParam.IndexType type, Map<String, String> buildPa
     return params;
   }
 
-  /** Search parameters for a top-{@code topK} search; HNSW's {@code ef} is raised to top-k, which Milvus requires. */
+  /**
+   * Search parameters for a top-{@code topK} search; HNSW's {@code ef} is raised to top-k, which
+   * Milvus requires.
+   */
   Map<String, Object> effectiveSearchParams(int topK) {
     Map<String, Object> params = new LinkedHashMap<>();
     if (type == IndexParam.IndexType.HNSW) {
@@ -79,15 +94,17 @@ public record VectorIndex(IndexParam.IndexType type, Map<String, String> buildPa
   private static Map<String, String> validated(String flag, Map<String, String> params) {
     Objects.requireNonNull(params, flag);
     Map<String, String> copy = new TreeMap<>();
-    params.forEach((key, value) -> {
-      if (key == null || !KEY.matcher(key).matches()) {
-        throw new IllegalArgumentException(flag + " keys must match [A-Za-z_][A-Za-z0-9_]* but one was '" + key + "'");
-      }
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(flag + " value of " + key + " must not be blank");
-      }
-      copy.put(key, value.strip());
-    });
+    params.forEach(
+        (key, value) -> {
+          if (key == null || !KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException(
+                flag + " keys must match [A-Za-z_][A-Za-z0-9_]* but one was '" + key + "'");
+          }
+          if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(flag + " value of " + key + " must not be blank");
+          }
+          copy.put(key, value.strip());
+        });
     return Map.copyOf(copy);
   }
 

@@ -8,20 +8,27 @@ import java.util.Objects;
 /**
  * One media item as stored in its model's collection.
  *
- * <p>Validated on construction against the collection's limits (Milvus counts VarChar lengths in UTF-8 bytes): the id is
- * 1..512 bytes, the image URI at most 2048 and the model 1..256; the vector is non-empty and finite. Text longer than the
- * 8192-byte field is truncated by {@link MilvusVectorSink}, not rejected. Null text and image URI become empty strings.
+ * <p>Validated on construction against the collection's limits (Milvus counts VarChar lengths in
+ * UTF-8 bytes): the id is 1..512 bytes, the image URI at most 2048 and the model 1..256; the vector
+ * is non-empty and finite. Text longer than the 8192-byte field is truncated by {@link
+ * MilvusVectorSink}, not rejected. Null text and image URI become empty strings.
  *
- * @param id        media id, the primary key
- * @param vector    the L2-normalised embedding (copied; never logged)
- * @param text      caption or query text stored beside the vector
- * @param imageUri  where the image came from, or empty
- * @param metadata  string key/value pairs, filterable through {@link MetadataFilter}
+ * @param id media id, the primary key
+ * @param vector the L2-normalised embedding (copied; never logged)
+ * @param text caption or query text stored beside the vector
+ * @param imageUri where the image came from, or empty
+ * @param metadata string key/value pairs, filterable through {@link MetadataFilter}
  * @param eventTime event time in epoch milliseconds
- * @param model     id of the model that produced the vector
+ * @param model id of the model that produced the vector
  */
-public record VectorRow(String id, float[] vector, String text, String imageUri, Map<String, String> metadata,
-    long eventTime, String model) {
+public record VectorRow(
+    String id,
+    float[] vector,
+    String text,
+    String imageUri,
+    Map<String, String> metadata,
+    long eventTime,
+    String model) {
 
   public VectorRow {
     Objects.requireNonNull(id, "id");
@@ -75,14 +82,28 @@ public record VectorRow(String id, float[] vector, String text, String imageUri,
   /** Names the row without its vector or full text (never log either). */
   @Override
   public String toString() {
-    return "VectorRow[id=" + id + ", dim=" + vector.length + ", textChars=" + text.length() + ", imageUri=" + imageUri
-        + ", metadata=" + metadata + ", eventTime=" + eventTime + ", model=" + model + "]";
+    return "VectorRow[id="
+        + id
+        + ", dim="
+        + vector.length
+        + ", textChars="
+        + text.length()
+        + ", imageUri="
+        + imageUri
+        + ", metadata="
+        + metadata
+        + ", eventTime="
+        + eventTime
+        + ", model="
+        + model
+        + "]";
   }
 
   private static void requireBytes(String name, String value, int min, int max) {
     int bytes = value.getBytes(StandardCharsets.UTF_8).length;
     if (bytes < min || bytes > max) {
-      throw new IllegalArgumentException(name + " must be " + min + ".." + max + " UTF-8 bytes but was " + bytes);
+      throw new IllegalArgumentException(
+          name + " must be " + min + ".." + max + " UTF-8 bytes but was " + bytes);
     }
   }
 }

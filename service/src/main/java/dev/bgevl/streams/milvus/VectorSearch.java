@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** What the query application searches: the top-k nearest rows of each query vector, optionally filtered. */
+/**
+ * What the query application searches: the top-k nearest rows of each query vector, optionally
+ * filtered.
+ */
 public interface VectorSearch {
 
   /**
@@ -12,6 +15,10 @@ public interface VectorSearch {
    *
    * @param deadline when the answer is no longer wanted; {@code null} for none
    */
-  List<List<SearchHit>> search(String collection, List<float[]> queries, int topK, Optional<MetadataFilter> filter,
+  List<List<SearchHit>> search(
+      String collection,
+      List<float[]> queries,
+      int topK,
+      Optional<MetadataFilter> filter,
       Instant deadline);
 }

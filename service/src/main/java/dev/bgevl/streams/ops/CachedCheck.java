@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A readiness check that calls an expensive check (a Milvus round trip) at most once per interval and answers
- * every probe in between from the last result. A check that throws counts as failed. While one thread
- * refreshes, the others get the previous answer instead of waiting ({@code false} before the first answer).
+ * A readiness check that calls an expensive check (a Milvus round trip) at most once per interval
+ * and answers every probe in between from the last result. A check that throws counts as failed.
+ * While one thread refreshes, the others get the previous answer instead of waiting ({@code false}
+ * before the first answer).
  */
 public final class CachedCheck implements BooleanSupplier {
   private static final Logger log = LoggerFactory.getLogger(CachedCheck.class);

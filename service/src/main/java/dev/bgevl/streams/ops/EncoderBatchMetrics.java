@@ -3,7 +3,10 @@ package dev.bgevl.streams.ops;
 import dev.bgevl.streams.encoder.batch.BatchListener;
 import dev.bgevl.streams.encoder.batch.Lane;
 
-/** Feeds the {@code bgevl_encoder_*} metrics from the micro-batcher's events; quick and thread-safe, as the batcher needs. */
+/**
+ * Feeds the {@code bgevl_encoder_*} metrics from the micro-batcher's events; quick and thread-safe,
+ * as the batcher needs.
+ */
 final class EncoderBatchMetrics implements BatchListener {
   private final Histogram batchSize;
   private final Histogram queueWait;
@@ -13,8 +16,14 @@ final class EncoderBatchMetrics implements BatchListener {
   private final EnumCounter<Lane> deadlineExceeded;
   private final EnumCounter<Lane> overloaded;
 
-  EncoderBatchMetrics(Histogram batchSize, Histogram queueWait, Histogram encode, EnumCounter<Lane> items,
-      Counter failedBatches, EnumCounter<Lane> deadlineExceeded, EnumCounter<Lane> overloaded) {
+  EncoderBatchMetrics(
+      Histogram batchSize,
+      Histogram queueWait,
+      Histogram encode,
+      EnumCounter<Lane> items,
+      Counter failedBatches,
+      EnumCounter<Lane> deadlineExceeded,
+      EnumCounter<Lane> overloaded) {
     this.batchSize = batchSize;
     this.queueWait = queueWait;
     this.encode = encode;

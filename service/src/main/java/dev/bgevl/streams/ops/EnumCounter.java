@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A count per constant of an enum, as one label ({@code reason}, {@code status}, {@code lane}). Every constant is
- * exported from the start, at zero, so a rate over it exists before the first event.
+ * A count per constant of an enum, as one label ({@code reason}, {@code status}, {@code lane}).
+ * Every constant is exported from the start, at zero, so a rate over it exists before the first
+ * event.
  */
 final class EnumCounter<E extends Enum<E>> implements MetricFamily {
   private final String name;

@@ -11,10 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The named readiness checks behind {@code /health/ready}: ready when every one passes. A check that throws
- * fails. Checks run on the probing thread at every probe, so a slow one (a network call) is wrapped in a
- * {@link CachedCheck}. Registering a name again replaces its check, so a service can declare a check as
- * {@link #pending} before the thing it checks exists, and is not ready in between.
+ * The named readiness checks behind {@code /health/ready}: ready when every one passes. A check
+ * that throws fails. Checks run on the probing thread at every probe, so a slow one (a network
+ * call) is wrapped in a {@link CachedCheck}. Registering a name again replaces its check, so a
+ * service can declare a check as {@link #pending} before the thing it checks exists, and is not
+ * ready in between.
  */
 public final class HealthChecks {
   private static final Logger log = LoggerFactory.getLogger(HealthChecks.class);
@@ -36,15 +37,19 @@ public final class HealthChecks {
   private volatile List<Check> checks = List.of();
   private final AtomicBoolean wasReady = new AtomicBoolean(true);
 
-  /** Adds the check {@code name}, or replaces the check already registered under it (keeping its place). */
+  /**
+   * Adds the check {@code name}, or replaces the check already registered under it (keeping its
+   * place).
+   */
   public void register(String name, BooleanSupplier check) {
     Objects.requireNonNull(check, "check");
     registerWithReason(name, () -> check.getAsBoolean() ? Optional.empty() : Optional.of(""));
   }
 
   /**
-   * Adds (or replaces) the check {@code name} that says why it fails: the reason follows the name in
-   * {@link Readiness#failing()}, so {@code /health/ready} tells an operator what is wrong, not only where.
+   * Adds (or replaces) the check {@code name} that says why it fails: the reason follows the name
+   * in {@link Readiness#failing()}, so {@code /health/ready} tells an operator what is wrong, not
+   * only where.
    */
   public synchronized void registerWithReason(String name, Supplier<Optional<String>> problem) {
     Objects.requireNonNull(name, "name");

@@ -6,14 +6,16 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A histogram over fixed buckets. Observations are whole numbers in a raw unit (nanoseconds, items) and are
- * exported divided by {@code perUnit} (1e9 turns nanoseconds into seconds; a division, unlike a product with
- * 1e-9, maps 5 ms exactly onto the 0.005 bound); buckets are counted apart and summed into
- * Prometheus' cumulative {@code le} buckets only when written, so observing is lock-free.
+ * A histogram over fixed buckets. Observations are whole numbers in a raw unit (nanoseconds, items)
+ * and are exported divided by {@code perUnit} (1e9 turns nanoseconds into seconds; a division,
+ * unlike a product with 1e-9, maps 5 ms exactly onto the 0.005 bound); buckets are counted apart
+ * and summed into Prometheus' cumulative {@code le} buckets only when written, so observing is
+ * lock-free.
  */
 final class Histogram implements MetricFamily {
   /** Nanoseconds per second, for histograms that observe nanoseconds. */
   static final double NANOS = 1e9;
+
   /** Milliseconds per second, for histograms that observe milliseconds. */
   static final double MILLIS = 1e3;
 

@@ -1,8 +1,9 @@
 package dev.bgevl.streams.ops;
 
 /**
- * Where the ops HTTP server listens ({@code --ops.port}): {@code -1} turns it off, {@code 0} takes any free port
- * (tests, several local services on one host), anything else is bound on all interfaces.
+ * Where the ops HTTP server listens ({@code --ops.port}): {@code -1} turns it off, {@code 0} takes
+ * any free port (tests, several local services on one host), anything else is bound on all
+ * interfaces.
  */
 public record OpsConfig(int port) {
 
@@ -14,7 +15,8 @@ public record OpsConfig(int port) {
 
   public OpsConfig {
     if (port < -1 || port > 65_535) {
-      throw new IllegalArgumentException("--ops.port must be -1 (off), 0 (any free port) or 1..65535, got " + port);
+      throw new IllegalArgumentException(
+          "--ops.port must be -1 (off), 0 (any free port) or 1..65535, got " + port);
     }
   }
 

@@ -17,11 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ops HTTP endpoints on the JDK's {@link HttpServer}, served by two daemon threads: {@code GET /metrics}
- * (Prometheus text 0.0.4), {@code GET /health/live} (200 while the process serves) and {@code GET /health/ready}
- * (200 when every readiness check passes, else 503 with a JSON body naming the failing checks). Any other path is
- * 404, any other method 405. A disabled config binds nothing and {@link #port} is -1. {@link #close} stops it
- * within a second.
+ * The ops HTTP endpoints on the JDK's {@link HttpServer}, served by two daemon threads: {@code GET
+ * /metrics} (Prometheus text 0.0.4), {@code GET /health/live} (200 while the process serves) and
+ * {@code GET /health/ready} (200 when every readiness check passes, else 503 with a JSON body
+ * naming the failing checks). Any other path is 404, any other method 405. A disabled config binds
+ * nothing and {@link #port} is -1. {@link #close} stops it within a second.
  */
 public final class OpsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
@@ -33,14 +33,18 @@ public final class OpsServer implements AutoCloseable {
   private final HealthChecks health;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private OpsServer(HttpServer server, ExecutorService executor, ServiceMetrics metrics, HealthChecks health) {
+  private OpsServer(
+      HttpServer server, ExecutorService executor, ServiceMetrics metrics, HealthChecks health) {
     this.server = server;
     this.executor = executor;
     this.metrics = metrics;
     this.health = health;
   }
 
-  /** Binds {@code config.port()} on all interfaces and serves; returns an inert server when the config is disabled. */
+  /**
+   * Binds {@code config.port()} on all interfaces and serves; returns an inert server when the
+   * config is disabled.
+   */
   public static OpsServer start(OpsConfig config, ServiceMetrics metrics, HealthChecks health) {
     if (!config.enabled()) {
       log.info("Ops server disabled");
@@ -50,7 +54,8 @@ public final class OpsServer implements AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(config.port()), 0);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot bind the ops server to --ops.port " + config.port(), e);
+      throw new UncheckedIOException(
+          "cannot bind the ops server to --ops.port " + config.port(), e);
     }
     ExecutorService executor = Executors.newFixedThreadPool(2, daemonThreads());
     OpsServer ops = new OpsServer(server, executor, metrics, health);
@@ -85,7 +90,8 @@ public final class OpsServer implements AutoCloseable {
   }
 
   private Response respond(String method, String path) {
-    boolean known = path.equals("/metrics") || path.equals("/health/live") || path.equals("/health/ready");
+    boolean known =
+        path.equals("/metrics") || path.equals("/health/live") || path.equals("/health/ready");
     if (!known) {
       return new Response(404, JSON, "{\"error\":\"not found\"}");
     }
@@ -106,12 +112,16 @@ public final class OpsServer implements AutoCloseable {
     }
     StringBuilder body = new StringBuilder("{\"status\":\"DOWN\",\"failing\":[");
     for (int i = 0; i < readiness.failing().size(); i++) {
-      body.append(i == 0 ? "" : ",").append('"').append(jsonEscape(readiness.failing().get(i))).append('"');
+      body.append(i == 0 ? "" : ",")
+          .append('"')
+          .append(jsonEscape(readiness.failing().get(i)))
+          .append('"');
     }
     return new Response(503, JSON, body.append("]}").toString());
   }
 
-  private static void send(HttpExchange exchange, Response response, boolean head) throws IOException {
+  private static void send(HttpExchange exchange, Response response, boolean head)
+      throws IOException {
     byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", response.contentType());
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
@@ -149,7 +159,10 @@ public final class OpsServer implements AutoCloseable {
     };
   }
 
-  /** Stops serving at once (idempotent): in-flight exchanges are cut, the threads are given a second to end. */
+  /**
+   * Stops serving at once (idempotent): in-flight exchanges are cut, the threads are given a second
+   * to end.
+   */
   @Override
   public void close() {
     if (server == null || !closed.compareAndSet(false, true)) {

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Writes the Prometheus text exposition format 0.0.4: one {@code # HELP} and one {@code # TYPE} line per family,
- * then its samples, with names sanitized and label values and help texts escaped.
+ * Writes the Prometheus text exposition format 0.0.4: one {@code # HELP} and one {@code # TYPE}
+ * line per family, then its samples, with names sanitized and label values and help texts escaped.
  */
 final class PrometheusWriter {
   /** The content type of a scrape in this format. */
@@ -20,7 +20,9 @@ final class PrometheusWriter {
     this.out = out;
   }
 
-  /** Starts a family: its help text and type ({@code counter}, {@code gauge}, {@code histogram}). */
+  /**
+   * Starts a family: its help text and type ({@code counter}, {@code gauge}, {@code histogram}).
+   */
   void family(String name, String type, String help) {
     out.append("# HELP ").append(name).append(' ').append(escapeHelp(help)).append('\n');
     out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
@@ -48,18 +50,27 @@ final class PrometheusWriter {
         out.append(',');
       }
       first = false;
-      out.append(label.getKey()).append("=\"").append(escapeLabelValue(label.getValue())).append('"');
+      out.append(label.getKey())
+          .append("=\"")
+          .append(escapeLabelValue(label.getValue()))
+          .append('"');
     }
     out.append('}');
   }
 
-  /** A metric name made legal: anything outside {@code [a-zA-Z0-9_:]} becomes {@code _}, a leading digit gets one. */
+  /**
+   * A metric name made legal: anything outside {@code [a-zA-Z0-9_:]} becomes {@code _}, a leading
+   * digit gets one.
+   */
   static String metricName(String raw) {
     String name = NOT_NAME_CHAR.matcher(raw).replaceAll("_");
     return name.isEmpty() || Character.isDigit(name.charAt(0)) ? "_" + name : name;
   }
 
-  /** A label name made legal: anything outside {@code [a-zA-Z0-9_]} becomes {@code _} ({@code client-id} → {@code client_id}). */
+  /**
+   * A label name made legal: anything outside {@code [a-zA-Z0-9_]} becomes {@code _} ({@code
+   * client-id} → {@code client_id}).
+   */
   static String labelName(String raw) {
     String name = NOT_LABEL_CHAR.matcher(raw).replaceAll("_");
     return name.isEmpty() || Character.isDigit(name.charAt(0)) ? "_" + name : name;
@@ -88,7 +99,10 @@ final class PrometheusWriter {
     return help.replace("\\", "\\\\").replace("\n", "\\n");
   }
 
-  /** A sample value: {@code NaN}, {@code +Inf}, {@code -Inf}, whole numbers without a fraction, else Java's shortest form. */
+  /**
+   * A sample value: {@code NaN}, {@code +Inf}, {@code -Inf}, whole numbers without a fraction, else
+   * Java's shortest form.
+   */
   static String format(double value) {
     if (Double.isNaN(value)) {
       return "NaN";

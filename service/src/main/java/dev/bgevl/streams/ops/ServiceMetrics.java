@@ -12,9 +12,10 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * Every metric the service exports, under fixed Prometheus names with the {@code bgevl_} prefix. Recording is
- * lock-free ({@link java.util.concurrent.atomic.LongAdder}) and safe from any thread; {@link #scrape} writes the
- * Prometheus text format 0.0.4. Labels come from permanent enums, each constant exported from the start at zero.
+ * Every metric the service exports, under fixed Prometheus names with the {@code bgevl_} prefix.
+ * Recording is lock-free ({@link java.util.concurrent.atomic.LongAdder}) and safe from any thread;
+ * {@link #scrape} writes the Prometheus text format 0.0.4. Labels come from permanent enums, each
+ * constant exported from the start at zero.
  *
  * <table>
  * <caption>Families</caption>
@@ -41,58 +42,148 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class ServiceMetrics {
   /** Items per batch: powers of two up to the largest batch we allow. */
   static final double[] SIZE_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128};
-  /** A Milvus call: a millisecond to the default 10 s call deadline. */
-  static final double[] MILVUS_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-  /** Queue waits: from the batcher's few-millisecond max delay up to a submit timeout. */
-  static final double[] WAIT_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
-  /** Encoding and query latency: a GPU batch in milliseconds to a large CPU batch in tens of seconds. */
-  static final double[] LATENCY_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
-  private final Counter eventsIn = new Counter("bgevl_ingest_events_in_total",
-      "Media-event records taken in by ingest (replays after a restart count again).");
-  private final Counter ingestBatches = new Counter("bgevl_ingest_batches_total", "Ingest batches applied.");
-  private final Histogram ingestBatchSize = new Histogram("bgevl_ingest_batch_size",
-      "Records per applied ingest batch.", SIZE_BUCKETS, 1);
-  private final Counter vectorsOut = new Counter("bgevl_ingest_vectors_out_total",
-      "Vectors upserted into Milvus and written to media-vectors.");
-  private final Counter deletes = new Counter("bgevl_ingest_deletes_total",
-      "Deletes applied to Milvus and written to media-vectors as tombstones.");
-  private final EnumCounter<DeadLetterReason> deadLetters = new EnumCounter<>("bgevl_dead_letters_total",
-      "Records sent to a dead-letter topic, by reason.", "reason", DeadLetterReason.class);
-  private final Histogram milvusUpsert = new Histogram("bgevl_milvus_upsert_seconds",
-      "One Milvus upsert of an ingest batch, retries included, failed ones too.", MILVUS_BUCKETS, Histogram.NANOS);
-  private final Histogram milvusDelete = new Histogram("bgevl_milvus_delete_seconds",
-      "One Milvus delete of an ingest batch, retries included, failed ones too.", MILVUS_BUCKETS, Histogram.NANOS);
-  private final Histogram milvusSearch = new Histogram("bgevl_milvus_search_seconds",
-      "One Milvus search for a group of queries, failed ones too.", MILVUS_BUCKETS, Histogram.NANOS);
-  private final Histogram encoderBatchSize = new Histogram("bgevl_encoder_batch_size",
-      "Items per encoder batch, both lanes together.", SIZE_BUCKETS, 1);
-  private final Histogram encoderQueueWait = new Histogram("bgevl_encoder_queue_wait_seconds",
-      "Longest time an item of a batch waited in the encoder queue.", WAIT_BUCKETS, Histogram.NANOS);
-  private final Histogram encoderSeconds = new Histogram("bgevl_encoder_seconds",
-      "Time spent inside the encoder per batch.", LATENCY_BUCKETS, Histogram.NANOS);
-  private final EnumCounter<Lane> encoderItems = new EnumCounter<>("bgevl_encoder_items_total",
-      "Items encoded, by lane.", "lane", Lane.class);
-  private final Counter encoderFailedBatches = new Counter("bgevl_encoder_failed_batches_total",
-      "Encoder batches that failed as a whole.");
-  private final EnumCounter<Lane> encoderOverloaded = new EnumCounter<>("bgevl_encoder_overloaded_total",
-      "Submits the encoder queue refused because it stayed full, by lane.", "lane", Lane.class);
-  private final EnumCounter<Lane> encoderDeadlineExceeded = new EnumCounter<>("bgevl_encoder_deadline_exceeded_total",
-      "Items dropped unencoded because their deadline had passed, by lane.", "lane", Lane.class);
-  private final Counter queryRequests = new Counter("bgevl_query_requests_total", "Retrieval requests taken in.");
-  private final EnumCounter<ReplyStatus> queryReplies = new EnumCounter<>("bgevl_query_replies_total",
-      "Retrieval replies sent, by status.", "status", ReplyStatus.class);
-  private final Histogram querySeconds = new Histogram("bgevl_query_seconds",
-      "From the request record's timestamp to its reply.", LATENCY_BUCKETS, Histogram.MILLIS);
+  /** A Milvus call: a millisecond to the default 10 s call deadline. */
+  static final double[] MILVUS_BUCKETS = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+  };
+
+  /** Queue waits: from the batcher's few-millisecond max delay up to a submit timeout. */
+  static final double[] WAIT_BUCKETS = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+  };
+
+  /**
+   * Encoding and query latency: a GPU batch in milliseconds to a large CPU batch in tens of
+   * seconds.
+   */
+  static final double[] LATENCY_BUCKETS = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+  };
+
+  private final Counter eventsIn =
+      new Counter(
+          "bgevl_ingest_events_in_total",
+          "Media-event records taken in by ingest (replays after a restart count again).");
+  private final Counter ingestBatches =
+      new Counter("bgevl_ingest_batches_total", "Ingest batches applied.");
+  private final Histogram ingestBatchSize =
+      new Histogram(
+          "bgevl_ingest_batch_size", "Records per applied ingest batch.", SIZE_BUCKETS, 1);
+  private final Counter vectorsOut =
+      new Counter(
+          "bgevl_ingest_vectors_out_total",
+          "Vectors upserted into Milvus and written to media-vectors.");
+  private final Counter deletes =
+      new Counter(
+          "bgevl_ingest_deletes_total",
+          "Deletes applied to Milvus and written to media-vectors as tombstones.");
+  private final EnumCounter<DeadLetterReason> deadLetters =
+      new EnumCounter<>(
+          "bgevl_dead_letters_total",
+          "Records sent to a dead-letter topic, by reason.",
+          "reason",
+          DeadLetterReason.class);
+  private final Histogram milvusUpsert =
+      new Histogram(
+          "bgevl_milvus_upsert_seconds",
+          "One Milvus upsert of an ingest batch, retries included, failed ones too.",
+          MILVUS_BUCKETS,
+          Histogram.NANOS);
+  private final Histogram milvusDelete =
+      new Histogram(
+          "bgevl_milvus_delete_seconds",
+          "One Milvus delete of an ingest batch, retries included, failed ones too.",
+          MILVUS_BUCKETS,
+          Histogram.NANOS);
+  private final Histogram milvusSearch =
+      new Histogram(
+          "bgevl_milvus_search_seconds",
+          "One Milvus search for a group of queries, failed ones too.",
+          MILVUS_BUCKETS,
+          Histogram.NANOS);
+  private final Histogram encoderBatchSize =
+      new Histogram(
+          "bgevl_encoder_batch_size",
+          "Items per encoder batch, both lanes together.",
+          SIZE_BUCKETS,
+          1);
+  private final Histogram encoderQueueWait =
+      new Histogram(
+          "bgevl_encoder_queue_wait_seconds",
+          "Longest time an item of a batch waited in the encoder queue.",
+          WAIT_BUCKETS,
+          Histogram.NANOS);
+  private final Histogram encoderSeconds =
+      new Histogram(
+          "bgevl_encoder_seconds",
+          "Time spent inside the encoder per batch.",
+          LATENCY_BUCKETS,
+          Histogram.NANOS);
+  private final EnumCounter<Lane> encoderItems =
+      new EnumCounter<>("bgevl_encoder_items_total", "Items encoded, by lane.", "lane", Lane.class);
+  private final Counter encoderFailedBatches =
+      new Counter("bgevl_encoder_failed_batches_total", "Encoder batches that failed as a whole.");
+  private final EnumCounter<Lane> encoderOverloaded =
+      new EnumCounter<>(
+          "bgevl_encoder_overloaded_total",
+          "Submits the encoder queue refused because it stayed full, by lane.",
+          "lane",
+          Lane.class);
+  private final EnumCounter<Lane> encoderDeadlineExceeded =
+      new EnumCounter<>(
+          "bgevl_encoder_deadline_exceeded_total",
+          "Items dropped unencoded because their deadline had passed, by lane.",
+          "lane",
+          Lane.class);
+  private final Counter queryRequests =
+      new Counter("bgevl_query_requests_total", "Retrieval requests taken in.");
+  private final EnumCounter<ReplyStatus> queryReplies =
+      new EnumCounter<>(
+          "bgevl_query_replies_total",
+          "Retrieval replies sent, by status.",
+          "status",
+          ReplyStatus.class);
+  private final Histogram querySeconds =
+      new Histogram(
+          "bgevl_query_seconds",
+          "From the request record's timestamp to its reply.",
+          LATENCY_BUCKETS,
+          Histogram.MILLIS);
   private final KafkaStreamsCollector streams = new KafkaStreamsCollector();
 
-  private final BatchListener batchListener = new EncoderBatchMetrics(encoderBatchSize, encoderQueueWait,
-      encoderSeconds, encoderItems, encoderFailedBatches, encoderDeadlineExceeded, encoderOverloaded);
+  private final BatchListener batchListener =
+      new EncoderBatchMetrics(
+          encoderBatchSize,
+          encoderQueueWait,
+          encoderSeconds,
+          encoderItems,
+          encoderFailedBatches,
+          encoderDeadlineExceeded,
+          encoderOverloaded);
 
-  private final List<MetricFamily> families = List.of(eventsIn, ingestBatches, ingestBatchSize, vectorsOut, deletes,
-      deadLetters, milvusUpsert, milvusDelete, milvusSearch, encoderBatchSize, encoderQueueWait, encoderSeconds,
-      encoderItems, encoderFailedBatches, encoderOverloaded, encoderDeadlineExceeded, queryRequests, queryReplies,
-      querySeconds, streams);
+  private final List<MetricFamily> families =
+      List.of(
+          eventsIn,
+          ingestBatches,
+          ingestBatchSize,
+          vectorsOut,
+          deletes,
+          deadLetters,
+          milvusUpsert,
+          milvusDelete,
+          milvusSearch,
+          encoderBatchSize,
+          encoderQueueWait,
+          encoderSeconds,
+          encoderItems,
+          encoderFailedBatches,
+          encoderOverloaded,
+          encoderDeadlineExceeded,
+          queryRequests,
+          queryReplies,
+          querySeconds,
+          streams);
 
   /** One media-event record taken in by ingest. */
   public void ingestEventIn() {
@@ -146,21 +237,27 @@ public final class ServiceMetrics {
     querySeconds.observe(tookMillis);
   }
 
-  /** The listener to give the {@code MicroBatcher}: it feeds the {@code bgevl_encoder_*} families. */
+  /**
+   * The listener to give the {@code MicroBatcher}: it feeds the {@code bgevl_encoder_*} families.
+   */
   public BatchListener batchListener() {
     return batchListener;
   }
 
-  /** Exports the selected metrics of a Kafka Streams application with the label {@code app="<app>"}. */
+  /**
+   * Exports the selected metrics of a Kafka Streams application with the label {@code app="<app>"}.
+   */
   public void registerStreams(String app, KafkaStreams streams) {
     registerStreams(app, streams::metrics);
   }
 
   /**
-   * Exports selected metrics of any Kafka client metric map (as {@code KafkaStreams.metrics()} returns), read at
-   * every scrape, with the label {@code app="<app>"}; registering an app again replaces it.
+   * Exports selected metrics of any Kafka client metric map (as {@code KafkaStreams.metrics()}
+   * returns), read at every scrape, with the label {@code app="<app>"}; registering an app again
+   * replaces it.
    */
-  public void registerStreams(String app, Supplier<? extends Map<MetricName, ? extends Metric>> metrics) {
+  public void registerStreams(
+      String app, Supplier<? extends Map<MetricName, ? extends Metric>> metrics) {
     streams.register(app, metrics);
   }
 

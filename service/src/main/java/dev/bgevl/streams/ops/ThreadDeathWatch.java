@@ -9,15 +9,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Remembers when the stream threads of one application died. A thread that dies is replaced and resumes from the
- * last commit, so one death is routine; {@code threshold} deaths within {@code window} mean the application is stuck
- * (the same record or an unreachable dependency kills every replacement) even though Kafka Streams still says
- * RUNNING. Readiness reads {@link #problem()}; it clears once a window passes without deaths.
+ * Remembers when the stream threads of one application died. A thread that dies is replaced and
+ * resumes from the last commit, so one death is routine; {@code threshold} deaths within {@code
+ * window} mean the application is stuck (the same record or an unreachable dependency kills every
+ * replacement) even though Kafka Streams still says RUNNING. Readiness reads {@link #problem()}; it
+ * clears once a window passes without deaths.
  */
 public final class ThreadDeathWatch {
 
-  /** Three deaths in two minutes: at about one replacement every 10 s, readiness turns DOWN within ~30 s. */
+  /**
+   * Three deaths in two minutes: at about one replacement every 10 s, readiness turns DOWN within
+   * ~30 s.
+   */
   public static final int DEFAULT_THRESHOLD = 3;
+
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(2);
 
   private final String app;
@@ -44,14 +49,23 @@ public final class ThreadDeathWatch {
     prune();
   }
 
-  /** Why the application is stuck, or empty while fewer than {@code threshold} deaths fell within the window. */
+  /**
+   * Why the application is stuck, or empty while fewer than {@code threshold} deaths fell within
+   * the window.
+   */
   public synchronized Optional<String> problem() {
     prune();
     if (deaths.size() < threshold) {
       return Optional.empty();
     }
-    return Optional.of(app + " stream threads died " + deaths.size() + " times in the last " + window.toSeconds()
-        + " s; last error: " + lastError);
+    return Optional.of(
+        app
+            + " stream threads died "
+            + deaths.size()
+            + " times in the last "
+            + window.toSeconds()
+            + " s; last error: "
+            + lastError);
   }
 
   private void prune() {

@@ -1,2 +1,5 @@
-/** Operations: Prometheus metrics of the service and its Kafka Streams apps, and the liveness/readiness HTTP endpoints. */
+/**
+ * Operations: Prometheus metrics of the service and its Kafka Streams apps, and the
+ * liveness/readiness HTTP endpoints.
+ */
 package dev.bgevl.streams.ops;

@@ -8,7 +8,11 @@ import java.util.Objects;
  * A validated request waiting in the changelogged {@code query-pending} store for its batch: what
  * the reply needs besides the request itself (key, arrival time, correlation id, reply topic).
  */
-record PendingRetrieval(String requestId, long receivedAt, byte[] correlationId, String replyTopic,
+record PendingRetrieval(
+    String requestId,
+    long receivedAt,
+    byte[] correlationId,
+    String replyTopic,
     RetrievalRequest request) {
 
   PendingRetrieval {
@@ -19,8 +23,12 @@ record PendingRetrieval(String requestId, long receivedAt, byte[] correlationId,
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PendingRetrieval p && requestId.equals(p.requestId) && receivedAt == p.receivedAt
-        && Arrays.equals(correlationId, p.correlationId) && replyTopic.equals(p.replyTopic) && request.equals(p.request);
+    return o instanceof PendingRetrieval p
+        && requestId.equals(p.requestId)
+        && receivedAt == p.receivedAt
+        && Arrays.equals(correlationId, p.correlationId)
+        && replyTopic.equals(p.replyTopic)
+        && request.equals(p.request);
   }
 
   @Override

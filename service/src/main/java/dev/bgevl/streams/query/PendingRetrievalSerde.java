@@ -27,10 +27,11 @@ final class PendingRetrievalSerde implements Serde<PendingRetrieval> {
       if (p == null) {
         return null;
       }
-      ObjectNode node = JSON.createObjectNode()
-          .put("request_id", p.requestId())
-          .put("received_at", p.receivedAt())
-          .put("reply_topic", p.replyTopic());
+      ObjectNode node =
+          JSON.createObjectNode()
+              .put("request_id", p.requestId())
+              .put("received_at", p.receivedAt())
+              .put("reply_topic", p.replyTopic());
       if (p.correlationId() != null) {
         node.put("correlation_id", Base64.getEncoder().encodeToString(p.correlationId()));
       }
@@ -52,11 +53,15 @@ final class PendingRetrievalSerde implements Serde<PendingRetrieval> {
       try {
         JsonNode node = JSON.readTree(bytes);
         JsonNode correlation = node.get("correlation_id");
-        return new PendingRetrieval(node.get("request_id").asText(), node.get("received_at").asLong(),
+        return new PendingRetrieval(
+            node.get("request_id").asText(),
+            node.get("received_at").asLong(),
             correlation == null ? null : Base64.getDecoder().decode(correlation.asText()),
-            node.get("reply_topic").asText(), requests.fromTree(node.get("request")));
+            node.get("reply_topic").asText(),
+            requests.fromTree(node.get("request")));
       } catch (IOException | RuntimeException e) {
-        throw new SerializationException("Cannot read pending retrieval from " + topic + ": " + e.getMessage(), e);
+        throw new SerializationException(
+            "Cannot read pending retrieval from " + topic + ": " + e.getMessage(), e);
       }
     };
   }

@@ -3,7 +3,10 @@ package dev.bgevl.streams.query;
 import dev.bgevl.streams.failure.Failure;
 import dev.bgevl.streams.schemas.retrieval.ReplyStatus;
 
-/** Turns a failure into a reply status from {@link Failure#classify}, the same classification ingest reads. */
+/**
+ * Turns a failure into a reply status from {@link Failure#classify}, the same classification ingest
+ * reads.
+ */
 final class ReplyStatusMapper {
 
   private ReplyStatusMapper() {}

@@ -45,35 +45,36 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * No record, whatever its size or compression, stops a partition of either application. The service runs with the
- * smallest record limit (1 MiB) on a broker with Kafka's default limits, so the cases are small enough to run often:
- * records just under, at and just over the limit, uncompressed, and a 20 MiB record compressed to a few KB (which
- * the broker accepts and the consumer inflates). Each case is followed on the same partition by a record that must be
- * processed, and each refused one leaves a dead letter that says why.
+ * No record, whatever its size or compression, stops a partition of either application. The service
+ * runs with the smallest record limit (1 MiB) on a broker with Kafka's default limits, so the cases
+ * are small enough to run often: records just under, at and just over the limit, uncompressed, and
+ * a 20 MiB record compressed to a few KB (which the broker accepts and the consumer inflates). Each
+ * case is followed on the same partition by a record that must be processed, and each refused one
+ * leaves a dead letter that says why.
  */
 class PoisonRecordIT {
 
-  @RegisterExtension
-  static final KafkaTestCluster KAFKA = new KafkaTestCluster();
+  @RegisterExtension static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
-  @RegisterExtension
-  static final MilvusExtension MILVUS = new MilvusExtension();
+  @RegisterExtension static final MilvusExtension MILVUS = new MilvusExtension();
 
-  @TempDir
-  static Path stateDir;
+  @TempDir static Path stateDir;
 
   static final RecordLimits LIMITS = new RecordLimits(RecordLimits.MIN_MAX_RECORD_BYTES);
   static final int LIMIT = LIMITS.maxRecordBytes();
   static final Duration WAIT = Duration.ofSeconds(90);
-  static final BgevlSerde<RetrievalReply> REPLIES = BgevlSerde.of(RetrievalReply.class, SerdeConfig.json());
+  static final BgevlSerde<RetrievalReply> REPLIES =
+      BgevlSerde.of(RetrievalReply.class, SerdeConfig.json());
 
   static BgevlService service;
   static MilvusSearcher searcher;
 
   @BeforeAll
   static void startService() throws Exception {
-    service = BgevlService.start(TestServices.config("poison", KAFKA, MILVUS, stateDir, Topics.DEFAULT,
-        new OpsConfig(0), LIMITS));
+    service =
+        BgevlService.start(
+            TestServices.config(
+                "poison", KAFKA, MILVUS, stateDir, Topics.DEFAULT, new OpsConfig(0), LIMITS));
     assertTrue(service.awaitRunning(WAIT), "both Streams applications reach RUNNING");
     searcher = new MilvusSearcher(MILVUS.client(), MILVUS.config());
   }
@@ -85,14 +86,17 @@ class PoisonRecordIT {
     }
   }
 
-  /** Sends raw records to partition 0 of {@code topic}, all through one producer with {@code compression}. */
+  /**
+   * Sends raw records to partition 0 of {@code topic}, all through one producer with {@code
+   * compression}.
+   */
   static void send(String topic, String compression, List<Raw> records) throws Exception {
     Properties props = KAFKA.producerProps();
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 << 20);
     props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-        new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (Raw r : records) {
         producer.send(new ProducerRecord<>(topic, 0, r.key(), r.value())).get();
       }
@@ -139,21 +143,31 @@ class PoisonRecordIT {
 
   @Test
   void shouldKeepIngestingPastRecordsUnderAtAndOverTheLimitCompressedOrNot() throws Exception {
-    String image = Base64.getEncoder().encodeToString(TestImages.generate("poison", 1, 11).get(0).png());
+    String image =
+        Base64.getEncoder().encodeToString(TestImages.generate("poison", 1, 11).get(0).png());
     byte[] under = eventOfSize("ing-under", image, LIMIT - 1);
     byte[] at = garbage("ing-at", LIMIT);
     byte[] over = garbage("ing-over", LIMIT + 1);
     byte[] huge = garbage("ing-huge", 20 << 20);
-    send(Topics.DEFAULT.mediaEvents(), "none", List.of(record("ing-under", under), record("ing-at", at),
-        record("ing-over", over)));
+    send(
+        Topics.DEFAULT.mediaEvents(),
+        "none",
+        List.of(record("ing-under", under), record("ing-at", at), record("ing-over", over)));
     send(Topics.DEFAULT.mediaEvents(), "zstd", List.of(record("ing-huge", huge)));
-    String after = "{\"id\":\"ing-after\",\"image\":\"" + image + "\",\"text\":\"behind the poison\"}";
-    send(Topics.DEFAULT.mediaEvents(), "none", List.of(record("ing-after", after.getBytes(StandardCharsets.UTF_8))));
+    String after =
+        "{\"id\":\"ing-after\",\"image\":\"" + image + "\",\"text\":\"behind the poison\"}";
+    send(
+        Topics.DEFAULT.mediaEvents(),
+        "none",
+        List.of(record("ing-after", after.getBytes(StandardCharsets.UTF_8))));
 
-    await("the events under the limit and after the poison are indexed").atMost(WAIT)
-        .pollInterval(Duration.ofMillis(250)).until(() -> searcher.count(service.collection()) == 2);
-    List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.consumeMatching(Topics.DEFAULT.mediaDeadLetters(), 3, WAIT,
-        r -> key(r).startsWith("ing-"));
+    await("the events under the limit and after the poison are indexed")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> searcher.count(service.collection()) == 2);
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        KAFKA.consumeMatching(
+            Topics.DEFAULT.mediaDeadLetters(), 3, WAIT, r -> key(r).startsWith("ing-"));
     ConsumerRecord<byte[], byte[]> atLimit = byKey(dead, "ing-at");
     assertEquals(DeadLetterReason.UNDECODABLE_RECORD.name(), reason(atLimit));
     assertArrayEquals(at, atLimit.value(), "a record at the limit is dead-lettered whole");
@@ -169,18 +183,37 @@ class PoisonRecordIT {
     byte[] over = requestOfSize("q-over", LIMIT + 1);
     byte[] huge = requestOfSize("q-huge", 20 << 20);
     byte[] undecodable = garbage("q-garbage", 64);
-    send(Topics.DEFAULT.requests(), "none", List.of(record("q-under", under), record("q-at", at),
-        record("q-over", over), record("q-garbage", undecodable)));
+    send(
+        Topics.DEFAULT.requests(),
+        "none",
+        List.of(
+            record("q-under", under),
+            record("q-at", at),
+            record("q-over", over),
+            record("q-garbage", undecodable)));
     send(Topics.DEFAULT.requests(), "zstd", List.of(record("q-huge", huge)));
-    send(Topics.DEFAULT.requests(), "none", List.of(record("q-after",
-        "{\"request_id\":\"q-after\",\"text\":\"a red circle\",\"top_k\":1}".getBytes(StandardCharsets.UTF_8))));
+    send(
+        Topics.DEFAULT.requests(),
+        "none",
+        List.of(
+            record(
+                "q-after",
+                "{\"request_id\":\"q-after\",\"text\":\"a red circle\",\"top_k\":1}"
+                    .getBytes(StandardCharsets.UTF_8))));
 
-    List<ConsumerRecord<byte[], byte[]>> replies = KAFKA.consumeMatching(Topics.DEFAULT.replies(), 6, WAIT,
-        r -> key(r).startsWith("q-"));
-    assertEquals(6, replies.stream().map(PoisonRecordIT::key).distinct().count(), "exactly one reply per request");
-    assertEquals(ReplyStatus.OK, reply(replies, "q-under").getStatus(), "just under the limit is answered");
+    List<ConsumerRecord<byte[], byte[]>> replies =
+        KAFKA.consumeMatching(Topics.DEFAULT.replies(), 6, WAIT, r -> key(r).startsWith("q-"));
+    assertEquals(
+        6,
+        replies.stream().map(PoisonRecordIT::key).distinct().count(),
+        "exactly one reply per request");
+    assertEquals(
+        ReplyStatus.OK, reply(replies, "q-under").getStatus(), "just under the limit is answered");
     assertEquals(ReplyStatus.OK, reply(replies, "q-at").getStatus(), "at the limit is answered");
-    assertEquals(ReplyStatus.OK, reply(replies, "q-after").getStatus(), "the request after the poison is answered");
+    assertEquals(
+        ReplyStatus.OK,
+        reply(replies, "q-after").getStatus(),
+        "the request after the poison is answered");
     for (String refused : List.of("q-over", "q-huge")) {
       RetrievalReply r = reply(replies, refused);
       assertEquals(ReplyStatus.INVALID_REQUEST, r.getStatus(), refused);
@@ -188,20 +221,26 @@ class PoisonRecordIT {
     }
     RetrievalReply garbageReply = reply(replies, "q-garbage");
     assertEquals(ReplyStatus.INVALID_REQUEST, garbageReply.getStatus());
-    assertTrue(garbageReply.getError().startsWith("request does not decode"), garbageReply.getError());
+    assertTrue(
+        garbageReply.getError().startsWith("request does not decode"), garbageReply.getError());
 
-    List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.consumeMatching(Topics.DEFAULT.requestDeadLetters(), 3, WAIT,
-        r -> key(r).startsWith("q-"));
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        KAFKA.consumeMatching(
+            Topics.DEFAULT.requestDeadLetters(), 3, WAIT, r -> key(r).startsWith("q-"));
     assertReference(byKey(dead, "q-over"), over, LIMIT + 1);
     assertReference(byKey(dead, "q-huge"), huge, 20 << 20);
     ConsumerRecord<byte[], byte[]> garbage = byKey(dead, "q-garbage");
     assertEquals(DeadLetterReason.UNDECODABLE_RECORD.name(), reason(garbage));
-    assertArrayEquals(undecodable, garbage.value(), "an undecodable request is dead-lettered whole");
+    assertArrayEquals(
+        undecodable, garbage.value(), "an undecodable request is dead-lettered whole");
     assertReady();
   }
 
-  static ConsumerRecord<byte[], byte[]> byKey(List<ConsumerRecord<byte[], byte[]>> records, String key) {
-    return records.stream().filter(r -> key(r).equals(key)).findFirst()
+  static ConsumerRecord<byte[], byte[]> byKey(
+      List<ConsumerRecord<byte[], byte[]>> records, String key) {
+    return records.stream()
+        .filter(r -> key(r).equals(key))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no record with key " + key));
   }
 
@@ -214,19 +253,29 @@ class PoisonRecordIT {
   }
 
   /** A dead letter that names the record (size, digest, coordinates) without carrying it. */
-  static void assertReference(ConsumerRecord<byte[], byte[]> letter, byte[] value, int size) throws Exception {
+  static void assertReference(ConsumerRecord<byte[], byte[]> letter, byte[] value, int size)
+      throws Exception {
     assertEquals(DeadLetterReason.RECORD_TOO_LARGE.name(), reason(letter), key(letter));
     assertNull(letter.value(), "the oversize payload is left out");
-    assertEquals(Integer.toString(size), DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.RECORD_SIZE));
-    assertEquals(sha256(value), DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.RECORD_SHA256));
+    assertEquals(
+        Integer.toString(size),
+        DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.RECORD_SIZE));
+    assertEquals(
+        sha256(value), DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.RECORD_SHA256));
     assertTrue(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.OFFSET).matches("\\d+"));
-    assertTrue(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.MESSAGE).contains("limit is " + LIMIT));
+    assertTrue(
+        DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.MESSAGE)
+            .contains("limit is " + LIMIT));
   }
 
   static void assertReady() throws Exception {
-    var ready = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.opsPort() + "/health/ready")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    var ready =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + service.opsPort() + "/health/ready"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, ready.statusCode(), "no stream thread died: " + ready.body());
   }
 }

@@ -24,8 +24,11 @@ class PendingBufferTest {
   @BeforeEach
   void openStore() {
     MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-    store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("pending"), Serdes.String(), Serdes.String())
-        .withLoggingDisabled().build();
+    store =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("pending"), Serdes.String(), Serdes.String())
+            .withLoggingDisabled()
+            .build();
     store.init(context.getStateStoreContext(), store);
   }
 
@@ -39,7 +42,8 @@ class PendingBufferTest {
 
   @Test
   void shouldBeDueOnlyOnceTheOldestRecordWaitedTheDelay() {
-    PendingBuffer<String> buffer = new PendingBuffer<>(store, 100, Duration.ofMillis(80), nanos::get);
+    PendingBuffer<String> buffer =
+        new PendingBuffer<>(store, 100, Duration.ofMillis(80), nanos::get);
     assertFalse(buffer.isDue(), "nothing waiting, nothing due");
     buffer.add(1, "a");
     nanos.addAndGet(Duration.ofMillis(79).toNanos());

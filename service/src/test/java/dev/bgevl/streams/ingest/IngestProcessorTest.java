@@ -52,23 +52,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ingest processor's decisions on Kafka's {@link TopologyTestDriver}, with the real tiny model and a recording sink
- * in place of Milvus: which event of an id wins, which stage refuses what with which reason, deletes, and what a
- * Milvus outage does to the batch. Milliseconds each; {@code IngestFaultIT} (the replaced thread applying the kept
- * batch) and {@code EndToEndIT} run the real thing.
+ * The ingest processor's decisions on Kafka's {@link TopologyTestDriver}, with the real tiny model
+ * and a recording sink in place of Milvus: which event of an id wins, which stage refuses what with
+ * which reason, deletes, and what a Milvus outage does to the batch. Milliseconds each; {@code
+ * IngestFaultIT} (the replaced thread applying the kept batch) and {@code EndToEndIT} run the real
+ * thing.
  */
 class IngestProcessorTest {
 
   static final Topics TOPICS = Topics.DEFAULT;
   static final IngestConfig CONFIG = new IngestConfig(32, Duration.ofMillis(50));
   static final RecordLimits LIMITS = new RecordLimits(RecordLimits.MIN_MAX_RECORD_BYTES);
-  static final String IMAGE = Base64.getEncoder().encodeToString(TestImages.generate("unit", 1, 9).get(0).png());
+  static final String IMAGE =
+      Base64.getEncoder().encodeToString(TestImages.generate("unit", 1, 9).get(0).png());
 
   static OnnxBgeVlEncoder encoder;
   static ImageResolver images;
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   final RecordingSink sink = new RecordingSink();
   TopologyTestDriver driver;
@@ -101,8 +102,10 @@ class IngestProcessorTest {
 
   @BeforeAll
   static void openEncoder() {
-    encoder = OnnxBgeVlEncoder.open(ModelBundle.load(Path.of(System.getProperty("bgevl.tinyBundle"))),
-        EncoderConfig.DEFAULT.withIntraOpThreads(1));
+    encoder =
+        OnnxBgeVlEncoder.open(
+            ModelBundle.load(Path.of(System.getProperty("bgevl.tinyBundle"))),
+            EncoderConfig.DEFAULT.withIntraOpThreads(1));
     images = new ImageResolver(new ImageSourcePolicy(Optional.empty(), 1 << 20));
   }
 
@@ -119,15 +122,32 @@ class IngestProcessorTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-unit");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+    props.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
     props.put(DeadLetterConfig.TOPIC_CONFIG, TOPICS.mediaDeadLetters());
-    driver = new TopologyTestDriver(IngestTopology.build(TOPICS, CONFIG, BgevlSerde.of(MediaEvent.class, json),
-        BgevlSerde.of(MediaVector.class, json), encoder, sink, images, "media_unit", new ServiceMetrics(), LIMITS),
-        props);
-    events = driver.createInputTopic(TOPICS.mediaEvents(), new ByteArraySerializer(), new ByteArraySerializer());
-    vectors = driver.createOutputTopic(TOPICS.mediaVectors(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    deadLetters = driver.createOutputTopic(TOPICS.mediaDeadLetters(), new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
+    driver =
+        new TopologyTestDriver(
+            IngestTopology.build(
+                TOPICS,
+                CONFIG,
+                BgevlSerde.of(MediaEvent.class, json),
+                BgevlSerde.of(MediaVector.class, json),
+                encoder,
+                sink,
+                images,
+                "media_unit",
+                new ServiceMetrics(),
+                LIMITS),
+            props);
+    events =
+        driver.createInputTopic(
+            TOPICS.mediaEvents(), new ByteArraySerializer(), new ByteArraySerializer());
+    vectors =
+        driver.createOutputTopic(
+            TOPICS.mediaVectors(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            TOPICS.mediaDeadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -136,7 +156,8 @@ class IngestProcessorTest {
   }
 
   void send(String key, String json) {
-    events.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+    events.pipeInput(
+        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
         json == null ? null : json.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -162,7 +183,9 @@ class IngestProcessorTest {
     driver.advanceWallClockTime(Duration.ofMillis(10));
     assertEquals(1, sink.upserts, "one upsert for the batch");
     assertEquals("second", sink.rows.get("a").text(), "the last event of an id wins");
-    assertEquals(List.of("b", "a"), vectors.readRecordsToList().stream().map(IngestProcessorTest::key).toList(),
+    assertEquals(
+        List.of("b", "a"),
+        vectors.readRecordsToList().stream().map(IngestProcessorTest::key).toList(),
         "one vector per id, in the order of their last events");
   }
 
@@ -180,7 +203,11 @@ class IngestProcessorTest {
     send("key", upsert("other-id", "x"));
     send(null, "{\"id\":\"\",\"text\":\"no id anywhere\"}");
     send("empty", "{\"id\":\"empty\"}");
-    send("broken", "{\"id\":\"broken\",\"image\":\"" + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}) + "\"}");
+    send(
+        "broken",
+        "{\"id\":\"broken\",\"image\":\""
+            + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3})
+            + "\"}");
     send("text-mode", "{\"id\":\"text-mode\",\"image\":\"" + IMAGE + "\",\"embed\":\"TEXT\"}");
     String longId = "i".repeat(600);
     send(longId, upsert(longId, "id over 512 bytes"));
@@ -190,19 +217,23 @@ class IngestProcessorTest {
 
     Map<String, String> reasons = new HashMap<>();
     for (TestRecord<byte[], byte[]> r : deadLetters.readRecordsToList()) {
-      reasons.put(key(r) == null ? "(no key)" : key(r).length() > 20 ? "(long id)" : key(r),
+      reasons.put(
+          key(r) == null ? "(no key)" : key(r).length() > 20 ? "(long id)" : key(r),
           DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.REASON));
     }
-    assertEquals(Map.of(
-        "garbage", DeadLetterReason.UNDECODABLE_RECORD.name(),
-        "key", DeadLetterReason.ID_MISMATCH.name(),
-        "(no key)", DeadLetterReason.MISSING_ID.name(),
-        "empty", DeadLetterReason.NO_CONTENT.name(),
-        "broken", DeadLetterReason.IMAGE_UNDECODABLE.name(),
-        "text-mode", DeadLetterReason.UNSUPPORTED_EMBED_MODE.name(),
-        "(long id)", DeadLetterReason.INVALID_FIELD.name(),
-        "huge", DeadLetterReason.RECORD_TOO_LARGE.name()), reasons);
-    assertEquals(List.of("good"), List.copyOf(sink.rows.keySet()), "the good event of the batch is applied");
+    assertEquals(
+        Map.of(
+            "garbage", DeadLetterReason.UNDECODABLE_RECORD.name(),
+            "key", DeadLetterReason.ID_MISMATCH.name(),
+            "(no key)", DeadLetterReason.MISSING_ID.name(),
+            "empty", DeadLetterReason.NO_CONTENT.name(),
+            "broken", DeadLetterReason.IMAGE_UNDECODABLE.name(),
+            "text-mode", DeadLetterReason.UNSUPPORTED_EMBED_MODE.name(),
+            "(long id)", DeadLetterReason.INVALID_FIELD.name(),
+            "huge", DeadLetterReason.RECORD_TOO_LARGE.name()),
+        reasons);
+    assertEquals(
+        List.of("good"), List.copyOf(sink.rows.keySet()), "the good event of the batch is applied");
   }
 
   @Test
@@ -222,13 +253,19 @@ class IngestProcessorTest {
   void shouldKeepTheBatchForTheRetryWhenMilvusIsDown() {
     sink.down = true;
     send("kept", upsert("kept", "survives the outage"));
-    RuntimeException failed = assertThrows(RuntimeException.class, this::flush, "a transient failure stops the task");
-    assertTrue(failed instanceof TimeoutException || failed.getCause() instanceof TimeoutException, failed.toString());
+    RuntimeException failed =
+        assertThrows(RuntimeException.class, this::flush, "a transient failure stops the task");
+    assertTrue(
+        failed instanceof TimeoutException || failed.getCause() instanceof TimeoutException,
+        failed.toString());
     assertTrue(deadLetters.isEmpty(), "an outage dead-letters nothing");
     assertTrue(vectors.isEmpty(), "nothing reaches media-vectors before Milvus has it");
 
-    // Streams now replaces the thread; the new task finds the batch in the (changelogged) store and flushes it first
-    assertEquals(1, driver.getKeyValueStore(IngestTopology.PENDING_STORE).approximateNumEntries(),
+    // Streams now replaces the thread; the new task finds the batch in the (changelogged) store and
+    // flushes it first
+    assertEquals(
+        1,
+        driver.getKeyValueStore(IngestTopology.PENDING_STORE).approximateNumEntries(),
         "the batch stays in the pending store");
   }
 }

@@ -20,11 +20,22 @@ class PendingEventSerdeTest {
     RecordHeaders headers = new RecordHeaders();
     headers.add("trace", "abc".getBytes(StandardCharsets.UTF_8));
     headers.add("empty", null);
-    SourceRecord in = new SourceRecord("media-events", 3, 42L, 1_700_000_000_000L,
-        "key-é".getBytes(StandardCharsets.UTF_8), new byte[] {0, 1, 2, (byte) 255}, headers);
-    SourceRecord out = serde.deserializer().deserialize("changelog", serde.serializer().serialize("changelog", in));
+    SourceRecord in =
+        new SourceRecord(
+            "media-events",
+            3,
+            42L,
+            1_700_000_000_000L,
+            "key-é".getBytes(StandardCharsets.UTF_8),
+            new byte[] {0, 1, 2, (byte) 255},
+            headers);
+    SourceRecord out =
+        serde
+            .deserializer()
+            .deserialize("changelog", serde.serializer().serialize("changelog", in));
     assertEquals(in, out);
-    assertArrayEquals("abc".getBytes(StandardCharsets.UTF_8), out.headers().lastHeader("trace").value());
+    assertArrayEquals(
+        "abc".getBytes(StandardCharsets.UTF_8), out.headers().lastHeader("trace").value());
     assertNull(out.headers().lastHeader("empty").value());
   }
 
@@ -38,7 +49,10 @@ class PendingEventSerdeTest {
 
   @Test
   void shouldRefuseAnUnknownFormatVersion() {
-    byte[] bytes = serde.serializer().serialize("c", new SourceRecord("t", 0, 0, 0, null, null, new RecordHeaders()));
+    byte[] bytes =
+        serde
+            .serializer()
+            .serialize("c", new SourceRecord("t", 0, 0, 0, null, null, new RecordHeaders()));
     bytes[0] = 9;
     assertThrows(SerializationException.class, () -> serde.deserializer().deserialize("c", bytes));
   }

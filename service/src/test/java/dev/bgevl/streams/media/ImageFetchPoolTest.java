@@ -18,16 +18,19 @@ class ImageFetchPoolTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     try (ImageFetchPool pool = new ImageFetchPool(1, 1)) {
-      Future<String> running = pool.submit(() -> {
-        started.countDown();
-        release.await();
-        return "first";
-      });
+      Future<String> running =
+          pool.submit(
+              () -> {
+                started.countDown();
+                release.await();
+                return "first";
+              });
       started.await(5, TimeUnit.SECONDS);
       Future<String> queued = pool.submit(() -> "second");
 
       long begin = System.nanoTime();
-      RejectedInputException e = assertThrows(RejectedInputException.class, () -> pool.submit(() -> "third"));
+      RejectedInputException e =
+          assertThrows(RejectedInputException.class, () -> pool.submit(() -> "third"));
       long tookMs = (System.nanoTime() - begin) / 1_000_000;
 
       assertEquals(DeadLetterReason.URI_FETCH_FAILED, e.reason());
@@ -44,15 +47,16 @@ class ImageFetchPoolTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
     ImageFetchPool pool = new ImageFetchPool(1, 1);
-    pool.submit(() -> {
-      started.countDown();
-      try {
-        Thread.sleep(10_000);
-      } catch (InterruptedException e) {
-        interrupted.countDown();
-      }
-      return null;
-    });
+    pool.submit(
+        () -> {
+          started.countDown();
+          try {
+            Thread.sleep(10_000);
+          } catch (InterruptedException e) {
+            interrupted.countDown();
+          }
+          return null;
+        });
     started.await(5, TimeUnit.SECONDS);
 
     pool.close();

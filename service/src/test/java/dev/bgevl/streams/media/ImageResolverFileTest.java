@@ -19,8 +19,7 @@ class ImageResolverFileTest {
 
   private static final byte[] IMAGE = {1, 2, 3, 4};
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   private Path root;
   private ImageResolver resolver;
 
@@ -33,7 +32,8 @@ class ImageResolverFileTest {
   }
 
   private void assertRejected(DeadLetterReason reason, String uri) {
-    RejectedInputException e = assertThrows(RejectedInputException.class, () -> resolver.resolve(null, uri));
+    RejectedInputException e =
+        assertThrows(RejectedInputException.class, () -> resolver.resolve(null, uri));
     assertEquals(reason, e.reason(), e.getMessage());
   }
 
@@ -70,7 +70,8 @@ class ImageResolverFileTest {
 
   @Test
   void shouldFailMissingFileBelowRoot() {
-    assertRejected(DeadLetterReason.URI_FETCH_FAILED, root.resolve("missing.png").toUri().toString());
+    assertRejected(
+        DeadLetterReason.URI_FETCH_FAILED, root.resolve("missing.png").toUri().toString());
   }
 
   @Test
@@ -84,8 +85,10 @@ class ImageResolverFileTest {
   void shouldRefuseFileWithoutConfiguredRoot() {
     ImageResolver noRoot = new ImageResolver(new ImageSourcePolicy(Optional.empty(), 16));
 
-    RejectedInputException e = assertThrows(RejectedInputException.class,
-        () -> noRoot.resolve(null, root.resolve("cat.png").toUri().toString()));
+    RejectedInputException e =
+        assertThrows(
+            RejectedInputException.class,
+            () -> noRoot.resolve(null, root.resolve("cat.png").toUri().toString()));
     assertEquals(DeadLetterReason.URI_REFUSED, e.reason());
   }
 

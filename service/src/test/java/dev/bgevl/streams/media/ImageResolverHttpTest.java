@@ -42,7 +42,8 @@ class ImageResolverHttpTest {
 
   /** Loopback allowed: the servers of these tests live on 127.0.0.1. */
   private static ImageSourcePolicy policy(String... hosts) {
-    return new ImageSourcePolicy(Optional.empty(), 1 << 20).withAllowedHosts(Set.of(hosts))
+    return new ImageSourcePolicy(Optional.empty(), 1 << 20)
+        .withAllowedHosts(Set.of(hosts))
         .withAllowPrivateAddresses(true);
   }
 
@@ -52,7 +53,8 @@ class ImageResolverHttpTest {
     return resolver;
   }
 
-  private ImageResolver resolver(ImageSourcePolicy policy, Function<java.net.InetAddress, AddressScope> scopes) {
+  private ImageResolver resolver(
+      ImageSourcePolicy policy, Function<java.net.InetAddress, AddressScope> scopes) {
     ImageResolver resolver = new ImageResolver(policy, new HttpImageFetcher(policy, scopes));
     resolvers.add(resolver);
     return resolver;
@@ -84,8 +86,9 @@ class ImageResolverHttpTest {
     server.route("/cat.png", ImageTestServer.bytes(IMAGE));
     ImageResolver resolver = resolver(new ImageSourcePolicy(Optional.empty(), 1 << 20));
 
-    RejectedInputException e = rejected(DeadLetterReason.URI_REFUSED,
-        () -> resolver.resolve(null, server.url("/cat.png")));
+    RejectedInputException e =
+        rejected(
+            DeadLetterReason.URI_REFUSED, () -> resolver.resolve(null, server.url("/cat.png")));
     assertTrue(e.getMessage().contains("images.http.allowed-hosts"), e.getMessage());
     assertEquals(0, server.requests.get());
   }
@@ -94,8 +97,12 @@ class ImageResolverHttpTest {
   void shouldRefuseHostNotInAllowedList() {
     server.route("/cat.png", ImageTestServer.bytes(IMAGE));
 
-    RejectedInputException e = rejected(DeadLetterReason.URI_REFUSED,
-        () -> resolver(policy("images.example.com", "*.cdn.example.com")).resolve(null, server.url("/cat.png")));
+    RejectedInputException e =
+        rejected(
+            DeadLetterReason.URI_REFUSED,
+            () ->
+                resolver(policy("images.example.com", "*.cdn.example.com"))
+                    .resolve(null, server.url("/cat.png")));
     assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
     assertEquals(0, server.requests.get());
   }
@@ -104,8 +111,12 @@ class ImageResolverHttpTest {
   void shouldRefuseUriWithUserInfo() {
     server.route("/cat.png", ImageTestServer.bytes(IMAGE));
 
-    RejectedInputException e = rejected(DeadLetterReason.URI_REFUSED, () -> resolver(policy("127.0.0.1"))
-        .resolve(null, "http://user:secret@127.0.0.1:" + server.port() + "/cat.png"));
+    RejectedInputException e =
+        rejected(
+            DeadLetterReason.URI_REFUSED,
+            () ->
+                resolver(policy("127.0.0.1"))
+                    .resolve(null, "http://user:secret@127.0.0.1:" + server.port() + "/cat.png"));
     assertFalse(e.getMessage().contains("secret"), e.getMessage());
   }
 
@@ -114,8 +125,9 @@ class ImageResolverHttpTest {
     server.route("/cat.png", ImageTestServer.bytes(IMAGE));
     ImageResolver resolver = resolver(policy("127.0.0.1").withAllowPrivateAddresses(false));
 
-    RejectedInputException e = rejected(DeadLetterReason.URI_REFUSED,
-        () -> resolver.resolve(null, server.url("/cat.png")));
+    RejectedInputException e =
+        rejected(
+            DeadLetterReason.URI_REFUSED, () -> resolver.resolve(null, server.url("/cat.png")));
     assertTrue(e.getMessage().contains("loopback"), e.getMessage());
     assertEquals(0, server.requests.get());
   }
@@ -125,8 +137,10 @@ class ImageResolverHttpTest {
     server.route("/cat.png", ImageTestServer.bytes(IMAGE));
     ImageResolver resolver = resolver(policy("localhost").withAllowPrivateAddresses(false));
 
-    RejectedInputException e = rejected(DeadLetterReason.URI_REFUSED,
-        () -> resolver.resolve(null, server.localhostUrl("/cat.png")));
+    RejectedInputException e =
+        rejected(
+            DeadLetterReason.URI_REFUSED,
+            () -> resolver.resolve(null, server.localhostUrl("/cat.png")));
     assertTrue(e.getMessage().contains("'localhost' resolves to"), e.getMessage());
     assertEquals(0, server.requests.get());
   }
@@ -136,7 +150,8 @@ class ImageResolverHttpTest {
     server.route("/old", ImageTestServer.redirect(server.localhostUrl("/new")));
     server.route("/new", ImageTestServer.bytes(IMAGE));
 
-    assertArrayEquals(IMAGE, resolver(policy("127.0.0.1", "localhost")).resolve(null, server.url("/old")));
+    assertArrayEquals(
+        IMAGE, resolver(policy("127.0.0.1", "localhost")).resolve(null, server.url("/old")));
   }
 
   @Test
@@ -157,8 +172,10 @@ class ImageResolverHttpTest {
     server.route("/r3", ImageTestServer.redirect("/img"));
     server.route("/img", ImageTestServer.bytes(IMAGE));
 
-    RejectedInputException e = rejected(DeadLetterReason.URI_FETCH_FAILED,
-        () -> resolver(policy("127.0.0.1")).resolve(null, server.url("/r0")));
+    RejectedInputException e =
+        rejected(
+            DeadLetterReason.URI_FETCH_FAILED,
+            () -> resolver(policy("127.0.0.1")).resolve(null, server.url("/r0")));
     assertTrue(e.getMessage().contains("more than 3"), e.getMessage());
     assertEquals(4, server.requests.get());
   }
@@ -167,8 +184,10 @@ class ImageResolverHttpTest {
   void shouldFailOnRedirectLoop() {
     server.route("/loop", ImageTestServer.redirect("/loop"));
 
-    RejectedInputException e = rejected(DeadLetterReason.URI_FETCH_FAILED,
-        () -> resolver(policy("127.0.0.1")).resolve(null, server.url("/loop")));
+    RejectedInputException e =
+        rejected(
+            DeadLetterReason.URI_FETCH_FAILED,
+            () -> resolver(policy("127.0.0.1")).resolve(null, server.url("/loop")));
     assertTrue(e.getMessage().contains("redirected more than 3"), e.getMessage());
   }
 
@@ -177,8 +196,10 @@ class ImageResolverHttpTest {
     server.route("/old", ImageTestServer.redirect(server.localhostUrl("/new")));
     server.route("/new", ImageTestServer.bytes(IMAGE));
 
-    RejectedInputException e = rejected(DeadLetterReason.URI_REFUSED,
-        () -> resolver(policy("127.0.0.1")).resolve(null, server.url("/old")));
+    RejectedInputException e =
+        rejected(
+            DeadLetterReason.URI_REFUSED,
+            () -> resolver(policy("127.0.0.1")).resolve(null, server.url("/old")));
     assertTrue(e.getMessage().contains("'localhost'"), e.getMessage());
     assertEquals(1, server.requests.get());
   }
@@ -187,7 +208,9 @@ class ImageResolverHttpTest {
   void shouldRefuseRedirectToOtherScheme() {
     server.route("/old", ImageTestServer.redirect("file:///etc/passwd"));
 
-    rejected(DeadLetterReason.URI_REFUSED, () -> resolver(policy("127.0.0.1")).resolve(null, server.url("/old")));
+    rejected(
+        DeadLetterReason.URI_REFUSED,
+        () -> resolver(policy("127.0.0.1")).resolve(null, server.url("/old")));
   }
 
   @Test
@@ -195,19 +218,25 @@ class ImageResolverHttpTest {
     // 127.0.0.1 plays a public server here; the redirect leads to ::1, which is loopback as always
     server.route("/old", ImageTestServer.redirect("http://[::1]:" + server.port() + "/new"));
     ImageSourcePolicy policy = policy("127.0.0.1", "[::1]").withAllowPrivateAddresses(false);
-    ImageResolver resolver = resolver(policy,
-        a -> a.getHostAddress().equals("127.0.0.1") ? AddressScope.PUBLIC : AddressScope.of(a));
+    ImageResolver resolver =
+        resolver(
+            policy,
+            a -> a.getHostAddress().equals("127.0.0.1") ? AddressScope.PUBLIC : AddressScope.of(a));
 
-    RejectedInputException e = rejected(DeadLetterReason.URI_REFUSED,
-        () -> resolver.resolve(null, server.url("/old")));
+    RejectedInputException e =
+        rejected(DeadLetterReason.URI_REFUSED, () -> resolver.resolve(null, server.url("/old")));
     assertTrue(e.getMessage().contains("loopback"), e.getMessage());
     assertEquals(1, server.requests.get());
   }
 
   @Test
   void shouldReportStatusOfErrorAnswerWithoutQuery() {
-    RejectedInputException e = rejected(DeadLetterReason.URI_FETCH_FAILED,
-        () -> resolver(policy("127.0.0.1")).resolve(null, server.url("/missing.png?token=s3cret")));
+    RejectedInputException e =
+        rejected(
+            DeadLetterReason.URI_FETCH_FAILED,
+            () ->
+                resolver(policy("127.0.0.1"))
+                    .resolve(null, server.url("/missing.png?token=s3cret")));
 
     assertTrue(e.getMessage().contains("HTTP 404"), e.getMessage());
     assertTrue(e.getMessage().contains("/missing.png"), e.getMessage());
@@ -217,12 +246,14 @@ class ImageResolverHttpTest {
   @Test
   void shouldTimeOutServerThatAnswersTooLateWithinDeadline() {
     server.route("/slow", ImageTestServer.delayed(5_000, IMAGE));
-    ImageResolver resolver = resolver(policy("127.0.0.1").withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(400)));
+    ImageResolver resolver =
+        resolver(policy("127.0.0.1").withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(400)));
     resolver.resolve(null, null); // nothing to fetch; keeps the clock below free of class loading
 
     long begin = System.nanoTime();
-    RejectedInputException e = rejected(DeadLetterReason.URI_FETCH_FAILED,
-        () -> resolver.resolve(null, server.url("/slow")));
+    RejectedInputException e =
+        rejected(
+            DeadLetterReason.URI_FETCH_FAILED, () -> resolver.resolve(null, server.url("/slow")));
     long tookMs = (System.nanoTime() - begin) / 1_000_000;
 
     assertTrue(e.getMessage().contains("timed out after 400 ms"), e.getMessage());
@@ -232,24 +263,28 @@ class ImageResolverHttpTest {
   @Test
   void shouldTimeOutBodyThatTricklesPastDeadlineAndHangUp() throws Exception {
     CompletableFuture<Boolean> clientClosed = new CompletableFuture<>();
-    server.route("/drip", exchange -> {
-      exchange.sendResponseHeaders(200, 0);
-      try (OutputStream out = exchange.getResponseBody()) {
-        for (int i = 0; i < 100; i++) {
-          out.write(new byte[256]);
-          out.flush();
-          Thread.sleep(100);
-        }
-        clientClosed.complete(false);
-      } catch (InterruptedException | IOException e) {
-        clientClosed.complete(true);
-      }
-    });
-    ImageResolver resolver = resolver(policy("127.0.0.1").withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)));
+    server.route(
+        "/drip",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 0);
+          try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < 100; i++) {
+              out.write(new byte[256]);
+              out.flush();
+              Thread.sleep(100);
+            }
+            clientClosed.complete(false);
+          } catch (InterruptedException | IOException e) {
+            clientClosed.complete(true);
+          }
+        });
+    ImageResolver resolver =
+        resolver(policy("127.0.0.1").withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)));
 
     long begin = System.nanoTime();
-    RejectedInputException e = rejected(DeadLetterReason.URI_FETCH_FAILED,
-        () -> resolver.resolve(null, server.url("/drip")));
+    RejectedInputException e =
+        rejected(
+            DeadLetterReason.URI_FETCH_FAILED, () -> resolver.resolve(null, server.url("/drip")));
     long tookMs = (System.nanoTime() - begin) / 1_000_000;
 
     assertTrue(e.getMessage().contains("timed out after 500 ms"), e.getMessage());
@@ -257,8 +292,13 @@ class ImageResolverHttpTest {
     assertTrue(clientClosed.get(5, TimeUnit.SECONDS), "the cancelled fetch closed its connection");
   }
 
-  /** Writes {@code total} bytes in 64 KiB chunks; records how far it got before the client hung up. */
-  private static HttpHandler huge(long total, boolean declareLength, AtomicLong written,
+  /**
+   * Writes {@code total} bytes in 64 KiB chunks; records how far it got before the client hung up.
+   */
+  private static HttpHandler huge(
+      long total,
+      boolean declareLength,
+      AtomicLong written,
       CompletableFuture<Boolean> clientClosed) {
     return exchange -> {
       exchange.sendResponseHeaders(200, declareLength ? total : 0);
@@ -283,8 +323,9 @@ class ImageResolverHttpTest {
     server.route("/huge", huge(total, true, written, closed));
     ImageResolver resolver = resolver(policy("127.0.0.1").withMaxBytes(64 * 1024));
 
-    RejectedInputException e = rejected(DeadLetterReason.IMAGE_TOO_LARGE,
-        () -> resolver.resolve(null, server.url("/huge")));
+    RejectedInputException e =
+        rejected(
+            DeadLetterReason.IMAGE_TOO_LARGE, () -> resolver.resolve(null, server.url("/huge")));
 
     assertTrue(e.getMessage().contains(total + " bytes"), e.getMessage());
     assertTrue(closed.get(10, TimeUnit.SECONDS), "server saw the connection closed");
@@ -299,8 +340,9 @@ class ImageResolverHttpTest {
     server.route("/huge", huge(total, false, written, closed));
     ImageResolver resolver = resolver(policy("127.0.0.1").withMaxBytes(64 * 1024));
 
-    RejectedInputException e = rejected(DeadLetterReason.IMAGE_TOO_LARGE,
-        () -> resolver.resolve(null, server.url("/huge")));
+    RejectedInputException e =
+        rejected(
+            DeadLetterReason.IMAGE_TOO_LARGE, () -> resolver.resolve(null, server.url("/huge")));
 
     assertTrue(e.getMessage().contains("above the limit of 65536"), e.getMessage());
     assertTrue(closed.get(10, TimeUnit.SECONDS), "server saw the connection closed");
@@ -311,12 +353,14 @@ class ImageResolverHttpTest {
   void shouldAcceptBodyOfExactlyMaxBytes() {
     byte[] exact = new byte[4096];
     server.route("/exact", ImageTestServer.bytes(exact));
-    server.route("/chunked", exchange -> {
-      exchange.sendResponseHeaders(200, 0);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(exact);
-      }
-    });
+    server.route(
+        "/chunked",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 0);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(exact);
+          }
+        });
     ImageResolver resolver = resolver(policy("127.0.0.1").withMaxBytes(4096));
 
     assertEquals(4096, resolver.resolve(null, server.url("/exact")).length);
@@ -327,8 +371,10 @@ class ImageResolverHttpTest {
   void shouldFetchBatchInParallelInAboutTheTimeOfTheSlowest() {
     server.route("/slow", ImageTestServer.delayed(300, IMAGE));
     ImageResolver resolver = resolver(policy("127.0.0.1").withFetchThreads(8));
-    List<ImageSource> sources = IntStream.range(0, 8)
-        .mapToObj(i -> ImageSource.of(null, server.url("/slow?i=" + i))).toList();
+    List<ImageSource> sources =
+        IntStream.range(0, 8)
+            .mapToObj(i -> ImageSource.of(null, server.url("/slow?i=" + i)))
+            .toList();
 
     long begin = System.nanoTime();
     List<ImageResult> results = resolver.resolveAll(sources);
@@ -344,13 +390,15 @@ class ImageResolverHttpTest {
     byte[] inline = {7};
     ImageResolver resolver = resolver(policy("127.0.0.1"));
 
-    List<ImageResult> results = resolver.resolveAll(List.of(
-        ImageSource.of(null, server.url("/cat.png")),
-        ImageSource.of(null, server.url("/missing.png")),
-        ImageSource.of(inline, server.url("/missing.png")),
-        ImageSource.of(null, null),
-        ImageSource.of(null, "ftp://127.0.0.1/cat.png"),
-        ImageSource.of(null, "http://evil.example/cat.png")));
+    List<ImageResult> results =
+        resolver.resolveAll(
+            List.of(
+                ImageSource.of(null, server.url("/cat.png")),
+                ImageSource.of(null, server.url("/missing.png")),
+                ImageSource.of(inline, server.url("/missing.png")),
+                ImageSource.of(null, null),
+                ImageSource.of(null, "ftp://127.0.0.1/cat.png"),
+                ImageSource.of(null, "http://evil.example/cat.png")));
 
     assertArrayEquals(IMAGE, results.get(0).orThrow());
     assertEquals(DeadLetterReason.URI_FETCH_FAILED, reasonOf(results.get(1)));
@@ -363,18 +411,22 @@ class ImageResolverHttpTest {
   @Test
   void shouldReportSaturatedPoolForFetchesBeyondTheQueue() {
     CountDownLatch release = new CountDownLatch(1);
-    server.route("/held", exchange -> {
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      ImageTestServer.send(exchange, 200, IMAGE);
-    });
+    server.route(
+        "/held",
+        exchange -> {
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ImageTestServer.send(exchange, 200, IMAGE);
+        });
     ImageResolver resolver = resolver(policy("127.0.0.1").withFetchThreads(1));
     int capacity = 1 + ImageResolver.QUEUE_PER_THREAD;
-    List<ImageSource> sources = IntStream.range(0, capacity + 2)
-        .mapToObj(i -> ImageSource.of(null, server.url("/held?i=" + i))).toList();
+    List<ImageSource> sources =
+        IntStream.range(0, capacity + 2)
+            .mapToObj(i -> ImageSource.of(null, server.url("/held?i=" + i)))
+            .toList();
     CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(release::countDown);
 
     List<ImageResult> results = resolver.resolveAll(sources);
@@ -383,8 +435,9 @@ class ImageResolverHttpTest {
       assertArrayEquals(IMAGE, results.get(i).orThrow(), "source " + i);
     }
     for (int i = capacity; i < sources.size(); i++) {
-      RejectedInputException e = assertInstanceOf(RejectedInputException.class,
-          ((ImageResult.Failed) results.get(i)).error());
+      RejectedInputException e =
+          assertInstanceOf(
+              RejectedInputException.class, ((ImageResult.Failed) results.get(i)).error());
       assertEquals(DeadLetterReason.URI_FETCH_FAILED, e.reason());
       assertTrue(e.getMessage().contains("fetch pool saturated"), e.getMessage());
     }
@@ -401,6 +454,7 @@ class ImageResolverHttpTest {
   }
 
   private static DeadLetterReason reasonOf(ImageResult result) {
-    return assertInstanceOf(RejectedInputException.class, ((ImageResult.Failed) result).error()).reason();
+    return assertInstanceOf(RejectedInputException.class, ((ImageResult.Failed) result).error())
+        .reason();
   }
 }

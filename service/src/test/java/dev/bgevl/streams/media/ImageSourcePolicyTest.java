@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class ImageSourcePolicyTest {
 
-  private static final ImageSourcePolicy DEFAULTS = ImageSourcePolicy.defaults(Optional.empty(), 1024);
+  private static final ImageSourcePolicy DEFAULTS =
+      ImageSourcePolicy.defaults(Optional.empty(), 1024);
 
   @Test
   void shouldDefaultToHttpOffWithDocumentedTimeoutsAndPool() {
@@ -28,8 +29,9 @@ class ImageSourcePolicyTest {
 
   @Test
   void shouldNormalizeFileRootAndAllowedHosts() {
-    ImageSourcePolicy policy = new ImageSourcePolicy(Optional.of(Path.of("a/../b")), 1024)
-        .withAllowedHosts(Set.of("Images.Example.COM.", "*.CDN.example.com", "[::1]"));
+    ImageSourcePolicy policy =
+        new ImageSourcePolicy(Optional.of(Path.of("a/../b")), 1024)
+            .withAllowedHosts(Set.of("Images.Example.COM.", "*.CDN.example.com", "[::1]"));
 
     assertEquals(Path.of("b").toAbsolutePath(), policy.fileRoot().orElseThrow());
     assertEquals(Set.of("images.example.com", "*.cdn.example.com", "::1"), policy.allowedHosts());
@@ -39,14 +41,20 @@ class ImageSourcePolicyTest {
   @Test
   void shouldNameTheConfigKeyOfEveryInvalidValue() {
     assertMessage("encoder.image.max-bytes", () -> DEFAULTS.withMaxBytes(0));
-    assertMessage("images.http.connect-timeout-ms", () -> DEFAULTS.withTimeouts(Duration.ZERO, Duration.ofSeconds(1)));
-    assertMessage("images.http.read-timeout-ms", () -> DEFAULTS.withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(-1)));
+    assertMessage(
+        "images.http.connect-timeout-ms",
+        () -> DEFAULTS.withTimeouts(Duration.ZERO, Duration.ofSeconds(1)));
+    assertMessage(
+        "images.http.read-timeout-ms",
+        () -> DEFAULTS.withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(-1)));
     assertMessage("images.fetch-threads", () -> DEFAULTS.withFetchThreads(0));
     assertMessage("images.http.allowed-hosts", () -> DEFAULTS.withAllowedHosts(Set.of("*")));
-    assertMessage("images.http.allowed-hosts", () -> DEFAULTS.withAllowedHosts(Set.of("img.*.example.com")));
+    assertMessage(
+        "images.http.allowed-hosts", () -> DEFAULTS.withAllowedHosts(Set.of("img.*.example.com")));
     assertMessage("images.http.allowed-hosts", () -> DEFAULTS.withAllowedHosts(Set.of(" ")));
     assertMessage("images.http.allowed-hosts", () -> DEFAULTS.withAllowedHosts(Set.of("*.")));
-    assertMessage("images.http.allowed-hosts", () -> DEFAULTS.withAllowedHosts(Set.of("example.com/images")));
+    assertMessage(
+        "images.http.allowed-hosts", () -> DEFAULTS.withAllowedHosts(Set.of("example.com/images")));
   }
 
   private static void assertMessage(String key, Runnable build) {

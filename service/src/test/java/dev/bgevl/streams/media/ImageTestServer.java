@@ -11,7 +11,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real HTTP server on 127.0.0.1 and a free port, one handler per path, each request on its own thread. */
+/**
+ * A real HTTP server on 127.0.0.1 and a free port, one handler per path, each request on its own
+ * thread.
+ */
 final class ImageTestServer implements AutoCloseable {
 
   private final HttpServer server;
@@ -24,22 +27,26 @@ final class ImageTestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "image-test-server");
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "image-test-server");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.start();
   }
 
   ImageTestServer route(String path, HttpHandler handler) {
-    server.createContext(path, exchange -> {
-      requests.incrementAndGet();
-      try (exchange) {
-        handler.handle(exchange);
-      }
-    });
+    server.createContext(
+        path,
+        exchange -> {
+          requests.incrementAndGet();
+          try (exchange) {
+            handler.handle(exchange);
+          }
+        });
     return this;
   }
 

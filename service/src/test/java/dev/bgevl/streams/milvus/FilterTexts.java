@@ -3,8 +3,7 @@ package dev.bgevl.streams.milvus;
 /** Writes string literals of the filter language in tests. */
 final class FilterTexts {
 
-  private FilterTexts() {
-  }
+  private FilterTexts() {}
 
   /** {@code value} as a filter-language string: only {@code "} and {@code \} are escaped. */
   static String quote(String value) {

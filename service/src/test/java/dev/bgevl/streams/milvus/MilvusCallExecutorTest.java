@@ -19,26 +19,39 @@ import org.junit.jupiter.api.Test;
 class MilvusCallExecutorTest {
 
   private final List<Duration> sleeps = new ArrayList<>();
-  private final MilvusCallExecutor executor = new MilvusCallExecutor(
-      new MilvusConfig.RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(300)), sleeps::add, () -> 1.0);
+  private final MilvusCallExecutor executor =
+      new MilvusCallExecutor(
+          new MilvusConfig.RetryPolicy(4, Duration.ofMillis(100), Duration.ofMillis(300)),
+          sleeps::add,
+          () -> 1.0);
 
   private static RuntimeException unavailable() {
-    return new MilvusClientException(ErrorCode.RPC_ERROR, Status.UNAVAILABLE.withDescription("io exception")
-        .withCause(new ConnectException("Connection refused")).asRuntimeException());
+    return new MilvusClientException(
+        ErrorCode.RPC_ERROR,
+        Status.UNAVAILABLE
+            .withDescription("io exception")
+            .withCause(new ConnectException("Connection refused"))
+            .asRuntimeException());
   }
 
   @Test
   void shouldClassifyUnreachableAndSlowMilvusAsTransient() {
     assertTrue(MilvusCallExecutor.isTransient(unavailable()));
     assertTrue(MilvusCallExecutor.isTransient(Status.DEADLINE_EXCEEDED.asRuntimeException()));
-    assertTrue(MilvusCallExecutor.isTransient(new MilvusClientException(ErrorCode.TIMEOUT, "timed out")));
-    assertTrue(MilvusCallExecutor.isTransient(new RuntimeException(new ConnectException("refused"))));
+    assertTrue(
+        MilvusCallExecutor.isTransient(new MilvusClientException(ErrorCode.TIMEOUT, "timed out")));
+    assertTrue(
+        MilvusCallExecutor.isTransient(new RuntimeException(new ConnectException("refused"))));
   }
 
   @Test
   void shouldClassifyRefusedRequestsAsPermanent() {
-    assertFalse(MilvusCallExecutor.isTransient(new MilvusClientException(ErrorCode.SERVER_ERROR, "bad", 1100, 5)));
-    assertFalse(MilvusCallExecutor.isTransient(new MilvusClientException(ErrorCode.INVALID_PARAMS, "dim mismatch")));
+    assertFalse(
+        MilvusCallExecutor.isTransient(
+            new MilvusClientException(ErrorCode.SERVER_ERROR, "bad", 1100, 5)));
+    assertFalse(
+        MilvusCallExecutor.isTransient(
+            new MilvusClientException(ErrorCode.INVALID_PARAMS, "dim mismatch")));
     assertFalse(MilvusCallExecutor.isTransient(Status.INVALID_ARGUMENT.asRuntimeException()));
     assertFalse(MilvusCallExecutor.isTransient(new IllegalArgumentException("x")));
   }
@@ -47,32 +60,43 @@ class MilvusCallExecutorTest {
   void shouldRetryTransientFailuresWithBoundedBackoffThenSucceed() {
     AtomicInteger calls = new AtomicInteger();
 
-    String result = executor.call("search", () -> {
-      if (calls.incrementAndGet() < 4) {
-        throw unavailable();
-      }
-      return "ok";
-    });
+    String result =
+        executor.call(
+            "search",
+            () -> {
+              if (calls.incrementAndGet() < 4) {
+                throw unavailable();
+              }
+              return "ok";
+            });
 
     assertEquals("ok", result);
     assertEquals(4, calls.get());
-    assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(300)), sleeps);
+    assertEquals(
+        List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(300)), sleeps);
   }
 
   @Test
   void shouldThrowUnavailableAfterTheLastAttempt() {
     AtomicInteger calls = new AtomicInteger();
 
-    MilvusUnavailableException e = assertThrows(MilvusUnavailableException.class, () -> executor.call("upsert", () -> {
-      calls.incrementAndGet();
-      throw unavailable();
-    }));
+    MilvusUnavailableException e =
+        assertThrows(
+            MilvusUnavailableException.class,
+            () ->
+                executor.call(
+                    "upsert",
+                    () -> {
+                      calls.incrementAndGet();
+                      throw unavailable();
+                    }));
 
     assertEquals(4, calls.get());
     assertEquals(4, e.attempts());
     assertEquals("upsert", e.operation());
     assertEquals(3, sleeps.size());
-    assertTrue(e.getMessage().startsWith("Milvus unavailable op=upsert attempts=4"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("Milvus unavailable op=upsert attempts=4"), e.getMessage());
     assertTrue(e.getMessage().contains("Connection refused"), e.getMessage());
   }
 
@@ -80,10 +104,17 @@ class MilvusCallExecutorTest {
   void shouldNotRetryPermanentFailuresAndKeepMilvusCode() {
     AtomicInteger calls = new AtomicInteger();
 
-    MilvusRequestException e = assertThrows(MilvusRequestException.class, () -> executor.call("upsert", () -> {
-      calls.incrementAndGet();
-      throw new MilvusClientException(ErrorCode.SERVER_ERROR, "collection not found", 100, 4);
-    }));
+    MilvusRequestException e =
+        assertThrows(
+            MilvusRequestException.class,
+            () ->
+                executor.call(
+                    "upsert",
+                    () -> {
+                      calls.incrementAndGet();
+                      throw new MilvusClientException(
+                          ErrorCode.SERVER_ERROR, "collection not found", 100, 4);
+                    }));
 
     assertEquals(1, calls.get());
     assertEquals(100, e.code());
@@ -93,10 +124,18 @@ class MilvusCallExecutorTest {
 
   @Test
   void shouldExplainAStatusTheSdkCannotDecode() {
-    MilvusRequestException e = assertThrows(MilvusRequestException.class, () -> executor.call("search", () -> {
-      throw new MilvusClientException(ErrorCode.CLIENT_ERROR,
-          new IllegalArgumentException("Can't get the number of an unknown enum value."));
-    }));
+    MilvusRequestException e =
+        assertThrows(
+            MilvusRequestException.class,
+            () ->
+                executor.call(
+                    "search",
+                    () -> {
+                      throw new MilvusClientException(
+                          ErrorCode.CLIENT_ERROR,
+                          new IllegalArgumentException(
+                              "Can't get the number of an unknown enum value."));
+                    }));
 
     assertTrue(e.getMessage().contains("cannot decode"), e.getMessage());
   }
@@ -105,9 +144,16 @@ class MilvusCallExecutorTest {
   void shouldLetBugsThroughUnchanged() {
     IllegalStateException bug = new IllegalStateException("bug");
 
-    assertSame(bug, assertThrows(IllegalStateException.class, () -> executor.call("search", () -> {
-      throw bug;
-    })));
+    assertSame(
+        bug,
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                executor.call(
+                    "search",
+                    () -> {
+                      throw bug;
+                    })));
   }
 
   @Test
@@ -117,13 +163,23 @@ class MilvusCallExecutorTest {
 
   @Test
   void shouldStopRetryingWhenInterrupted() {
-    MilvusCallExecutor interrupted = new MilvusCallExecutor(MilvusConfig.RetryPolicy.DEFAULT, delay -> {
-      throw new InterruptedException();
-    }, () -> 1.0);
+    MilvusCallExecutor interrupted =
+        new MilvusCallExecutor(
+            MilvusConfig.RetryPolicy.DEFAULT,
+            delay -> {
+              throw new InterruptedException();
+            },
+            () -> 1.0);
 
-    MilvusUnavailableException e = assertThrows(MilvusUnavailableException.class, () -> interrupted.call("upsert", () -> {
-      throw unavailable();
-    }));
+    MilvusUnavailableException e =
+        assertThrows(
+            MilvusUnavailableException.class,
+            () ->
+                interrupted.call(
+                    "upsert",
+                    () -> {
+                      throw unavailable();
+                    }));
 
     assertEquals(1, e.attempts());
     assertTrue(Thread.interrupted());

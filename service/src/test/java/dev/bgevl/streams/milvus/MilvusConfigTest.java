@@ -18,7 +18,9 @@ class MilvusConfigTest {
 
   private static void assertRejected(String key, Executable build) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build);
-    assertTrue(e.getMessage().contains(key), () -> "message '" + e.getMessage() + "' does not name " + key);
+    assertTrue(
+        e.getMessage().contains(key),
+        () -> "message '" + e.getMessage() + "' does not name " + key);
   }
 
   @Test
@@ -41,7 +43,8 @@ class MilvusConfigTest {
   @Test
   void shouldRejectModelIdsThatCannotNameACollection() {
     assertThrows(IllegalArgumentException.class, () -> CONFIG.collectionName(" "));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CONFIG.collectionName("m".repeat(250)));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> CONFIG.collectionName("m".repeat(250)));
     assertTrue(e.getMessage().contains("Milvus allows 255"));
   }
 
@@ -56,12 +59,15 @@ class MilvusConfigTest {
     assertRejected("milvus.collection-prefix", () -> CONFIG.withCollectionPrefix("media-"));
     assertRejected("milvus.timeout-ms", () -> CONFIG.withTimeout(Duration.ZERO));
     assertRejected("milvus.index-type", () -> CONFIG.withIndexType(IndexParam.IndexType.IVF_PQ));
-    assertRejected("milvus.retry.max-attempts", () -> new MilvusConfig.RetryPolicy(0, Duration.ofMillis(1),
-        Duration.ofMillis(1)));
-    assertRejected("milvus.retry.initial-backoff-ms", () -> new MilvusConfig.RetryPolicy(1, Duration.ZERO,
-        Duration.ofMillis(1)));
-    assertRejected("milvus.retry.max-backoff-ms", () -> new MilvusConfig.RetryPolicy(1, Duration.ofMillis(10),
-        Duration.ofMillis(5)));
+    assertRejected(
+        "milvus.retry.max-attempts",
+        () -> new MilvusConfig.RetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(1)));
+    assertRejected(
+        "milvus.retry.initial-backoff-ms",
+        () -> new MilvusConfig.RetryPolicy(1, Duration.ZERO, Duration.ofMillis(1)));
+    assertRejected(
+        "milvus.retry.max-backoff-ms",
+        () -> new MilvusConfig.RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(5)));
   }
 
   @Test
@@ -75,7 +81,8 @@ class MilvusConfigTest {
 
   @Test
   void shouldGrowBackoffExponentiallyUpToTheCapScaledByJitter() {
-    MilvusConfig.RetryPolicy policy = new MilvusConfig.RetryPolicy(10, Duration.ofMillis(200), Duration.ofMillis(1000));
+    MilvusConfig.RetryPolicy policy =
+        new MilvusConfig.RetryPolicy(10, Duration.ofMillis(200), Duration.ofMillis(1000));
 
     assertEquals(200, policy.delayAfter(1, 1.0).toMillis());
     assertEquals(400, policy.delayAfter(2, 1.0).toMillis());

@@ -33,20 +33,28 @@ class VectorIndexTest {
     assertEquals(Map.of("M", 32L, "efConstruction", 200), hnsw.effectiveBuildParams());
     assertEquals(Map.of("ef", 128L), hnsw.effectiveSearchParams(10));
     assertEquals(Map.of("ef", 200), hnsw.effectiveSearchParams(200));
-    VectorIndex ivf = new VectorIndex(IndexType.IVF_FLAT, Map.of(), Map.of("nprobe", "8", "radius", "0.5", "level", "high"));
+    VectorIndex ivf =
+        new VectorIndex(
+            IndexType.IVF_FLAT, Map.of(), Map.of("nprobe", "8", "radius", "0.5", "level", "high"));
     assertEquals(Map.of("nlist", 128), ivf.effectiveBuildParams());
-    assertEquals(Map.of("nprobe", 8L, "radius", 0.5, "level", "high"), ivf.effectiveSearchParams(10));
+    assertEquals(
+        Map.of("nprobe", 8L, "radius", 0.5, "level", "high"), ivf.effectiveSearchParams(10));
   }
 
   @Test
   void shouldRejectUnsupportedTypesAndBadKeysNamingTheFlag() {
-    IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> VectorIndex.of(IndexType.IVF_PQ));
+    IllegalArgumentException type =
+        assertThrows(IllegalArgumentException.class, () -> VectorIndex.of(IndexType.IVF_PQ));
     assertTrue(type.getMessage().contains("milvus.index-type"), type.getMessage());
-    IllegalArgumentException key = assertThrows(IllegalArgumentException.class,
-        () -> new VectorIndex(IndexType.HNSW, Map.of("M; drop", "1"), Map.of()));
+    IllegalArgumentException key =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new VectorIndex(IndexType.HNSW, Map.of("M; drop", "1"), Map.of()));
     assertTrue(key.getMessage().contains("milvus.index-params"), key.getMessage());
-    IllegalArgumentException value = assertThrows(IllegalArgumentException.class,
-        () -> new VectorIndex(IndexType.HNSW, Map.of(), Map.of("ef", " ")));
+    IllegalArgumentException value =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new VectorIndex(IndexType.HNSW, Map.of(), Map.of("ef", " ")));
     assertTrue(value.getMessage().contains("milvus.search-params"), value.getMessage());
   }
 }

@@ -54,7 +54,8 @@ class VectorRowTest {
     assertThrows(IllegalArgumentException.class, () -> row("é".repeat(257), new float[] {1f}, "t"));
     assertThrows(IllegalArgumentException.class, () -> row("a", new float[0], "t"));
     assertThrows(IllegalArgumentException.class, () -> row("a", new float[] {Float.NaN}, "t"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new VectorRow("a", new float[] {1f}, "", "u".repeat(2049), Map.of(), 0, "tiny"));
   }
 
@@ -74,7 +75,9 @@ class VectorRowTest {
     String truncated = RowMapper.truncateUtf8(text, 8192);
 
     assertTrue(truncated.getBytes(StandardCharsets.UTF_8).length <= 8192);
-    assertEquals(1 + 2047 * 2, truncated.length()); // 1 + 2047 * 4 = 8189 bytes; one more emoji would not fit
+    assertEquals(
+        1 + 2047 * 2,
+        truncated.length()); // 1 + 2047 * 4 = 8189 bytes; one more emoji would not fit
     assertEquals("short", RowMapper.truncateUtf8("short", 8192));
   }
 
@@ -92,7 +95,8 @@ class VectorRowTest {
 
   @Test
   void shouldBuildAnEscapedIdListForDeletes() {
-    assertEquals("id in [\"plain\", \"q\\\"uote\", \"back\\\\slash\", \"new\\nline\"]",
+    assertEquals(
+        "id in [\"plain\", \"q\\\"uote\", \"back\\\\slash\", \"new\\nline\"]",
         MilvusVectorSink.idIn(List.of("plain", "q\"uote", "back\\slash", "new\nline", "plain")));
   }
 }

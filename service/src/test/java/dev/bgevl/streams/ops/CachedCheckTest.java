@@ -22,10 +22,15 @@ class CachedCheckTest {
   private final AtomicLong now = new AtomicLong(1_000 * SECOND);
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicBoolean up = new AtomicBoolean(true);
-  private final CachedCheck check = new CachedCheck("Milvus reachable", Duration.ofSeconds(5), () -> {
-    calls.incrementAndGet();
-    return up.get();
-  }, now::get);
+  private final CachedCheck check =
+      new CachedCheck(
+          "Milvus reachable",
+          Duration.ofSeconds(5),
+          () -> {
+            calls.incrementAndGet();
+            return up.get();
+          },
+          now::get);
 
   @Test
   void shouldCallSupplierAtMostOncePerInterval() {
@@ -45,10 +50,15 @@ class CachedCheckTest {
 
   @Test
   void shouldCountAThrowingCheckAsFailed() {
-    CachedCheck throwing = new CachedCheck("x", Duration.ofSeconds(1), () -> {
-      calls.incrementAndGet();
-      throw new IllegalStateException("connection refused");
-    }, now::get);
+    CachedCheck throwing =
+        new CachedCheck(
+            "x",
+            Duration.ofSeconds(1),
+            () -> {
+              calls.incrementAndGet();
+              throw new IllegalStateException("connection refused");
+            },
+            now::get);
     assertFalse(throwing.getAsBoolean());
     assertFalse(throwing.getAsBoolean());
     assertEquals(1, calls.get());
@@ -58,16 +68,21 @@ class CachedCheckTest {
   void shouldCallSupplierOnceWhenEightThreadsProbeTogether() throws Exception {
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    CachedCheck slow = new CachedCheck("slow", Duration.ofSeconds(5), () -> {
-      calls.incrementAndGet();
-      inside.countDown();
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return true;
-    }, now::get);
+    CachedCheck slow =
+        new CachedCheck(
+            "slow",
+            Duration.ofSeconds(5),
+            () -> {
+              calls.incrementAndGet();
+              inside.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return true;
+            },
+            now::get);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       Future<Boolean> first = pool.submit(slow::getAsBoolean);

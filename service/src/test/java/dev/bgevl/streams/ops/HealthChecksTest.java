@@ -19,9 +19,11 @@ class HealthChecksTest {
   void shouldNameFailingChecksInRegistrationOrder() {
     health.register("model loaded", () -> true);
     health.register("query streams RUNNING", () -> false);
-    health.register("Milvus reachable", () -> {
-      throw new IllegalStateException("down");
-    });
+    health.register(
+        "Milvus reachable",
+        () -> {
+          throw new IllegalStateException("down");
+        });
     assertEquals(List.of("query streams RUNNING", "Milvus reachable"), health.check().failing());
   }
 
@@ -44,6 +46,7 @@ class HealthChecksTest {
     health.registerWithReason("ingest stream threads stable", problem::get);
     assertTrue(health.check().ready());
     problem.set(java.util.Optional.of("died 3 times"));
-    assertEquals(java.util.List.of("ingest stream threads stable: died 3 times"), health.check().failing());
+    assertEquals(
+        java.util.List.of("ingest stream threads stable: died 3 times"), health.check().failing());
   }
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class OpsServerTest {
   private final ServiceMetrics metrics = new ServiceMetrics();
   private final HealthChecks health = new HealthChecks();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private OpsServer server;
 
   @BeforeEach
@@ -34,9 +35,13 @@ class OpsServerTest {
     server.close();
   }
 
-  private HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build();
+  private HttpResponse<String> send(String method, String path)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofSeconds(5))
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -51,9 +56,16 @@ class OpsServerTest {
     metrics.deadLetter(DeadLetterReason.ID_MISMATCH);
     HttpResponse<String> response = get("/metrics");
     assertEquals(200, response.statusCode());
-    assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain; version=0.0.4"));
+    assertTrue(
+        response
+            .headers()
+            .firstValue("Content-Type")
+            .orElseThrow()
+            .startsWith("text/plain; version=0.0.4"));
     assertTrue(response.body().contains("bgevl_ingest_events_in_total 2\n"), response.body());
-    assertTrue(response.body().contains("bgevl_dead_letters_total{reason=\"ID_MISMATCH\"} 1\n"), response.body());
+    assertTrue(
+        response.body().contains("bgevl_dead_letters_total{reason=\"ID_MISMATCH\"} 1\n"),
+        response.body());
   }
 
   @Test
@@ -72,7 +84,8 @@ class OpsServerTest {
     HttpResponse<String> down = get("/health/ready");
     assertEquals(503, down.statusCode());
     assertEquals("{\"status\":\"DOWN\",\"failing\":[\"query streams RUNNING\"]}", down.body());
-    assertTrue(down.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+    assertTrue(
+        down.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
     running.set(true);
     HttpResponse<String> up = get("/health/ready");
     assertEquals(200, up.statusCode());
@@ -120,7 +133,8 @@ class OpsServerTest {
 
   @Test
   void shouldRejectPortOutOfRange() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new OpsConfig(-2));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new OpsConfig(-2));
     assertTrue(e.getMessage().contains("--ops.port"));
     assertThrows(IllegalArgumentException.class, () -> new OpsConfig(65_536));
   }

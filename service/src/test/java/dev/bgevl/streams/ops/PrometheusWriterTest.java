@@ -23,7 +23,9 @@ class PrometheusWriterTest {
   void shouldWriteHelpAndTypeLinesWithEscapedHelp() {
     StringBuilder text = new StringBuilder();
     new PrometheusWriter(text).family("bgevl_x_total", "counter", "back\\slash and\nnewline");
-    assertEquals("# HELP bgevl_x_total back\\\\slash and\\nnewline\n# TYPE bgevl_x_total counter\n", text.toString());
+    assertEquals(
+        "# HELP bgevl_x_total back\\\\slash and\\nnewline\n# TYPE bgevl_x_total counter\n",
+        text.toString());
   }
 
   @Test

@@ -17,23 +17,40 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ServiceMetricsTest {
-  private static final Pattern SAMPLE = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{.*\\})? (NaN|[+-]Inf|-?[0-9.eE+-]+)");
+  private static final Pattern SAMPLE =
+      Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{.*\\})? (NaN|[+-]Inf|-?[0-9.eE+-]+)");
 
   private final ServiceMetrics metrics = new ServiceMetrics();
 
   @Test
   void shouldWriteHelpAndTypeBeforeEveryFamily() {
     String text = metrics.scrape();
-    for (String name : List.of("bgevl_ingest_events_in_total", "bgevl_ingest_vectors_out_total",
-        "bgevl_ingest_deletes_total", "bgevl_dead_letters_total", "bgevl_ingest_batches_total",
-        "bgevl_query_requests_total", "bgevl_query_replies_total", "bgevl_encoder_overloaded_total",
-        "bgevl_encoder_deadline_exceeded_total", "bgevl_encoder_items_total", "bgevl_encoder_failed_batches_total")) {
+    for (String name :
+        List.of(
+            "bgevl_ingest_events_in_total",
+            "bgevl_ingest_vectors_out_total",
+            "bgevl_ingest_deletes_total",
+            "bgevl_dead_letters_total",
+            "bgevl_ingest_batches_total",
+            "bgevl_query_requests_total",
+            "bgevl_query_replies_total",
+            "bgevl_encoder_overloaded_total",
+            "bgevl_encoder_deadline_exceeded_total",
+            "bgevl_encoder_items_total",
+            "bgevl_encoder_failed_batches_total")) {
       assertTrue(text.contains("# HELP " + name + " "), name);
       assertTrue(text.contains("# TYPE " + name + " counter\n"), name);
     }
-    for (String name : List.of("bgevl_ingest_batch_size", "bgevl_milvus_upsert_seconds", "bgevl_milvus_delete_seconds",
-        "bgevl_milvus_search_seconds", "bgevl_encoder_batch_size", "bgevl_encoder_queue_wait_seconds",
-        "bgevl_encoder_seconds", "bgevl_query_seconds")) {
+    for (String name :
+        List.of(
+            "bgevl_ingest_batch_size",
+            "bgevl_milvus_upsert_seconds",
+            "bgevl_milvus_delete_seconds",
+            "bgevl_milvus_search_seconds",
+            "bgevl_encoder_batch_size",
+            "bgevl_encoder_queue_wait_seconds",
+            "bgevl_encoder_seconds",
+            "bgevl_query_seconds")) {
       assertTrue(text.contains("# TYPE " + name + " histogram\n"), name);
     }
   }
@@ -43,7 +60,11 @@ class ServiceMetricsTest {
     metrics.deadLetter(DeadLetterReason.URI_REFUSED);
     metrics.milvusSearch(3_000_000);
     for (String line : metrics.scrape().split("\n")) {
-      assertTrue(line.startsWith("# HELP ") || line.startsWith("# TYPE ") || SAMPLE.matcher(line).matches(), line);
+      assertTrue(
+          line.startsWith("# HELP ")
+              || line.startsWith("# TYPE ")
+              || SAMPLE.matcher(line).matches(),
+          line);
     }
   }
 
@@ -51,10 +72,14 @@ class ServiceMetricsTest {
   void shouldExportEveryLabelValueAtZeroFromTheStart() {
     String text = metrics.scrape();
     for (DeadLetterReason reason : DeadLetterReason.values()) {
-      assertTrue(text.contains("bgevl_dead_letters_total{reason=\"" + reason.name() + "\"} 0\n"), reason.name());
+      assertTrue(
+          text.contains("bgevl_dead_letters_total{reason=\"" + reason.name() + "\"} 0\n"),
+          reason.name());
     }
     for (ReplyStatus status : ReplyStatus.values()) {
-      assertTrue(text.contains("bgevl_query_replies_total{status=\"" + status.name() + "\"} 0\n"), status.name());
+      assertTrue(
+          text.contains("bgevl_query_replies_total{status=\"" + status.name() + "\"} 0\n"),
+          status.name());
     }
     assertTrue(text.contains("bgevl_encoder_overloaded_total{lane=\"QUERY\"} 0\n"));
   }
@@ -66,7 +91,9 @@ class ServiceMetricsTest {
     metrics.ingestBatch(3);
     metrics.ingestBatch(200);
     String text = metrics.scrape();
-    assertTrue(text.contains("""
+    assertTrue(
+        text.contains(
+            """
         bgevl_ingest_batch_size_bucket{le="1"} 1
         bgevl_ingest_batch_size_bucket{le="2"} 1
         bgevl_ingest_batch_size_bucket{le="4"} 3
@@ -78,7 +105,8 @@ class ServiceMetricsTest {
         bgevl_ingest_batch_size_bucket{le="+Inf"} 4
         bgevl_ingest_batch_size_sum 207
         bgevl_ingest_batch_size_count 4
-        """), text);
+        """),
+        text);
     assertTrue(text.contains("bgevl_ingest_batches_total 4\n"));
   }
 
@@ -139,16 +167,18 @@ class ServiceMetricsTest {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < perThread; i++) {
-            metrics.ingestEventIn();
-            metrics.deadLetter(DeadLetterReason.NO_CONTENT);
-            metrics.ingestBatch(2);
-            metrics.batchListener().onOverloaded(Lane.QUERY);
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perThread; i++) {
+                    metrics.ingestEventIn();
+                    metrics.deadLetter(DeadLetterReason.NO_CONTENT);
+                    metrics.ingestBatch(2);
+                    metrics.batchListener().onOverloaded(Lane.QUERY);
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : done) {
@@ -168,7 +198,8 @@ class ServiceMetricsTest {
 
   @Test
   void shouldRefuseToCountBackwards() {
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> metrics.ingestVectorsOut(-1));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> metrics.ingestVectorsOut(-1));
   }
 
   @Test

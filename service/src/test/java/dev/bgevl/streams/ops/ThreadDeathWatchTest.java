@@ -14,23 +14,25 @@ import org.junit.jupiter.api.Test;
 class ThreadDeathWatchTest {
 
   private Instant now = Instant.parse("2026-12-02T00:00:00Z");
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+          return ZoneOffset.UTC;
+        }
 
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
 
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
-  private final ThreadDeathWatch watch = new ThreadDeathWatch("ingest", 3, Duration.ofMinutes(2), clock);
+        @Override
+        public Instant instant() {
+          return now;
+        }
+      };
+  private final ThreadDeathWatch watch =
+      new ThreadDeathWatch("ingest", 3, Duration.ofMinutes(2), clock);
 
   @Test
   void shouldStayHealthyThroughRoutineReplacements() {
@@ -43,7 +45,8 @@ class ThreadDeathWatchTest {
   @Test
   void shouldReportAThreadThatKeepsDyingWithItsRootCause() {
     for (int i = 0; i < 3; i++) {
-      watch.died(new StreamsException("task failed", new IllegalStateException("Milvus unreachable")));
+      watch.died(
+          new StreamsException("task failed", new IllegalStateException("Milvus unreachable")));
       now = now.plusSeconds(10);
     }
     String problem = watch.problem().orElseThrow();

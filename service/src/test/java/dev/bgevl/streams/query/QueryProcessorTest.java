@@ -52,37 +52,53 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The query processor's decisions on Kafka's {@link TopologyTestDriver}, with the real tiny model and a scripted search
- * in place of Milvus: exactly one reply per request, its status for each failure, reply routing and correlation, top-k
- * trimming and one search per filter. {@code RetrievalIT} runs the real thing.
+ * The query processor's decisions on Kafka's {@link TopologyTestDriver}, with the real tiny model
+ * and a scripted search in place of Milvus: exactly one reply per request, its status for each
+ * failure, reply routing and correlation, top-k trimming and one search per filter. {@code
+ * RetrievalIT} runs the real thing.
  */
 class QueryProcessorTest {
 
   static final Instant NOW = Instant.parse("2026-12-02T01:00:00Z");
-  static final Topics TOPICS = new Topics("media-events", "media-vectors", "media-events-dlq", "retrieval-requests",
-      "retrieval-replies", "retrieval-requests-dlq", Set.of("client-*"));
+  static final Topics TOPICS =
+      new Topics(
+          "media-events",
+          "media-vectors",
+          "media-events-dlq",
+          "retrieval-requests",
+          "retrieval-replies",
+          "retrieval-requests-dlq",
+          Set.of("client-*"));
   static final QueryConfig CONFIG = QueryConfig.DEFAULT;
-  static final BgevlSerde<RetrievalRequest> REQUESTS = BgevlSerde.of(RetrievalRequest.class, SerdeConfig.json());
-  static final BgevlSerde<RetrievalReply> REPLIES = BgevlSerde.of(RetrievalReply.class, SerdeConfig.json());
+  static final BgevlSerde<RetrievalRequest> REQUESTS =
+      BgevlSerde.of(RetrievalRequest.class, SerdeConfig.json());
+  static final BgevlSerde<RetrievalReply> REPLIES =
+      BgevlSerde.of(RetrievalReply.class, SerdeConfig.json());
 
   static OnnxBgeVlEncoder encoder;
   static ImageResolver images;
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   final ScriptedSearch search = new ScriptedSearch();
   TopologyTestDriver driver;
   TestInputTopic<byte[], byte[]> requests;
 
-  /** Answers every query with the same ranked hits, or fails as told; counts calls and remembers filters. */
+  /**
+   * Answers every query with the same ranked hits, or fails as told; counts calls and remembers
+   * filters.
+   */
   static final class ScriptedSearch implements VectorSearch {
     final List<Optional<MetadataFilter>> filters = new ArrayList<>();
     Supplier<RuntimeException> failure;
 
     @Override
-    public List<List<SearchHit>> search(String collection, List<float[]> queries, int topK,
-        Optional<MetadataFilter> filter, Instant deadline) {
+    public List<List<SearchHit>> search(
+        String collection,
+        List<float[]> queries,
+        int topK,
+        Optional<MetadataFilter> filter,
+        Instant deadline) {
       filters.add(filter);
       if (failure != null) {
         throw failure.get();
@@ -97,8 +113,10 @@ class QueryProcessorTest {
 
   @BeforeAll
   static void openEncoder() {
-    encoder = OnnxBgeVlEncoder.open(ModelBundle.load(Path.of(System.getProperty("bgevl.tinyBundle"))),
-        EncoderConfig.DEFAULT.withIntraOpThreads(1));
+    encoder =
+        OnnxBgeVlEncoder.open(
+            ModelBundle.load(Path.of(System.getProperty("bgevl.tinyBundle"))),
+            EncoderConfig.DEFAULT.withIntraOpThreads(1));
     images = new ImageResolver(new ImageSourcePolicy(Optional.empty(), 1 << 20));
   }
 
@@ -114,10 +132,24 @@ class QueryProcessorTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "query-unit");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(QueryTopology.build(TOPICS, CONFIG, REQUESTS, REPLIES, encoder, search, images,
-        "media_unit", Clock.fixed(NOW, ZoneOffset.UTC), new ServiceMetrics(),
-        new RecordLimits(RecordLimits.MIN_MAX_RECORD_BYTES)), props);
-    requests = driver.createInputTopic(TOPICS.requests(), new ByteArraySerializer(), new ByteArraySerializer());
+    driver =
+        new TopologyTestDriver(
+            QueryTopology.build(
+                TOPICS,
+                CONFIG,
+                REQUESTS,
+                REPLIES,
+                encoder,
+                search,
+                images,
+                "media_unit",
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                new ServiceMetrics(),
+                new RecordLimits(RecordLimits.MIN_MAX_RECORD_BYTES)),
+            props);
+    requests =
+        driver.createInputTopic(
+            TOPICS.requests(), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   @AfterEach
@@ -126,14 +158,15 @@ class QueryProcessorTest {
   }
 
   void ask(RetrievalRequest request) {
-    requests.pipeInput(request.getRequestId().getBytes(StandardCharsets.UTF_8),
+    requests.pipeInput(
+        request.getRequestId().getBytes(StandardCharsets.UTF_8),
         REQUESTS.serializer().serialize(TOPICS.requests(), request));
   }
 
   Map<String, TestRecord<byte[], byte[]>> replies(String topic) {
     driver.advanceWallClockTime(CONFIG.batchMaxDelay());
-    TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(topic, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
+    TestOutputTopic<byte[], byte[]> out =
+        driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     Map<String, TestRecord<byte[], byte[]>> byId = new java.util.LinkedHashMap<>();
     for (TestRecord<byte[], byte[]> r : out.readRecordsToList()) {
       String id = new String(r.key(), StandardCharsets.UTF_8);
@@ -158,7 +191,8 @@ class QueryProcessorTest {
     assertEquals(ReplyStatus.OK, value(replies.get("k2")).getStatus());
     assertEquals(2, value(replies.get("k2")).getHits().size());
     assertEquals(5, value(replies.get("k5")).getHits().size());
-    assertEquals(1, search.filters.size(), "one search serves both: same (no) filter, the larger top_k");
+    assertEquals(
+        1, search.filters.size(), "one search serves both: same (no) filter, the larger top_k");
     assertEquals("hit-0", value(replies.get("k2")).getHits().get(0).getId());
   }
 
@@ -198,7 +232,8 @@ class QueryProcessorTest {
     ask(text("bug").build());
     RetrievalReply bug = value(replies(TOPICS.replies()).get("bug"));
     assertEquals(ReplyStatus.INTERNAL, bug.getStatus());
-    assertTrue(bug.getError().contains("IllegalStateException") && !bug.getError().contains("a bug"),
+    assertTrue(
+        bug.getError().contains("IllegalStateException") && !bug.getError().contains("a bug"),
         "names the kind, never internals: " + bug.getError());
   }
 
@@ -206,30 +241,50 @@ class QueryProcessorTest {
   void shouldRouteToAnAllowedReplyTopicAndCopyTheCorrelationId() {
     RecordHeaders headers = new RecordHeaders();
     headers.add(ReplyHeaders.CORRELATION_ID, "corr-7".getBytes(StandardCharsets.UTF_8));
-    requests.pipeInput(new TestRecord<>("routed".getBytes(StandardCharsets.UTF_8),
-        REQUESTS.serializer().serialize(TOPICS.requests(), text("routed").setReplyTo("client-a").build()), headers,
-        NOW));
+    requests.pipeInput(
+        new TestRecord<>(
+            "routed".getBytes(StandardCharsets.UTF_8),
+            REQUESTS
+                .serializer()
+                .serialize(TOPICS.requests(), text("routed").setReplyTo("client-a").build()),
+            headers,
+            NOW));
     ask(text("refused-route").setReplyTo("someone-elses-topic").build());
     TestRecord<byte[], byte[]> routed = replies("client-a").get("routed");
     assertEquals(ReplyStatus.OK, value(routed).getStatus());
-    assertEquals("corr-7", new String(routed.headers().lastHeader(ReplyHeaders.CORRELATION_ID).value(),
-        StandardCharsets.UTF_8));
+    assertEquals(
+        "corr-7",
+        new String(
+            routed.headers().lastHeader(ReplyHeaders.CORRELATION_ID).value(),
+            StandardCharsets.UTF_8));
     RetrievalReply refused = value(replies(TOPICS.replies()).get("refused-route"));
-    assertEquals(ReplyStatus.INVALID_REQUEST, refused.getStatus(), "a reply_to not allowed gets the default topic");
+    assertEquals(
+        ReplyStatus.INVALID_REQUEST,
+        refused.getStatus(),
+        "a reply_to not allowed gets the default topic");
   }
 
   @Test
   void shouldAnswerAndDeadLetterBytesThatAreNoRequest() {
-    requests.pipeInput("garbled".getBytes(StandardCharsets.UTF_8), "{oops".getBytes(StandardCharsets.UTF_8));
+    requests.pipeInput(
+        "garbled".getBytes(StandardCharsets.UTF_8), "{oops".getBytes(StandardCharsets.UTF_8));
     requests.pipeInput(null, "{oops".getBytes(StandardCharsets.UTF_8));
     RetrievalReply reply = value(replies(TOPICS.replies()).get("garbled"));
     assertEquals(ReplyStatus.INVALID_REQUEST, reply.getStatus());
     assertTrue(reply.getError().startsWith("request does not decode"), reply.getError());
-    List<TestRecord<byte[], byte[]>> dead = driver.createOutputTopic(TOPICS.requestDeadLetters(),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+    List<TestRecord<byte[], byte[]>> dead =
+        driver
+            .createOutputTopic(
+                TOPICS.requestDeadLetters(),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())
+            .readRecordsToList();
     assertEquals(2, dead.size(), "both go to the dead-letter topic, the keyless one only there");
-    dead.forEach(d -> assertEquals(DeadLetterReason.UNDECODABLE_RECORD.name(),
-        DeadLetterHeaders.read(d.headers(), DeadLetterHeaders.REASON)));
+    dead.forEach(
+        d ->
+            assertEquals(
+                DeadLetterReason.UNDECODABLE_RECORD.name(),
+                DeadLetterHeaders.read(d.headers(), DeadLetterHeaders.REASON)));
   }
 
   @Test

@@ -53,18 +53,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RetrievalIT {
 
-  @RegisterExtension
-  static final KafkaTestCluster KAFKA = new KafkaTestCluster();
+  @RegisterExtension static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
-  @RegisterExtension
-  static final MilvusExtension MILVUS = new MilvusExtension();
+  @RegisterExtension static final MilvusExtension MILVUS = new MilvusExtension();
 
-  @TempDir
-  static Path stateDir;
+  @TempDir static Path stateDir;
 
   static final String CUSTOM_REPLIES = "client-replies-a";
-  static final Topics TOPICS = new Topics("media-events", "media-vectors", "media-events-dlq", "retrieval-requests",
-      "retrieval-replies", "retrieval-requests-dlq", Set.of("client-replies-*"));
+  static final Topics TOPICS =
+      new Topics(
+          "media-events",
+          "media-vectors",
+          "media-events-dlq",
+          "retrieval-requests",
+          "retrieval-replies",
+          "retrieval-requests-dlq",
+          Set.of("client-replies-*"));
   static final List<TestImages.Sample> IMAGES = TestImages.generate(20);
   static final SerdeConfig JSON = SerdeConfig.json();
   static final Duration WAIT = Duration.ofSeconds(90);
@@ -78,16 +82,30 @@ class RetrievalIT {
     ServiceConfig config = TestServices.config("retrieval", KAFKA, MILVUS, stateDir, TOPICS);
     service = BgevlService.start(config);
     assertTrue(service.awaitRunning(WAIT));
-    try (KafkaProducer<String, MediaEvent> producer = new KafkaProducer<>(KAFKA.producerProps(), new StringSerializer(),
-        BgevlSerde.of(MediaEvent.class, JSON).serializer())) {
+    try (KafkaProducer<String, MediaEvent> producer =
+        new KafkaProducer<>(
+            KAFKA.producerProps(),
+            new StringSerializer(),
+            BgevlSerde.of(MediaEvent.class, JSON).serializer())) {
       for (TestImages.Sample img : IMAGES) {
-        producer.send(new ProducerRecord<>(TOPICS.mediaEvents(), img.id(), MediaEvent.newBuilder().setId(img.id())
-            .setImage(ByteBuffer.wrap(img.png())).setText(img.caption())
-            .setMetadata(Map.of("colour", img.colour())).build())).get();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    TOPICS.mediaEvents(),
+                    img.id(),
+                    MediaEvent.newBuilder()
+                        .setId(img.id())
+                        .setImage(ByteBuffer.wrap(img.png()))
+                        .setText(img.caption())
+                        .setMetadata(Map.of("colour", img.colour()))
+                        .build()))
+            .get();
       }
     }
     MilvusSearcher searcher = new MilvusSearcher(MILVUS.client(), MILVUS.config());
-    await("indexed").atMost(WAIT).until(() -> searcher.count(service.collection()) == IMAGES.size());
+    await("indexed")
+        .atMost(WAIT)
+        .until(() -> searcher.count(service.collection()) == IMAGES.size());
     client = newClient(TOPICS.replies());
   }
 
@@ -104,8 +122,13 @@ class RetrievalIT {
   static RetrievalClient newClient(String replyTopic) {
     Properties props = new Properties();
     props.put("bootstrap.servers", KAFKA.bootstrapServers());
-    return new RetrievalClient(props, TOPICS.requests(), replyTopic, TOPICS.replies(),
-        BgevlSerde.of(RetrievalRequest.class, JSON), BgevlSerde.of(RetrievalReply.class, JSON));
+    return new RetrievalClient(
+        props,
+        TOPICS.requests(),
+        replyTopic,
+        TOPICS.replies(),
+        BgevlSerde.of(RetrievalRequest.class, JSON),
+        BgevlSerde.of(RetrievalReply.class, JSON));
   }
 
   static RetrievalRequest.Builder request() {
@@ -125,7 +148,8 @@ class RetrievalIT {
 
   @Test
   void shouldAnswerOkWithHitsAndFieldsFromMilvus() throws Exception {
-    RetrievalReply reply = ask(request().setText("a red circle").setTopK(4).setFilter("colour == \"red\""));
+    RetrievalReply reply =
+        ask(request().setText("a red circle").setTopK(4).setFilter("colour == \"red\""));
     assertStatus(ReplyStatus.OK, reply, null);
     assertEquals(4, reply.getHits().size());
     reply.getHits().forEach(h -> assertEquals("red", h.getMetadata().get("colour")));
@@ -136,26 +160,47 @@ class RetrievalIT {
   void shouldAnswerInvalidRequestNamingWhatIsWrong() throws Exception {
     assertStatus(ReplyStatus.INVALID_REQUEST, ask(request().setText("x").setTopK(1001)), "top_k");
     assertStatus(ReplyStatus.INVALID_REQUEST, ask(request().setText("x").setTopK(0)), "top_k");
-    assertStatus(ReplyStatus.INVALID_REQUEST, ask(request().setText("x").setFilter("colour == ")), "filter");
-    assertStatus(ReplyStatus.INVALID_REQUEST, ask(request().setText("x").setFilter("text == \"a\"")), "filter");
-    assertStatus(ReplyStatus.INVALID_REQUEST, ask(request().setText("x").setModel("bge-vl-large")), "unknown model");
+    assertStatus(
+        ReplyStatus.INVALID_REQUEST, ask(request().setText("x").setFilter("colour == ")), "filter");
+    assertStatus(
+        ReplyStatus.INVALID_REQUEST,
+        ask(request().setText("x").setFilter("text == \"a\"")),
+        "filter");
+    assertStatus(
+        ReplyStatus.INVALID_REQUEST,
+        ask(request().setText("x").setModel("bge-vl-large")),
+        "unknown model");
     assertStatus(ReplyStatus.INVALID_REQUEST, ask(request()), "neither text nor image");
-    assertStatus(ReplyStatus.INVALID_REQUEST, ask(request().setImage(ByteBuffer.wrap(new byte[] {9, 9, 9}))), null);
-    assertStatus(ReplyStatus.INVALID_REQUEST, ask(request().setText("x").setReplyTo("someone-elses-topic")), "reply_to");
-    assertStatus(ReplyStatus.INVALID_REQUEST, ask(request().setImageUri("file:///etc/passwd")), "images.file-root");
+    assertStatus(
+        ReplyStatus.INVALID_REQUEST,
+        ask(request().setImage(ByteBuffer.wrap(new byte[] {9, 9, 9}))),
+        null);
+    assertStatus(
+        ReplyStatus.INVALID_REQUEST,
+        ask(request().setText("x").setReplyTo("someone-elses-topic")),
+        "reply_to");
+    assertStatus(
+        ReplyStatus.INVALID_REQUEST,
+        ask(request().setImageUri("file:///etc/passwd")),
+        "images.file-root");
   }
 
   @Test
   void shouldAnswerDeadlineExceededWithoutEncoding() throws Exception {
-    RetrievalReply reply = ask(request().setText("late").setDeadline(Instant.now().minusSeconds(1)));
+    RetrievalReply reply =
+        ask(request().setText("late").setDeadline(Instant.now().minusSeconds(1)));
     assertStatus(ReplyStatus.DEADLINE_EXCEEDED, reply, "deadline");
     assertEquals(0, reply.getHits().size());
   }
 
   @Test
   void shouldGiveEachOfHundredConcurrentRequestsItsOwnReply() throws Exception {
-    List<RetrievalClient> clients = List.of(newClient(TOPICS.replies()), newClient(TOPICS.replies()),
-        newClient(TOPICS.replies()), newClient(TOPICS.replies()));
+    List<RetrievalClient> clients =
+        List.of(
+            newClient(TOPICS.replies()),
+            newClient(TOPICS.replies()),
+            newClient(TOPICS.replies()),
+            newClient(TOPICS.replies()));
     try {
       List<CompletableFuture<RetrievalReply>> futures = new ArrayList<>();
       List<String> expectedTop = new ArrayList<>();
@@ -181,7 +226,9 @@ class RetrievalIT {
   @Test
   void shouldReplyOnAnAllowedCustomTopic() throws Exception {
     try (RetrievalClient custom = newClient(CUSTOM_REPLIES)) {
-      RetrievalReply reply = custom.query(request().setText("a blue square").setTopK(2).build(), Duration.ofSeconds(30));
+      RetrievalReply reply =
+          custom.query(
+              request().setText("a blue square").setTopK(2).build(), Duration.ofSeconds(30));
       assertStatus(ReplyStatus.OK, reply, null);
       assertEquals(2, reply.getHits().size());
     }
@@ -191,13 +238,24 @@ class RetrievalIT {
 
   @Test
   void shouldDeadLetterRequestsThatDoNotDecode() throws Exception {
-    try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(KAFKA.producerProps(), new StringSerializer(),
-        new ByteArraySerializer())) {
-      raw.send(new ProducerRecord<>(TOPICS.requests(), "garbled", "{\"request_id\": ".getBytes(StandardCharsets.UTF_8))).get();
+    try (KafkaProducer<String, byte[]> raw =
+        new KafkaProducer<>(
+            KAFKA.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+      raw.send(
+              new ProducerRecord<>(
+                  TOPICS.requests(),
+                  "garbled",
+                  "{\"request_id\": ".getBytes(StandardCharsets.UTF_8)))
+          .get();
     }
-    var dead = KAFKA.consumeMatching(TOPICS.requestDeadLetters(), 1, WAIT,
-        r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals("garbled"));
-    assertEquals(DeadLetterReason.UNDECODABLE_RECORD.name(),
+    var dead =
+        KAFKA.consumeMatching(
+            TOPICS.requestDeadLetters(),
+            1,
+            WAIT,
+            r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals("garbled"));
+    assertEquals(
+        DeadLetterReason.UNDECODABLE_RECORD.name(),
         DeadLetterHeaders.read(dead.get(0).headers(), DeadLetterHeaders.REASON));
   }
 
@@ -206,10 +264,13 @@ class RetrievalIT {
     MILVUS.server().stop();
     try {
       Instant sent = Instant.now();
-      RetrievalReply reply = ask(request().setText("anyone there?").setDeadline(sent.plusSeconds(4)));
+      RetrievalReply reply =
+          ask(request().setText("anyone there?").setDeadline(sent.plusSeconds(4)));
       Duration took = Duration.between(sent, Instant.now());
       assertStatus(ReplyStatus.UNAVAILABLE, reply, null);
-      assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "UNAVAILABLE after " + took.toMillis() + " ms");
+      assertTrue(
+          took.compareTo(Duration.ofSeconds(5)) < 0,
+          "UNAVAILABLE after " + took.toMillis() + " ms");
     } finally {
       MILVUS.server().restart();
     }
@@ -223,7 +284,8 @@ class RetrievalIT {
     List<CompletableFuture<RetrievalReply>> futures = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       // OK, refused and expired requests alike: each gets one reply, never two
-      RetrievalRequest.Builder r = RetrievalRequest.newBuilder().setRequestId(prefix + i).setText("once " + i);
+      RetrievalRequest.Builder r =
+          RetrievalRequest.newBuilder().setRequestId(prefix + i).setText("once " + i);
       if (i % 3 == 1) {
         r.setTopK(0);
       } else if (i % 3 == 2) {
@@ -234,10 +296,15 @@ class RetrievalIT {
     for (CompletableFuture<RetrievalReply> f : futures) {
       f.get(60, TimeUnit.SECONDS);
     }
-    var replies = KAFKA.consumeMatching(TOPICS.replies(), 30, WAIT,
-        r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix));
+    var replies =
+        KAFKA.consumeMatching(
+            TOPICS.replies(),
+            30,
+            WAIT,
+            r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix));
     Set<String> keys = new HashSet<>();
     replies.forEach(r -> keys.add(new String(r.key(), StandardCharsets.UTF_8)));
-    assertEquals(30, keys.size(), "every request answered, none twice: " + replies.size() + " replies");
+    assertEquals(
+        30, keys.size(), "every request answered, none twice: " + replies.size() + " replies");
   }
 }

@@ -17,12 +17,14 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One Milvus per test class, on a free port in a temporary directory, with a connected client; stopped and deleted after the
- * class. Register as {@code @RegisterExtension static final MilvusExtension milvus = new MilvusExtension();}.
+ * One Milvus per test class, on a free port in a temporary directory, with a connected client;
+ * stopped and deleted after the class. Register as {@code @RegisterExtension static final
+ * MilvusExtension milvus = new MilvusExtension();}.
  *
- * <p>Which Milvus: system property {@code bgevl.milvus.server}, {@code lite} (default: the embedded native Milvus Lite from
- * {@code bgevl.venv}, else {@code ../.venv}, with the default AUTOINDEX) or {@code standalone} (the {@code -Pmilvus-standalone}
- * profile: Milvus standalone from {@code bgevl.standaloneVenv}, with HNSW).
+ * <p>Which Milvus: system property {@code bgevl.milvus.server}, {@code lite} (default: the embedded
+ * native Milvus Lite from {@code bgevl.venv}, else {@code ../.venv}, with the default AUTOINDEX) or
+ * {@code standalone} (the {@code -Pmilvus-standalone} profile: Milvus standalone from {@code
+ * bgevl.standaloneVenv}, with HNSW).
  */
 public final class MilvusExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -39,13 +41,21 @@ public final class MilvusExtension implements BeforeAllCallback, AfterAllCallbac
     dataRoot = Files.createTempDirectory("milvus-");
     int port = EmbeddedMilvusServer.freePort();
     if (standalone()) {
-      server = StandaloneMilvusServer.start(Path.of(System.getProperty("bgevl.standaloneVenv")),
-          Path.of(System.getProperty("bgevl.root", "..")).resolve("tools").resolve("milvus_standalone.py"),
-          dataRoot.resolve("data"), port, STANDALONE_START_TIMEOUT);
+      server =
+          StandaloneMilvusServer.start(
+              Path.of(System.getProperty("bgevl.standaloneVenv")),
+              Path.of(System.getProperty("bgevl.root", ".."))
+                  .resolve("tools")
+                  .resolve("milvus_standalone.py"),
+              dataRoot.resolve("data"),
+              port,
+              STANDALONE_START_TIMEOUT);
       config = MilvusConfig.defaults(server.uri()).withIndexType(IndexParam.IndexType.HNSW);
     } else {
-      server = new LiteTestServer(EmbeddedMilvusServer.start(venv(), dataRoot.resolve("data"), "127.0.0.1", port,
-          START_TIMEOUT));
+      server =
+          new LiteTestServer(
+              EmbeddedMilvusServer.start(
+                  venv(), dataRoot.resolve("data"), "127.0.0.1", port, START_TIMEOUT));
       config = MilvusConfig.defaults(server.uri());
     }
     client = MilvusConnector.connect(config);
@@ -88,7 +98,10 @@ public final class MilvusExtension implements BeforeAllCallback, AfterAllCallbac
     return server;
   }
 
-  /** Whether this run uses Milvus standalone ({@code -Pmilvus-standalone}) rather than the embedded Milvus Lite. */
+  /**
+   * Whether this run uses Milvus standalone ({@code -Pmilvus-standalone}) rather than the embedded
+   * Milvus Lite.
+   */
   public static boolean standalone() {
     return "standalone".equals(System.getProperty("bgevl.milvus.server", "lite"));
   }
@@ -96,7 +109,9 @@ public final class MilvusExtension implements BeforeAllCallback, AfterAllCallbac
   /** The venv holding the {@code milvus-lite} wheel. */
   public static Path venv() {
     String property = System.getProperty("bgevl.venv");
-    return property == null || property.isBlank() ? Path.of("..", ".venv").toAbsolutePath().normalize() : Path.of(property);
+    return property == null || property.isBlank()
+        ? Path.of("..", ".venv").toAbsolutePath().normalize()
+        : Path.of(property);
   }
 
   private static void deleteRecursively(Path root) {
@@ -104,13 +119,16 @@ public final class MilvusExtension implements BeforeAllCallback, AfterAllCallbac
       return;
     }
     try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              path -> {
+                try {
+                  Files.deleteIfExists(path);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException | UncheckedIOException e) {
       // best effort: a leftover temp directory must not fail the tests
     }

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Milvus standalone 2.3 from PyPI ({@code milvus}) through {@code tools/milvus_standalone.py}: a real proxy, segments and HNSW,
- * for the opt-in {@code -Pmilvus-standalone} profile. ~10 s to start and ~1 GB resident, so one per test class.
+ * Milvus standalone 2.3 from PyPI ({@code milvus}) through {@code tools/milvus_standalone.py}: a
+ * real proxy, segments and HNSW, for the opt-in {@code -Pmilvus-standalone} profile. ~10 s to start
+ * and ~1 GB resident, so one per test class.
  */
 final class StandaloneMilvusServer implements MilvusTestServer {
 
@@ -30,7 +31,8 @@ final class StandaloneMilvusServer implements MilvusTestServer {
   private final Duration startTimeout;
   private Process process;
 
-  private StandaloneMilvusServer(Path venv, Path launcher, Path dataDir, int port, Duration startTimeout) {
+  private StandaloneMilvusServer(
+      Path venv, Path launcher, Path dataDir, int port, Duration startTimeout) {
     this.venv = venv;
     this.launcher = launcher;
     this.dataDir = dataDir.toAbsolutePath();
@@ -38,8 +40,10 @@ final class StandaloneMilvusServer implements MilvusTestServer {
     this.startTimeout = startTimeout;
   }
 
-  static StandaloneMilvusServer start(Path venv, Path launcher, Path dataDir, int port, Duration startTimeout) {
-    StandaloneMilvusServer server = new StandaloneMilvusServer(venv, launcher, dataDir, port, startTimeout);
+  static StandaloneMilvusServer start(
+      Path venv, Path launcher, Path dataDir, int port, Duration startTimeout) {
+    StandaloneMilvusServer server =
+        new StandaloneMilvusServer(venv, launcher, dataDir, port, startTimeout);
     server.launch();
     return server;
   }
@@ -83,7 +87,10 @@ final class StandaloneMilvusServer implements MilvusTestServer {
       stopping.destroyForcibly();
     }
     descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    log.info("Stopped Milvus standalone port={} tookMs={}", port, (System.nanoTime() - start) / 1_000_000);
+    log.info(
+        "Stopped Milvus standalone port={} tookMs={}",
+        port,
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   @Override
@@ -100,31 +107,49 @@ final class StandaloneMilvusServer implements MilvusTestServer {
   private synchronized void launch() {
     Path python = venv.resolve("bin").resolve("python");
     if (!Files.isExecutable(python) || !Files.isRegularFile(launcher)) {
-      throw new IllegalStateException("Milvus standalone is not installed: " + python + " or " + launcher
-          + " is missing; run tools/setup-standalone-venv.sh");
+      throw new IllegalStateException(
+          "Milvus standalone is not installed: "
+              + python
+              + " or "
+              + launcher
+              + " is missing; run tools/setup-standalone-venv.sh");
     }
     long start = System.nanoTime();
     try {
       Files.createDirectories(dataDir);
       Path logFile = dataDir.resolveSibling(dataDir.getFileName() + "-standalone.log");
-      process = new ProcessBuilder(python.toString(), launcher.toString(), "--data", dataDir.toString(), "--port",
-          Integer.toString(port), "--bin-cache", venv.resolve("milvus-bin").toString())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .start();
+      process =
+          new ProcessBuilder(
+                  python.toString(),
+                  launcher.toString(),
+                  "--data",
+                  dataDir.toString(),
+                  "--port",
+                  Integer.toString(port),
+                  "--bin-cache",
+                  venv.resolve("milvus-bin").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .start();
       awaitReady(logFile);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start Milvus standalone", e);
     }
-    log.info("Started Milvus standalone uri={} tookMs={}", uri(), (System.nanoTime() - start) / 1_000_000);
+    log.info(
+        "Started Milvus standalone uri={} tookMs={}",
+        uri(),
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   private void awaitReady(Path logFile) throws IOException {
     long deadline = System.nanoTime() + startTimeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("Milvus standalone exited with code " + process.exitValue() + "; log:\n"
-            + Files.readString(logFile, StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            "Milvus standalone exited with code "
+                + process.exitValue()
+                + "; log:\n"
+                + Files.readString(logFile, StandardCharsets.UTF_8));
       }
       if (answers()) {
         return;
@@ -138,14 +163,24 @@ final class StandaloneMilvusServer implements MilvusTestServer {
       }
     }
     stop();
-    throw new IllegalStateException("Milvus standalone did not answer on " + uri() + " within " + startTimeout.toMillis()
-        + " ms; log:\n" + Files.readString(logFile, StandardCharsets.UTF_8));
+    throw new IllegalStateException(
+        "Milvus standalone did not answer on "
+            + uri()
+            + " within "
+            + startTimeout.toMillis()
+            + " ms; log:\n"
+            + Files.readString(logFile, StandardCharsets.UTF_8));
   }
 
   private boolean answers() {
     try {
-      MilvusClientV2 client = new MilvusClientV2(ConnectConfig.builder().uri(uri()).connectTimeoutMs(1000)
-          .rpcDeadlineMs(2000).build());
+      MilvusClientV2 client =
+          new MilvusClientV2(
+              ConnectConfig.builder()
+                  .uri(uri())
+                  .connectTimeoutMs(1000)
+                  .rpcDeadlineMs(2000)
+                  .build());
       try {
         client.retryConfig(RetryConfig.builder().maxRetryTimes(1).build());
         client.listCollections();

@@ -17,35 +17,76 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
-/** The service configuration integration tests run: the tiny bundle, JSON on the wire, the given broker and Milvus. */
+/**
+ * The service configuration integration tests run: the tiny bundle, JSON on the wire, the given
+ * broker and Milvus.
+ */
 public final class TestServices {
 
   private TestServices() {}
 
-  public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusExtension milvus,
-      Path stateDir, Topics topics) {
+  public static ServiceConfig config(
+      String applicationId,
+      KafkaTestCluster kafka,
+      MilvusExtension milvus,
+      Path stateDir,
+      Topics topics) {
     return config(applicationId, kafka, milvus, stateDir, topics, OpsConfig.DISABLED);
   }
 
   /** As above, with the ops HTTP server configured ({@code new OpsConfig(0)}: any free port). */
-  public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusExtension milvus,
-      Path stateDir, Topics topics, OpsConfig ops) {
+  public static ServiceConfig config(
+      String applicationId,
+      KafkaTestCluster kafka,
+      MilvusExtension milvus,
+      Path stateDir,
+      Topics topics,
+      OpsConfig ops) {
     return config(applicationId, kafka, milvus, stateDir, topics, ops, RecordLimits.DEFAULT);
   }
 
   /** As above, with the given record limit. */
-  public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusExtension milvus,
-      Path stateDir, Topics topics, OpsConfig ops, RecordLimits limits) {
-    return config(applicationId, kafka, milvus, stateDir, topics, ops, limits,
+  public static ServiceConfig config(
+      String applicationId,
+      KafkaTestCluster kafka,
+      MilvusExtension milvus,
+      Path stateDir,
+      Topics topics,
+      OpsConfig ops,
+      RecordLimits limits) {
+    return config(
+        applicationId,
+        kafka,
+        milvus,
+        stateDir,
+        topics,
+        ops,
+        limits,
         Path.of(System.getProperty("bgevl.tinyBundle")));
   }
 
   /** As above, serving the model bundle in {@code bundle}. */
-  public static ServiceConfig config(String applicationId, KafkaTestCluster kafka, MilvusExtension milvus,
-      Path stateDir, Topics topics, OpsConfig ops, RecordLimits limits, Path bundle) {
+  public static ServiceConfig config(
+      String applicationId,
+      KafkaTestCluster kafka,
+      MilvusExtension milvus,
+      Path stateDir,
+      Topics topics,
+      OpsConfig ops,
+      RecordLimits limits,
+      Path bundle) {
     return new ServiceConfig(
-        new KafkaConfig(kafka.bootstrapServers(), applicationId, stateDir, "exactly_once_v2", 1, 1, 2, (short) 1,
-            Map.of(), limits),
+        new KafkaConfig(
+            kafka.bootstrapServers(),
+            applicationId,
+            stateDir,
+            "exactly_once_v2",
+            1,
+            1,
+            2,
+            (short) 1,
+            Map.of(),
+            limits),
         topics,
         new WireConfig(WireFormat.JSON, Optional.empty()),
         bundle,

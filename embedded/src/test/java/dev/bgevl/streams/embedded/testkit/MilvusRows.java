@@ -9,7 +9,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Reads rows of a media collection back by id, as a test needs to check which ids are there and how often. */
+/**
+ * Reads rows of a media collection back by id, as a test needs to check which ids are there and how
+ * often.
+ */
 public final class MilvusRows {
 
   /** One stored row: its primary key and its text field. */
@@ -18,25 +21,30 @@ public final class MilvusRows {
   private MilvusRows() {}
 
   /**
-   * Every row whose id is in {@code ids}, read at STRONG consistency; a duplicated id would show up twice. Works on a
-   * collection Milvus Lite has not loaded (after a restart), as count does.
+   * Every row whose id is in {@code ids}, read at STRONG consistency; a duplicated id would show up
+   * twice. Works on a collection Milvus Lite has not loaded (after a restart), as count does.
    */
   public static List<Row> byIds(MilvusClientV2 client, String collection, Collection<String> ids) {
     if (ids.isEmpty()) {
       return List.of();
     }
     // test ids are plain [a-z0-9-]; quoting is only to make them string literals
-    String filter = "id in [" + ids.stream().map(id -> "\"" + id + "\"").collect(Collectors.joining(",")) + "]";
-    QueryResp response = client.query(QueryReq.builder()
-        .collectionName(collection)
-        .filter(filter)
-        .outputFields(List.of("id", "text"))
-        .consistencyLevel(ConsistencyLevel.STRONG)
-        .build());
+    String filter =
+        "id in [" + ids.stream().map(id -> "\"" + id + "\"").collect(Collectors.joining(",")) + "]";
+    QueryResp response =
+        client.query(
+            QueryReq.builder()
+                .collectionName(collection)
+                .filter(filter)
+                .outputFields(List.of("id", "text"))
+                .consistencyLevel(ConsistencyLevel.STRONG)
+                .build());
     List<Row> rows = new ArrayList<>();
     for (QueryResp.QueryResult result : response.getQueryResults()) {
       Object text = result.getEntity().get("text");
-      rows.add(new Row(String.valueOf(result.getEntity().get("id")), text == null ? null : text.toString()));
+      rows.add(
+          new Row(
+              String.valueOf(result.getEntity().get("id")), text == null ? null : text.toString()));
     }
     return rows;
   }

@@ -11,27 +11,38 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** Generated test images: distinct colours and shapes on distinct backgrounds, as PNG bytes with a caption. */
+/**
+ * Generated test images: distinct colours and shapes on distinct backgrounds, as PNG bytes with a
+ * caption.
+ */
 public final class TestImages {
 
   /** One generated image. */
   public record Sample(String id, String caption, String colour, String shape, byte[] png) {}
 
   private static final String[] COLOURS = {"red", "green", "blue", "yellow", "magenta"};
-  private static final Color[] RGB = {Color.RED, Color.GREEN, Color.BLUE, Color.YELLOW, Color.MAGENTA};
+  private static final Color[] RGB = {
+    Color.RED, Color.GREEN, Color.BLUE, Color.YELLOW, Color.MAGENTA
+  };
   private static final String[] SHAPES = {"circle", "square", "triangle", "stripes"};
-  private static final Color[] BACKGROUNDS = {Color.WHITE, Color.BLACK, Color.GRAY, new Color(40, 80, 40)};
+  private static final Color[] BACKGROUNDS = {
+    Color.WHITE, Color.BLACK, Color.GRAY, new Color(40, 80, 40)
+  };
 
   private TestImages() {}
 
-  /** {@code count} images (at most 20), every one different in colour, shape or background, 64..300 px. */
+  /**
+   * {@code count} images (at most 20), every one different in colour, shape or background, 64..300
+   * px.
+   */
   public static List<Sample> generate(int count) {
     return generate("img", count, 0);
   }
 
   /**
-   * {@code count} images (at most 20) with ids {@code <prefix>-<i>-<colour>-<shape>}. A seed other than 0 scatters
-   * seeded specks over each, so two sets with different seeds share no image and no two scores tie across tests.
+   * {@code count} images (at most 20) with ids {@code <prefix>-<i>-<colour>-<shape>}. A seed other
+   * than 0 scatters seeded specks over each, so two sets with different seeds share no image and no
+   * two scores tie across tests.
    */
   public static List<Sample> generate(String prefix, int count, long seed) {
     List<Sample> out = new ArrayList<>();
@@ -51,7 +62,9 @@ public final class TestImages {
       switch (SHAPES[s]) {
         case "circle" -> g.fillOval(m, m, width - 2 * m, size - 2 * m);
         case "square" -> g.fillRect(m, m, size - 2 * m, size - 2 * m);
-        case "triangle" -> g.fillPolygon(new int[] {width / 2, m, width - m}, new int[] {m, size - m, size - m}, 3);
+        case "triangle" ->
+            g.fillPolygon(
+                new int[] {width / 2, m, width - m}, new int[] {m, size - m, size - m}, 3);
         default -> {
           for (int x = 0; x < width; x += m) {
             g.fillRect(x, 0, m / 2 + 1, size);
@@ -61,19 +74,25 @@ public final class TestImages {
       if (seed != 0) {
         for (int k = 0; k < 24; k++) {
           g.setColor(new Color(random.nextInt(1 << 24)));
-          g.fillRect(random.nextInt(width), random.nextInt(size), 2 + random.nextInt(6), 2 + random.nextInt(6));
+          g.fillRect(
+              random.nextInt(width),
+              random.nextInt(size),
+              2 + random.nextInt(6),
+              2 + random.nextInt(6));
         }
       }
       g.dispose();
       String id = prefix + "-" + i + "-" + COLOURS[c] + "-" + SHAPES[s];
-      out.add(new Sample(id, "a " + COLOURS[c] + " " + SHAPES[s], COLOURS[c], SHAPES[s], png(image)));
+      out.add(
+          new Sample(id, "a " + COLOURS[c] + " " + SHAPES[s], COLOURS[c], SHAPES[s], png(image)));
     }
     return out;
   }
 
   /**
-   * A photo-like PNG of about {@code bytes} bytes: seeded noise over smooth gradients, so it neither compresses away
-   * nor decodes to a flat image. The size is approached by the pixel count (noise PNGs cost ~3 bytes per pixel).
+   * A photo-like PNG of about {@code bytes} bytes: seeded noise over smooth gradients, so it
+   * neither compresses away nor decodes to a flat image. The size is approached by the pixel count
+   * (noise PNGs cost ~3 bytes per pixel).
    */
   public static byte[] photoLikePng(int approximateBytes, long seed) {
     java.util.Random random = new java.util.Random(seed);

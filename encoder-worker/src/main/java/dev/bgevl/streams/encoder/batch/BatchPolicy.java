@@ -3,12 +3,16 @@ package dev.bgevl.streams.encoder.batch;
 import java.time.Duration;
 
 /**
- * How the {@link MicroBatcher} forms batches: at most {@code maxBatchSize} items, sent once full or once the
- * oldest waiting item has waited {@code maxDelay}; at most {@code queueCapacity} items waiting; an ingest
- * submit blocks up to {@code submitTimeout} for room; {@code prepareThreads} decode and preprocess for a
- * staged encoder (0 = one per core).
+ * How the {@link MicroBatcher} forms batches: at most {@code maxBatchSize} items, sent once full or
+ * once the oldest waiting item has waited {@code maxDelay}; at most {@code queueCapacity} items
+ * waiting; an ingest submit blocks up to {@code submitTimeout} for room; {@code prepareThreads}
+ * decode and preprocess for a staged encoder (0 = one per core).
  */
-public record BatchPolicy(int maxBatchSize, Duration maxDelay, int queueCapacity, Duration submitTimeout,
+public record BatchPolicy(
+    int maxBatchSize,
+    Duration maxDelay,
+    int queueCapacity,
+    Duration submitTimeout,
     int prepareThreads) {
 
   public static final String MAX_SIZE_CONFIG = "encoder.batch.max-size";
@@ -22,24 +26,32 @@ public record BatchPolicy(int maxBatchSize, Duration maxDelay, int queueCapacity
       new BatchPolicy(32, Duration.ofMillis(10), 1024, Duration.ofSeconds(30), 0);
 
   /** A policy with one preparation thread per core. */
-  public BatchPolicy(int maxBatchSize, Duration maxDelay, int queueCapacity, Duration submitTimeout) {
+  public BatchPolicy(
+      int maxBatchSize, Duration maxDelay, int queueCapacity, Duration submitTimeout) {
     this(maxBatchSize, maxDelay, queueCapacity, submitTimeout, 0);
   }
 
   public BatchPolicy {
     if (maxBatchSize < 1) {
-      throw new IllegalArgumentException(MAX_SIZE_CONFIG + " must be at least 1, was " + maxBatchSize);
+      throw new IllegalArgumentException(
+          MAX_SIZE_CONFIG + " must be at least 1, was " + maxBatchSize);
     }
     requireNotNegative(maxDelay, MAX_DELAY_MS_CONFIG);
     if (queueCapacity < maxBatchSize) {
       // a queue smaller than one batch could never fill a batch, so the size rule would never fire
-      throw new IllegalArgumentException(QUEUE_CAPACITY_CONFIG + " must be at least " + MAX_SIZE_CONFIG
-          + " (" + maxBatchSize + "), was " + queueCapacity);
+      throw new IllegalArgumentException(
+          QUEUE_CAPACITY_CONFIG
+              + " must be at least "
+              + MAX_SIZE_CONFIG
+              + " ("
+              + maxBatchSize
+              + "), was "
+              + queueCapacity);
     }
     requireNotNegative(submitTimeout, SUBMIT_TIMEOUT_MS_CONFIG);
     if (prepareThreads < 0) {
-      throw new IllegalArgumentException(PREPARE_THREADS_CONFIG + " must be >= 0 (0 = one per core), was "
-          + prepareThreads);
+      throw new IllegalArgumentException(
+          PREPARE_THREADS_CONFIG + " must be >= 0 (0 = one per core), was " + prepareThreads);
     }
   }
 

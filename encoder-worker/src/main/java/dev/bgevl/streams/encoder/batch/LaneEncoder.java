@@ -15,7 +15,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * The {@link Encoder} view of one lane of a {@link MicroBatcher}: callers keep the plain encoder
  * API while their inputs are merged with everyone else's into device-sized batches. Blocks until
- * its inputs are encoded. Closing it closes nothing: the batcher and encoder belong to their creator.
+ * its inputs are encoded. Closing it closes nothing: the batcher and encoder belong to their
+ * creator.
  */
 public final class LaneEncoder implements Encoder {
 
@@ -48,7 +49,8 @@ public final class LaneEncoder implements Encoder {
       try {
         results.add(future.get());
       } catch (ExecutionException | CompletionException e) {
-        throw e.getCause() instanceof RuntimeException runtime ? runtime
+        throw e.getCause() instanceof RuntimeException runtime
+            ? runtime
             : new EncoderException("encoding failed: " + e.getCause(), e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -27,7 +27,9 @@ final class LaneQueues {
     return query.isEmpty() && ingest.isEmpty();
   }
 
-  /** When the oldest waiting item was enqueued ({@code System.nanoTime}); only call when not empty. */
+  /**
+   * When the oldest waiting item was enqueued ({@code System.nanoTime}); only call when not empty.
+   */
   long oldestEnqueuedNanos() {
     if (query.isEmpty()) {
       return ingest.peekFirst().enqueuedNanos();
@@ -42,15 +44,18 @@ final class LaneQueues {
   }
 
   /**
-   * Takes up to {@code maxSize} items: QUERY first, then INGEST. When the oldest INGEST item has waited at
-   * least {@code ingestReserveNanos}, one slot is kept for INGEST so queries cannot starve it. Items whose
-   * deadline passed before {@code now} go to {@code expired} instead and take no slot.
+   * Takes up to {@code maxSize} items: QUERY first, then INGEST. When the oldest INGEST item has
+   * waited at least {@code ingestReserveNanos}, one slot is kept for INGEST so queries cannot
+   * starve it. Items whose deadline passed before {@code now} go to {@code expired} instead and
+   * take no slot.
    */
-  List<PendingItem> takeBatch(int maxSize, long nowNanos, long ingestReserveNanos, Instant now,
-      List<PendingItem> expired) {
+  List<PendingItem> takeBatch(
+      int maxSize, long nowNanos, long ingestReserveNanos, Instant now, List<PendingItem> expired) {
     List<PendingItem> batch = new ArrayList<>(Math.min(maxSize, size()));
-    boolean reserveIngest = maxSize > 1 && !ingest.isEmpty()
-        && nowNanos - ingest.peekFirst().enqueuedNanos() >= ingestReserveNanos;
+    boolean reserveIngest =
+        maxSize > 1
+            && !ingest.isEmpty()
+            && nowNanos - ingest.peekFirst().enqueuedNanos() >= ingestReserveNanos;
     fill(batch, query, reserveIngest ? maxSize - 1 : maxSize, now, expired);
     fill(batch, ingest, maxSize, now, expired);
     // INGEST may have been all expired items: give its unused slot back to QUERY
@@ -58,7 +63,11 @@ final class LaneQueues {
     return batch;
   }
 
-  private static void fill(List<PendingItem> batch, Deque<PendingItem> lane, int upTo, Instant now,
+  private static void fill(
+      List<PendingItem> batch,
+      Deque<PendingItem> lane,
+      int upTo,
+      Instant now,
       List<PendingItem> expired) {
     while (batch.size() < upTo && !lane.isEmpty()) {
       PendingItem item = lane.pollFirst();

@@ -19,30 +19,32 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Merges single encode requests from many threads into batches and runs them through one {@link Encoder}.
+ * Merges single encode requests from many threads into batches and runs them through one {@link
+ * Encoder}.
  *
  * <p>A batch is sent when it holds {@code maxBatchSize} items or when its oldest item has waited
  * {@code maxDelay}, whichever comes first. Batches run one at a time on a single thread named
- * {@code micro-batcher}: the device is one shared resource, and two concurrent batches would only split its
- * cores (or GPU) between them and make each slower, while a queue in front of one runner keeps batches
- * full. Lanes: {@link Lane#QUERY} fills a batch first; one slot is kept for {@link Lane#INGEST} once its
- * oldest item has waited {@code maxDelay}, so ingest slows under query load but never stops.
+ * {@code micro-batcher}: the device is one shared resource, and two concurrent batches would only
+ * split its cores (or GPU) between them and make each slower, while a queue in front of one runner
+ * keeps batches full. Lanes: {@link Lane#QUERY} fills a batch first; one slot is kept for {@link
+ * Lane#INGEST} once its oldest item has waited {@code maxDelay}, so ingest slows under query load
+ * but never stops.
  *
- * <p>With a {@link StagedEncoder} the CPU-side front-end overlaps the device: each batch's inputs are
- * decoded and preprocessed one per task on a pool of {@link BatchPolicy#prepareThreads()} threads (default: one per core), and
- * while batch N is in inference the next batch, if it is already due, is taken and prepared. At most two
- * batches are prepared or in preparation at once, so memory stays bounded by two batches of tensors
- * (the queue behind them holds only the submitted bytes, up to {@code queueCapacity}). An input whose
- * preparation throws fails alone; its batch goes on without it. Lanes keep their rule: every batch is
- * still filled QUERY first; a query that arrives after the next batch was taken ahead waits for that one
- * batch more.
+ * <p>With a {@link StagedEncoder} the CPU-side front-end overlaps the device: each batch's inputs
+ * are decoded and preprocessed one per task on a pool of {@link BatchPolicy#prepareThreads()}
+ * threads (default: one per core), and while batch N is in inference the next batch, if it is
+ * already due, is taken and prepared. At most two batches are prepared or in preparation at once,
+ * so memory stays bounded by two batches of tensors (the queue behind them holds only the submitted
+ * bytes, up to {@code queueCapacity}). An input whose preparation throws fails alone; its batch
+ * goes on without it. Lanes keep their rule: every batch is still filled QUERY first; a query that
+ * arrives after the next batch was taken ahead waits for that one batch more.
  *
  * <p>Futures complete on the {@code micro-batcher} thread: keep dependent stages short, or use the
  * {@code *Async} variants. The batcher never closes the encoder; whoever built the encoder does.
@@ -77,8 +79,8 @@ public final class MicroBatcher implements AutoCloseable {
   private final ExecutorService preparePool;
 
   /**
-   * Starts the {@code micro-batcher} thread and, for a {@link StagedEncoder}, the policy's preparation
-   * threads; {@code listener} may be {@link BatchListener#NONE}.
+   * Starts the {@code micro-batcher} thread and, for a {@link StagedEncoder}, the policy's
+   * preparation threads; {@code listener} may be {@link BatchListener#NONE}.
    */
   public MicroBatcher(Encoder encoder, BatchPolicy policy, BatchListener listener) {
     this.encoder = Objects.requireNonNull(encoder, "encoder");
@@ -86,14 +88,21 @@ public final class MicroBatcher implements AutoCloseable {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.maxDelayNanos = policy.maxDelay().toNanos();
     int threads = policy.effectivePrepareThreads();
-    this.preparePool = encoder instanceof StagedEncoder<?> ? Executors.newFixedThreadPool(threads, daemon()) : null;
+    this.preparePool =
+        encoder instanceof StagedEncoder<?>
+            ? Executors.newFixedThreadPool(threads, daemon())
+            : null;
     this.dispatcher = new Thread(this::dispatchLoop, "micro-batcher");
     // a batch stuck in native code must not keep the JVM alive after close gave up on it
     this.dispatcher.setDaemon(true);
     this.dispatcher.start();
-    log.info("Started micro-batcher maxBatchSize={} maxDelayMs={} queueCapacity={} submitTimeoutMs={} prepareThreads={}",
-        policy.maxBatchSize(), policy.maxDelay().toMillis(), policy.queueCapacity(),
-        policy.submitTimeout().toMillis(), preparePool == null ? 0 : threads);
+    log.info(
+        "Started micro-batcher maxBatchSize={} maxDelayMs={} queueCapacity={} submitTimeoutMs={} prepareThreads={}",
+        policy.maxBatchSize(),
+        policy.maxDelay().toMillis(),
+        policy.queueCapacity(),
+        policy.submitTimeout().toMillis(),
+        preparePool == null ? 0 : threads);
   }
 
   private static ThreadFactory daemon() {
@@ -110,11 +119,12 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   /**
-   * Queues one input. The future fails with {@link EncoderOverloadedException} when the queue stays full
-   * (at once for {@link Lane#QUERY}, after {@code submitTimeout} for {@link Lane#INGEST}, which blocks the
-   * caller meanwhile) or the batcher is closed, with {@link DeadlineExceededException} when
-   * {@code deadline} (null: none) passed before its batch formed, and with the encoder's exception when its
-   * batch failed. A rejected input completes normally with {@link EncodeResult.Rejected}.
+   * Queues one input. The future fails with {@link EncoderOverloadedException} when the queue stays
+   * full (at once for {@link Lane#QUERY}, after {@code submitTimeout} for {@link Lane#INGEST},
+   * which blocks the caller meanwhile) or the batcher is closed, with {@link
+   * DeadlineExceededException} when {@code deadline} (null: none) passed before its batch formed,
+   * and with the encoder's exception when its batch failed. A rejected input completes normally
+   * with {@link EncodeResult.Rejected}.
    */
   public CompletableFuture<EncodeResult> submit(EncodeInput input, Lane lane, Instant deadline) {
     Objects.requireNonNull(input, "input");
@@ -137,8 +147,12 @@ public final class MicroBatcher implements AutoCloseable {
     return future;
   }
 
-  /** {@link #submit} for each input, in order; an INGEST list longer than the free room blocks as needed. */
-  public List<CompletableFuture<EncodeResult>> submitAll(List<EncodeInput> inputs, Lane lane, Instant deadline) {
+  /**
+   * {@link #submit} for each input, in order; an INGEST list longer than the free room blocks as
+   * needed.
+   */
+  public List<CompletableFuture<EncodeResult>> submitAll(
+      List<EncodeInput> inputs, Lane lane, Instant deadline) {
     List<CompletableFuture<EncodeResult>> futures = new ArrayList<>(inputs.size());
     for (EncodeInput input : inputs) {
       futures.add(submit(input, lane, deadline));
@@ -154,24 +168,39 @@ public final class MicroBatcher implements AutoCloseable {
     if (queues.size() < policy.queueCapacity()) {
       return null;
     }
-    // a callback on the dispatcher that blocked here would wait for room only the dispatcher can free
+    // a callback on the dispatcher that blocked here would wait for room only the dispatcher can
+    // free
     if (lane == Lane.QUERY || Thread.currentThread() == dispatcher) {
-      return new EncoderOverloadedException("encoder queue is full: " + BatchPolicy.QUEUE_CAPACITY_CONFIG
-          + "=" + policy.queueCapacity() + " items waiting, lane=" + lane);
+      return new EncoderOverloadedException(
+          "encoder queue is full: "
+              + BatchPolicy.QUEUE_CAPACITY_CONFIG
+              + "="
+              + policy.queueCapacity()
+              + " items waiting, lane="
+              + lane);
     }
     long left = policy.submitTimeout().toNanos();
     try {
       while (queues.size() >= policy.queueCapacity() && !closed) {
         if (left <= 0) {
-          return new EncoderOverloadedException("encoder queue stayed full for "
-              + BatchPolicy.SUBMIT_TIMEOUT_MS_CONFIG + "=" + policy.submitTimeout().toMillis() + ": "
-              + BatchPolicy.QUEUE_CAPACITY_CONFIG + "=" + policy.queueCapacity() + " items waiting, lane=" + lane);
+          return new EncoderOverloadedException(
+              "encoder queue stayed full for "
+                  + BatchPolicy.SUBMIT_TIMEOUT_MS_CONFIG
+                  + "="
+                  + policy.submitTimeout().toMillis()
+                  + ": "
+                  + BatchPolicy.QUEUE_CAPACITY_CONFIG
+                  + "="
+                  + policy.queueCapacity()
+                  + " items waiting, lane="
+                  + lane);
         }
         left = roomFreed.awaitNanos(left);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new EncoderOverloadedException("interrupted while waiting for room in the encoder queue", e);
+      return new EncoderOverloadedException(
+          "interrupted while waiting for room in the encoder queue", e);
     }
     return closed ? closedException() : null;
   }
@@ -181,8 +210,8 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   /**
-   * Encodes synthetic composed inputs once per size, so ONNX Runtime has planned those batch shapes before
-   * the first real batch. Runs on the caller's thread, never beside a real batch.
+   * Encodes synthetic composed inputs once per size, so ONNX Runtime has planned those batch shapes
+   * before the first real batch. Runs on the caller's thread, never beside a real batch.
    *
    * @throws EncoderException when the encoder fails; the caller should not start taking traffic
    */
@@ -209,10 +238,19 @@ public final class MicroBatcher implements AutoCloseable {
       }
       long rejected = results.stream().filter(EncodeResult.Rejected.class::isInstance).count();
       if (rejected > 0) {
-        log.warn("Warm-up inputs rejected batchSize={} rejected={} firstReason={}", size, rejected,
-            results.stream().filter(EncodeResult.Rejected.class::isInstance).findFirst().orElseThrow());
+        log.warn(
+            "Warm-up inputs rejected batchSize={} rejected={} firstReason={}",
+            size,
+            rejected,
+            results.stream()
+                .filter(EncodeResult.Rejected.class::isInstance)
+                .findFirst()
+                .orElseThrow());
       }
-      log.info("Warmed up batchSize={} tookMs={}", size, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      log.info(
+          "Warmed up batchSize={} tookMs={}",
+          size,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
   }
 
@@ -251,7 +289,9 @@ public final class MicroBatcher implements AutoCloseable {
       } finally {
         lock.unlock();
       }
-      failAll(left, new EncoderOverloadedException("micro-batcher stopped before the input was encoded"));
+      failAll(
+          left,
+          new EncoderOverloadedException("micro-batcher stopped before the input was encoded"));
       if (preparePool != null) {
         preparePool.shutdown();
       }
@@ -259,8 +299,9 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   /**
-   * The staged loop: batch N's inputs are prepared on the pool; before N goes to the device, the next batch
-   * is taken if it is already due and its preparation starts, so it runs while N is in inference.
+   * The staged loop: batch N's inputs are prepared on the pool; before N goes to the device, the
+   * next batch is taken if it is already due and its preparation starts, so it runs while N is in
+   * inference.
    */
   private <P> void pipeline(StagedEncoder<P> staged) throws InterruptedException {
     List<PendingItem> expired = new ArrayList<>();
@@ -282,8 +323,10 @@ public final class MicroBatcher implements AutoCloseable {
       expired.clear();
       List<PendingItem> ahead = awaitBatch(expired, formedNanos, false, current.items());
       failExpired(expired);
-      PreparingBatch<P> next = ahead == null || ahead.isEmpty() ? null
-          : PreparingBatch.start(staged, ahead, formedNanos[0], preparePool);
+      PreparingBatch<P> next =
+          ahead == null || ahead.isEmpty()
+              ? null
+              : PreparingBatch.start(staged, ahead, formedNanos[0], preparePool);
       inferBatch(staged, current);
       current = next;
     }
@@ -294,7 +337,10 @@ public final class MicroBatcher implements AutoCloseable {
     PreparingBatch.Ready<P> ready = batch.await();
     for (PreparingBatch.Failed failed : ready.failed()) {
       // a preparation that threw (a decoder bug, say) fails its own input only
-      log.warn("Failed to prepare an input lane={} cause={}", failed.item().lane(), failed.cause().toString());
+      log.warn(
+          "Failed to prepare an input lane={} cause={}",
+          failed.item().lane(),
+          failed.cause().toString());
       failed.item().future().completeExceptionally(failed.cause());
     }
     List<PendingItem> items = ready.items();
@@ -305,12 +351,14 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   /**
-   * Blocks (or, with {@code block} false, only looks) until a batch is due and takes it (possibly empty
-   * when everything taken had expired); answers null once closed and drained, or abandoned, or, when not
-   * blocking, when no batch is due yet. {@code stillInFlight} is what the dispatcher holds meanwhile.
+   * Blocks (or, with {@code block} false, only looks) until a batch is due and takes it (possibly
+   * empty when everything taken had expired); answers null once closed and drained, or abandoned,
+   * or, when not blocking, when no batch is due yet. {@code stillInFlight} is what the dispatcher
+   * holds meanwhile.
    */
-  private List<PendingItem> awaitBatch(List<PendingItem> expired, long[] formedNanos, boolean block,
-      List<PendingItem> stillInFlight) throws InterruptedException {
+  private List<PendingItem> awaitBatch(
+      List<PendingItem> expired, long[] formedNanos, boolean block, List<PendingItem> stillInFlight)
+      throws InterruptedException {
     lock.lock();
     try {
       inFlight = stillInFlight;
@@ -329,7 +377,8 @@ public final class MicroBatcher implements AutoCloseable {
         long dueIn = queues.oldestEnqueuedNanos() + maxDelayNanos - now;
         // closing: send what is left at once rather than wait out the delay
         if (queues.size() >= policy.maxBatchSize() || dueIn <= 0 || closed) {
-          List<PendingItem> batch = queues.takeBatch(policy.maxBatchSize(), now, maxDelayNanos, Instant.now(), expired);
+          List<PendingItem> batch =
+              queues.takeBatch(policy.maxBatchSize(), now, maxDelayNanos, Instant.now(), expired);
           formedNanos[0] = now;
           List<PendingItem> held = new ArrayList<>(stillInFlight);
           held.addAll(batch);
@@ -356,8 +405,8 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   /** Runs {@code call} on the device and completes each item with its result, or fails them all. */
-  private void runAndComplete(List<PendingItem> batch, long formedNanos, long start,
-      Supplier<List<EncodeResult>> call) {
+  private void runAndComplete(
+      List<PendingItem> batch, long formedNanos, long start, Supplier<List<EncodeResult>> call) {
     int queryItems = 0;
     long maxWaitNanos = 0;
     for (PendingItem item : batch) {
@@ -370,13 +419,20 @@ public final class MicroBatcher implements AutoCloseable {
         results = call.get();
       }
       if (results == null || results.size() != batch.size()) {
-        throw new EncoderException("encoder returned " + (results == null ? "no" : results.size())
-            + " results for a batch of " + batch.size());
+        throw new EncoderException(
+            "encoder returned "
+                + (results == null ? "no" : results.size())
+                + " results for a batch of "
+                + batch.size());
       }
     } catch (RuntimeException e) {
       // one failed batch fails its own items only; the next batch may well succeed
-      log.warn("Failed batch size={} query={} encodeMs={} cause={}", batch.size(), queryItems,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), e.toString());
+      log.warn(
+          "Failed batch size={} query={} encodeMs={} cause={}",
+          batch.size(),
+          queryItems,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+          e.toString());
       failAll(batch, e);
       notifyListener(() -> listener.onBatchFailed(batch.size(), e));
       return;
@@ -386,8 +442,12 @@ public final class MicroBatcher implements AutoCloseable {
       batch.get(i).future().complete(results.get(i));
     }
     if (log.isDebugEnabled()) {
-      log.debug("Encoded batch size={} query={} ingest={} waitMs={} encodeMs={}", batch.size(), queryItems,
-          batch.size() - queryItems, TimeUnit.NANOSECONDS.toMillis(maxWaitNanos),
+      log.debug(
+          "Encoded batch size={} query={} ingest={} waitMs={} encodeMs={}",
+          batch.size(),
+          queryItems,
+          batch.size() - queryItems,
+          TimeUnit.NANOSECONDS.toMillis(maxWaitNanos),
           TimeUnit.NANOSECONDS.toMillis(encodeNanos));
     }
     int query = queryItems;
@@ -402,8 +462,15 @@ public final class MicroBatcher implements AutoCloseable {
     Instant now = Instant.now();
     for (PendingItem item : expired) {
       Duration late = item.lateness(now);
-      item.future().completeExceptionally(new DeadlineExceededException("deadline passed " + late.toMillis()
-          + " ms before the input could be encoded (lane=" + item.lane() + ")", late));
+      item.future()
+          .completeExceptionally(
+              new DeadlineExceededException(
+                  "deadline passed "
+                      + late.toMillis()
+                      + " ms before the input could be encoded (lane="
+                      + item.lane()
+                      + ")",
+                  late));
       notifyListener(() -> listener.onDeadlineExceeded(item.lane(), late.toNanos()));
     }
   }
@@ -430,9 +497,10 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   /**
-   * Stops taking inputs, encodes what is queued within {@code timeout}, then fails whatever is left with
-   * {@link EncoderOverloadedException}. Idempotent. Called from a future's callback (on the batcher's own
-   * thread) it only stops intake and answers false; the thread drains and ends once the callback returns.
+   * Stops taking inputs, encodes what is queued within {@code timeout}, then fails whatever is left
+   * with {@link EncoderOverloadedException}. Idempotent. Called from a future's callback (on the
+   * batcher's own thread) it only stops intake and answers false; the thread drains and ends once
+   * the callback returns.
    *
    * @return true when everything queued was handled and the dispatcher thread ended in time
    */
@@ -454,7 +522,8 @@ public final class MicroBatcher implements AutoCloseable {
       log.info("Closing micro-batcher waiting={} timeoutMs={}", waiting, timeout.toMillis());
     }
     if (Thread.currentThread() == dispatcher) {
-      // closed from a future's callback: the dispatcher drains on its own once this callback returns
+      // closed from a future's callback: the dispatcher drains on its own once this callback
+      // returns
       return false;
     }
     long start = System.nanoTime();
@@ -464,7 +533,9 @@ public final class MicroBatcher implements AutoCloseable {
     }
     if (ended) {
       if (first) {
-        log.info("Closed micro-batcher tookMs={}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        log.info(
+            "Closed micro-batcher tookMs={}",
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
       }
       return true;
     }
@@ -478,9 +549,16 @@ public final class MicroBatcher implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    failAll(left, new EncoderOverloadedException("micro-batcher closed before the input was encoded: the queue"
-        + " did not drain within " + timeout.toMillis() + " ms"));
-    log.warn("Closed micro-batcher with a batch still running failed={} timeoutMs={}", left.size(),
+    failAll(
+        left,
+        new EncoderOverloadedException(
+            "micro-batcher closed before the input was encoded: the queue"
+                + " did not drain within "
+                + timeout.toMillis()
+                + " ms"));
+    log.warn(
+        "Closed micro-batcher with a batch still running failed={} timeoutMs={}",
+        left.size(),
         timeout.toMillis());
     return false;
   }

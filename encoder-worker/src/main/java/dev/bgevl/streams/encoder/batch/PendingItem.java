@@ -7,10 +7,16 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /** One submitted input waiting in a lane, with the future its caller holds. */
-record PendingItem(EncodeInput input, Lane lane, Instant deadline, long enqueuedNanos,
+record PendingItem(
+    EncodeInput input,
+    Lane lane,
+    Instant deadline,
+    long enqueuedNanos,
     CompletableFuture<EncodeResult> future) {
 
-  /** How far past its deadline this item is at {@code now}; only meaningful once {@link #expiredAt}. */
+  /**
+   * How far past its deadline this item is at {@code now}; only meaningful once {@link #expiredAt}.
+   */
   Duration lateness(Instant now) {
     return Duration.between(deadline, now);
   }

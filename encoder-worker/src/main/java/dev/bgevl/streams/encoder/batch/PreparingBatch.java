@@ -8,13 +8,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
- * One batch whose inputs are being prepared on the pool, one task per input, so a batch spreads over
- * every preparation thread and a throwing input fails alone.
+ * One batch whose inputs are being prepared on the pool, one task per input, so a batch spreads
+ * over every preparation thread and a throwing input fails alone.
  */
-record PreparingBatch<P>(List<PendingItem> items, List<CompletableFuture<P>> prepared, long formedNanos) {
+record PreparingBatch<P>(
+    List<PendingItem> items, List<CompletableFuture<P>> prepared, long formedNanos) {
 
-  static <P> PreparingBatch<P> start(StagedEncoder<P> encoder, List<PendingItem> items, long formedNanos,
-      Executor pool) {
+  static <P> PreparingBatch<P> start(
+      StagedEncoder<P> encoder, List<PendingItem> items, long formedNanos, Executor pool) {
     List<CompletableFuture<P>> futures = new ArrayList<>(items.size());
     for (PendingItem item : items) {
       futures.add(CompletableFuture.supplyAsync(() -> encoder.prepare(item.input()), pool));
@@ -22,7 +23,10 @@ record PreparingBatch<P>(List<PendingItem> items, List<CompletableFuture<P>> pre
     return new PreparingBatch<>(List.copyOf(items), futures, formedNanos);
   }
 
-  /** Waits for every input; splits them into those ready for the device and those whose preparation threw. */
+  /**
+   * Waits for every input; splits them into those ready for the device and those whose preparation
+   * threw.
+   */
   Ready<P> await() {
     List<PendingItem> ok = new ArrayList<>(items.size());
     List<P> ready = new ArrayList<>(items.size());
@@ -39,8 +43,8 @@ record PreparingBatch<P>(List<PendingItem> items, List<CompletableFuture<P>> pre
   }
 
   /** The inputs ready for the device, in batch order, and those that failed. */
-  record Ready<P>(List<PendingItem> items, List<P> prepared, List<Failed> failed) { }
+  record Ready<P>(List<PendingItem> items, List<P> prepared, List<Failed> failed) {}
 
   /** An input whose preparation threw. */
-  record Failed(PendingItem item, Throwable cause) { }
+  record Failed(PendingItem item, Throwable cause) {}
 }

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import javax.imageio.ImageIO;
 
-/** A synthetic composed input (a small generated PNG plus a short text) for warming up the model. */
+/**
+ * A synthetic composed input (a small generated PNG plus a short text) for warming up the model.
+ */
 final class WarmUpInput {
 
   private static final int SIDE = 32;

@@ -15,16 +15,20 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A model bundle folder, checked on load: manifest read, every file present and matching its sha256. */
+/**
+ * A model bundle folder, checked on load: manifest read, every file present and matching its
+ * sha256.
+ */
 public record ModelBundle(Path directory, ModelManifest manifest) {
   private static final Logger log = LoggerFactory.getLogger(ModelBundle.class);
 
   /** The only architecture this build can run. */
   public static final String CLIP_ARCHITECTURE = "bge-vl-clip";
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   public ModelBundle {
     Objects.requireNonNull(directory, "directory");
@@ -37,19 +41,26 @@ public record ModelBundle(Path directory, ModelManifest manifest) {
     Path dir = directory.toAbsolutePath().normalize();
     Path manifestFile = dir.resolve("manifest.json");
     if (!Files.isRegularFile(manifestFile)) {
-      throw new InvalidBundleException("No manifest.json in model bundle folder " + dir
-          + " (export one with tools/export_bgevl.py)");
+      throw new InvalidBundleException(
+          "No manifest.json in model bundle folder "
+              + dir
+              + " (export one with tools/export_bgevl.py)");
     }
     ModelManifest manifest;
     try {
       manifest = JSON.readValue(manifestFile.toFile(), ModelManifest.class);
     } catch (IOException e) {
-      throw new InvalidBundleException("Unreadable manifest " + manifestFile + ": " + e.getMessage(), e);
+      throw new InvalidBundleException(
+          "Unreadable manifest " + manifestFile + ": " + e.getMessage(), e);
     }
     ModelBundle bundle = new ModelBundle(dir, manifest);
     bundle.validate();
-    log.info("Loaded model bundle model={} dim={} dir={} tookMs={}",
-        manifest.modelId(), manifest.embeddingDim(), dir, (System.nanoTime() - start) / 1_000_000);
+    log.info(
+        "Loaded model bundle model={} dim={} dir={} tookMs={}",
+        manifest.modelId(),
+        manifest.embeddingDim(),
+        dir,
+        (System.nanoTime() - start) / 1_000_000);
     return bundle;
   }
 
@@ -85,8 +96,12 @@ public record ModelBundle(Path directory, ModelManifest manifest) {
       throw invalid("unsupported format_version " + m.formatVersion() + " (this build reads 1)");
     }
     if (!CLIP_ARCHITECTURE.equals(m.architecture())) {
-      throw invalid("architecture '" + m.architecture() + "' is not supported; this build runs "
-          + CLIP_ARCHITECTURE + " (BGE-VL-base, BGE-VL-large)");
+      throw invalid(
+          "architecture '"
+              + m.architecture()
+              + "' is not supported; this build runs "
+              + CLIP_ARCHITECTURE
+              + " (BGE-VL-base, BGE-VL-large)");
     }
     if (m.modelId() == null || m.modelId().isBlank()) {
       throw invalid("model_id is missing");
@@ -94,12 +109,19 @@ public record ModelBundle(Path directory, ModelManifest manifest) {
     if (m.embeddingDim() <= 0) {
       throw invalid("embedding_dim must be positive");
     }
-    if (m.image() == null || m.text() == null || m.files() == null
-        || m.files().vision() == null || m.files().text() == null || m.files().tokenizer() == null) {
+    if (m.image() == null
+        || m.text() == null
+        || m.files() == null
+        || m.files().vision() == null
+        || m.files().text() == null
+        || m.files().tokenizer() == null) {
       throw invalid("image, text and files (vision, text, tokenizer) are required");
     }
     ModelManifest.ImageSpec img = m.image();
-    if (img.mean() == null || img.mean().length != 3 || img.std() == null || img.std().length != 3) {
+    if (img.mean() == null
+        || img.mean().length != 3
+        || img.std() == null
+        || img.std().length != 3) {
       throw invalid("image.mean and image.std need 3 values each");
     }
     if (img.cropSize() <= 0 || img.resizeShortestEdge() <= 0) {
@@ -129,14 +151,21 @@ public record ModelBundle(Path directory, ModelManifest manifest) {
     }
     String actual = sha256(file);
     if (!actual.equalsIgnoreCase(expectedSha256)) {
-      throw invalid("file " + relative + " has sha256 " + actual + ", manifest says " + expectedSha256
-          + " (corrupt or partial copy?)");
+      throw invalid(
+          "file "
+              + relative
+              + " has sha256 "
+              + actual
+              + ", manifest says "
+              + expectedSha256
+              + " (corrupt or partial copy?)");
     }
   }
 
   /** Hex sha256 of a file: the check every bundle kind runs on its files. */
   public static String sha256(Path file) {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+    try (InputStream in =
+        new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
       byte[] buf = new byte[1 << 16];
       while (in.read(buf) >= 0) {
         // reading feeds the digest

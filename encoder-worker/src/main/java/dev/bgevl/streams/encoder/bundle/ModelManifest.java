@@ -29,17 +29,28 @@ public record ModelManifest(
       float[] std) {}
 
   /** Tokenization constants, taken from the checkpoint's tokenizer. */
-  public record TextSpec(int maxTokens, long bosTokenId, long eosTokenId, long padTokenId, boolean lowerCase) {}
+  public record TextSpec(
+      int maxTokens, long bosTokenId, long eosTokenId, long padTokenId, boolean lowerCase) {}
 
-  /** The files of the bundle; {@code visionFp16} is absent unless exported with {@code --fp16-vision}. */
-  public record Files(GraphFile vision, GraphFile visionFp16, TextGraphFile text, PlainFile tokenizer) {}
+  /**
+   * The files of the bundle; {@code visionFp16} is absent unless exported with {@code
+   * --fp16-vision}.
+   */
+  public record Files(
+      GraphFile vision, GraphFile visionFp16, TextGraphFile text, PlainFile tokenizer) {}
 
   /** A one-input, one-output graph. */
-  public record GraphFile(String path, String input, String output, String precision, String sha256) {}
+  public record GraphFile(
+      String path, String input, String output, String precision, String sha256) {}
 
   /** The text graph: token ids and attention mask in, raw text projection out. */
   public record TextGraphFile(
-      String path, String inputIds, String attentionMask, String output, String precision, String sha256) {}
+      String path,
+      String inputIds,
+      String attentionMask,
+      String output,
+      String precision,
+      String sha256) {}
 
   /** A plain file with its checksum. */
   public record PlainFile(String path, String sha256) {}

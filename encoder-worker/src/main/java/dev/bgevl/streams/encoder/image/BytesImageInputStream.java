@@ -3,9 +3,9 @@ package dev.bgevl.streams.encoder.image;
 import javax.imageio.stream.ImageInputStreamImpl;
 
 /**
- * An {@code ImageInputStream} straight over a byte array. {@code ImageIO.createImageInputStream} on a
- * {@code ByteArrayInputStream} copies the bytes again into a cache (by default a temporary file), which
- * cost more than a millisecond per photo for data that is already in memory.
+ * An {@code ImageInputStream} straight over a byte array. {@code ImageIO.createImageInputStream} on
+ * a {@code ByteArrayInputStream} copies the bytes again into a cache (by default a temporary file),
+ * which cost more than a millisecond per photo for data that is already in memory.
  */
 final class BytesImageInputStream extends ImageInputStreamImpl {
 

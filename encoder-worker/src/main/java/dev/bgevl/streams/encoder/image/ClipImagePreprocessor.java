@@ -12,7 +12,8 @@ public final class ClipImagePreprocessor {
   private final int shortestEdge;
   private final int crop;
   private final PilBicubicResampler resampler = new PilBicubicResampler();
-  // channel c's normalized value for 8-bit sample v, with the same float operations as (v*rescale-mean)/std
+  // channel c's normalized value for 8-bit sample v, with the same float operations as
+  // (v*rescale-mean)/std
   private final float[][] lut = new float[3][256];
 
   public ClipImagePreprocessor(ModelManifest.ImageSpec spec) {
@@ -53,8 +54,8 @@ public final class ClipImagePreprocessor {
   }
 
   /**
-   * Writes the CHW float tensor of {@code image} into {@code out} at {@code offset}: resize, crop and
-   * normalize fused, so only the kept window is resampled and no intermediate image is made.
+   * Writes the CHW float tensor of {@code image} into {@code out} at {@code offset}: resize, crop
+   * and normalize fused, so only the kept window is resampled and no intermediate image is made.
    */
   public void preprocess(RgbImage image, float[] out, int offset) {
     int w = image.width();
@@ -63,7 +64,8 @@ public final class ClipImagePreprocessor {
     int newLong = (int) ((double) shortestEdge * Math.max(w, h) / Math.min(w, h));
     int newW = w <= h ? shortestEdge : newLong;
     int newH = w <= h ? newLong : shortestEdge;
-    resampler.resizeCropNormalize(image, newW, newH, (newW - crop) / 2, (newH - crop) / 2, crop, lut, out, offset);
+    resampler.resizeCropNormalize(
+        image, newW, newH, (newW - crop) / 2, (newH - crop) / 2, crop, lut, out, offset);
   }
 
   /** The CHW float tensor of {@code image}. */

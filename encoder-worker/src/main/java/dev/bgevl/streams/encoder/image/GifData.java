@@ -18,7 +18,10 @@ final class GifData {
     return b.length >= 6 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8';
   }
 
-  /** True when the first frame's image data is complete; false when the file ends before its last pixel. */
+  /**
+   * True when the first frame's image data is complete; false when the file ends before its last
+   * pixel.
+   */
   static boolean firstFrameComplete(byte[] gif) {
     int i = 13;
     if (gif.length < i) {
@@ -46,8 +49,8 @@ final class GifData {
 
   /**
    * {@code gif} with a block terminator and trailer appended. Pillow stops reading once the frame's
-   * last pixel is written, so it accepts a file cut just after the image data; the JDK reader insists
-   * on the terminator and the trailer, and ignores whatever follows the first frame.
+   * last pixel is written, so it accepts a file cut just after the image data; the JDK reader
+   * insists on the terminator and the trailer, and ignores whatever follows the first frame.
    */
   static byte[] withTrailer(byte[] gif) {
     byte[] out = java.util.Arrays.copyOf(gif, gif.length + 2);

@@ -23,32 +23,38 @@ import javax.imageio.stream.ImageInputStream;
  * transformers' {@code convert_to_rgb}), refusing oversize input before any pixel is decoded.
  *
  * <p>Who decodes what:
+ *
  * <ul>
- *   <li><b>WebP</b>: libwebp itself ({@link WebPDecoder}), the library Pillow uses, so lossy files match
- *       bit for bit, fancy chroma upsampling included;</li>
- *   <li><b>PNG</b>: {@link PngDecoder} for 8-bit RGB/RGBA/grey/grey+alpha/palette and 16-bit RGB, ImageIO
- *       for the rest;</li>
- *   <li><b>JPEG</b>: the JDK's libjpeg reader, whose islow IDCT and fancy upsampling give libjpeg-turbo's
- *       bytes; TwelveMonkeys' reader for CMYK/YCCK and whatever the JDK's refuses. An embedded
- *       <b>ICC profile is ignored</b>, as Pillow ignores it ({@link JpegSegments#withoutIccProfile});</li>
+ *   <li><b>WebP</b>: libwebp itself ({@link WebPDecoder}), the library Pillow uses, so lossy files
+ *       match bit for bit, fancy chroma upsampling included;
+ *   <li><b>PNG</b>: {@link PngDecoder} for 8-bit RGB/RGBA/grey/grey+alpha/palette and 16-bit RGB,
+ *       ImageIO for the rest;
+ *   <li><b>JPEG</b>: the JDK's libjpeg reader, whose islow IDCT and fancy upsampling give
+ *       libjpeg-turbo's bytes; TwelveMonkeys' reader for CMYK/YCCK and whatever the JDK's refuses.
+ *       An embedded <b>ICC profile is ignored</b>, as Pillow ignores it ({@link
+ *       JpegSegments#withoutIccProfile});
  *   <li><b>GIF</b>, BMP, TIFF: ImageIO (GIF and BMP pinned against Pillow by tests, TIFF not).
- *       Formats Pillow cannot open (WBMP) are refused.</li>
+ *       Formats Pillow cannot open (WBMP) are refused.
  * </ul>
+ *
  * The RGB conversion follows what the reference gets, format by format:
+ *
  * <ul>
- *   <li>alpha, a transparent palette entry or a tRNS key: composited onto white with PIL's
- *       {@code alpha_composite} arithmetic; palette entries are looked up;</li>
+ *   <li>alpha, a transparent palette entry or a tRNS key: composited onto white with PIL's {@code
+ *       alpha_composite} arithmetic; palette entries are looked up;
  *   <li>8-bit grey is copied to all three channels; <b>16-bit grey</b> (PIL mode {@code I;16}) is
- *       <b>clipped</b> to 255, not scaled, as PIL's {@code I;16 -> RGB} does;</li>
- *   <li>16-bit RGB(A) and grey+alpha keep each sample's high byte (PIL's {@code RGB;16B} raw mode);</li>
- *   <li><b>CMYK JPEG</b>: the raw samples, inverted as PIL does for JPEG ({@code CMYK;I}), then PIL's naive
- *       {@code cmyk2rgb}. YCCK JPEGs are left to the reader's own conversion (not pinned);</li>
- *   <li><b>EXIF orientation is not applied</b>: the reference does not call {@code exif_transpose}.</li>
+ *       <b>clipped</b> to 255, not scaled, as PIL's {@code I;16 -> RGB} does;
+ *   <li>16-bit RGB(A) and grey+alpha keep each sample's high byte (PIL's {@code RGB;16B} raw mode);
+ *   <li><b>CMYK JPEG</b>: the raw samples, inverted as PIL does for JPEG ({@code CMYK;I}), then
+ *       PIL's naive {@code cmyk2rgb}. YCCK JPEGs are left to the reader's own conversion (not
+ *       pinned);
+ *   <li><b>EXIF orientation is not applied</b>: the reference does not call {@code exif_transpose}.
  * </ul>
- * <b>Truncated files</b> are refused exactly where Pillow's {@code load()} raises: a JPEG without its EOI
- * marker, a PNG whose pixel data ends before the last row, a GIF whose first frame's LZW data ends
- * before its last pixel, a WebP shorter than its RIFF header says. A file cut after the pixels (PNG
- * without IEND, GIF without trailer) decodes, as in Pillow.
+ *
+ * <b>Truncated files</b> are refused exactly where Pillow's {@code load()} raises: a JPEG without
+ * its EOI marker, a PNG whose pixel data ends before the last row, a GIF whose first frame's LZW
+ * data ends before its last pixel, a WebP shorter than its RIFF header says. A file cut after the
+ * pixels (PNG without IEND, GIF without trailer) decodes, as in Pillow.
  */
 public final class ImageDecoder {
 
@@ -64,7 +70,8 @@ public final class ImageDecoder {
       throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE, "image is empty (0 bytes)");
     }
     if (bytes.length > limits.maxBytes()) {
-      throw new InvalidInputException(RejectReason.IMAGE_TOO_LARGE,
+      throw new InvalidInputException(
+          RejectReason.IMAGE_TOO_LARGE,
           "image is " + bytes.length + " bytes, above the limit of " + limits.maxBytes());
     }
     try {
@@ -72,8 +79,10 @@ public final class ImageDecoder {
     } catch (InvalidInputException e) {
       throw e;
     } catch (RuntimeException e) {
-      // a malformed file that a format parser did not foresee is still the input's fault, never the batch's
-      throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+      // a malformed file that a format parser did not foresee is still the input's fault, never the
+      // batch's
+      throw new InvalidInputException(
+          RejectReason.IMAGE_UNDECODABLE,
           "image does not decode: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
@@ -101,8 +110,10 @@ public final class ImageDecoder {
       input = JpegSegments.withoutIccProfile(bytes);
       int components = JpegSegments.components(input);
       if ((components == 1 || components == 3) && JDK_JPEG != null) {
-        // TwelveMonkeys' reader hands these to the JDK's own in the end; going there directly saves its
-        // Java-side segment parsing (about a fifth of a 640x480 decode). Anything the JDK reader cannot
+        // TwelveMonkeys' reader hands these to the JDK's own in the end; going there directly saves
+        // its
+        // Java-side segment parsing (about a fifth of a 640x480 decode). Anything the JDK reader
+        // cannot
         // read still goes through the ServiceLoader order below.
         try {
           return read(JDK_JPEG.createReaderInstance(), input);
@@ -116,7 +127,8 @@ public final class ImageDecoder {
     try (ImageInputStream in = new BytesImageInputStream(input)) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+        throw new InvalidInputException(
+            RejectReason.IMAGE_UNDECODABLE,
             "image format not recognised (" + bytes.length + " bytes)");
       }
       return read(readers.next(), input);
@@ -125,7 +137,8 @@ public final class ImageDecoder {
         throw invalid;
       }
       // decoders signal truncated or corrupt data with assorted runtime exceptions
-      throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+      throw new InvalidInputException(
+          RejectReason.IMAGE_UNDECODABLE,
           "image does not decode: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
@@ -135,7 +148,8 @@ public final class ImageDecoder {
     if (!READ_BY_THE_REFERENCE.contains(format)) {
       reader.dispose();
       // an embedding of something the reference cannot open would have nothing to be compared with
-      throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+      throw new InvalidInputException(
+          RejectReason.IMAGE_UNDECODABLE,
           "image format " + format + " is not one the reference (Pillow) reads");
     }
     TruncationWarnings warnings = new TruncationWarnings();
@@ -143,10 +157,11 @@ public final class ImageDecoder {
     try (ImageInputStream in = new BytesImageInputStream(input)) {
       reader.setInput(in, true, true);
       checkPixels(reader.getWidth(0), reader.getHeight(0), limits);
-      RgbImage rgb = isPlainCmykJpeg(reader, input)
-          // read() would apply a CMYK->sRGB ICC transform; PIL uses the raw samples
-          ? cmykToRgb(reader.readRaster(0, null))
-          : toRgb(reader.read(0));
+      RgbImage rgb =
+          isPlainCmykJpeg(reader, input)
+              // read() would apply a CMYK->sRGB ICC transform; PIL uses the raw samples
+              ? cmykToRgb(reader.readRaster(0, null))
+              : toRgb(reader.read(0));
       if (warnings.endedEarly()) {
         throw truncated(reader.getFormatName().toUpperCase(java.util.Locale.ROOT));
       }
@@ -157,15 +172,22 @@ public final class ImageDecoder {
   }
 
   /** ImageIO format names that Pillow opens too; WBMP, which only the JDK reads, is refused. */
-  private static final java.util.Set<String> READ_BY_THE_REFERENCE = java.util.Set.of("jpeg", "jpg", "png", "gif",
-      "bmp", "tif", "tiff");
+  private static final java.util.Set<String> READ_BY_THE_REFERENCE =
+      java.util.Set.of("jpeg", "jpg", "png", "gif", "bmp", "tif", "tiff");
 
   /** The JDK's own JPEG reader (libjpeg), or null on a JDK without it. */
   private static final ImageReaderSpi JDK_JPEG = jdkJpegReader();
 
   private static ImageReaderSpi jdkJpegReader() {
-    Iterator<ImageReaderSpi> spis = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class,
-        spi -> spi.getClass().getName().equals("com.sun.imageio.plugins.jpeg.JPEGImageReaderSpi"), false);
+    Iterator<ImageReaderSpi> spis =
+        IIORegistry.getDefaultInstance()
+            .getServiceProviders(
+                ImageReaderSpi.class,
+                spi ->
+                    spi.getClass()
+                        .getName()
+                        .equals("com.sun.imageio.plugins.jpeg.JPEGImageReaderSpi"),
+                false);
     return spis.hasNext() ? spis.next() : null;
   }
 
@@ -173,20 +195,31 @@ public final class ImageDecoder {
   static void checkPixels(int width, int height, ImageLimits limits) {
     long pixels = (long) width * height;
     if (pixels > limits.maxPixels()) {
-      throw new InvalidInputException(RejectReason.IMAGE_TOO_LARGE,
-          "image is " + width + "x" + height + " = " + pixels + " pixels, above the limit of " + limits.maxPixels());
+      throw new InvalidInputException(
+          RejectReason.IMAGE_TOO_LARGE,
+          "image is "
+              + width
+              + "x"
+              + height
+              + " = "
+              + pixels
+              + " pixels, above the limit of "
+              + limits.maxPixels());
     }
   }
 
   private static InvalidInputException truncated(String format) {
-    return new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
-        "image is truncated: the " + format + " data ends before the last pixel (Pillow refuses it too)");
+    return new InvalidInputException(
+        RejectReason.IMAGE_UNDECODABLE,
+        "image is truncated: the "
+            + format
+            + " data ends before the last pixel (Pillow refuses it too)");
   }
 
   /**
-   * Catches the JDK JPEG decoder's "premature end" warning. libjpeg (in the JDK) pads a truncated file
-   * with grey and only warns; Pillow's libjpeg-turbo suspends at the same byte and Pillow then raises
-   * "image file is truncated", so the warning is our refusal.
+   * Catches the JDK JPEG decoder's "premature end" warning. libjpeg (in the JDK) pads a truncated
+   * file with grey and only warns; Pillow's libjpeg-turbo suspends at the same byte and Pillow then
+   * raises "image file is truncated", so the warning is our refusal.
    */
   private static final class TruncationWarnings implements IIOReadWarningListener {
     private boolean endedEarly;
@@ -208,7 +241,8 @@ public final class ImageDecoder {
     int h = image.getHeight();
     byte[] packed = packedBytes(image);
     if (packed != null && image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
-      // what the JPEG readers give for colour photos: swap to RGB in one pass, no per-row sample copies
+      // what the JPEG readers give for colour photos: swap to RGB in one pass, no per-row sample
+      // copies
       byte[] rgb = new byte[w * h * 3];
       for (int i = 0; i < rgb.length; i += 3) {
         rgb[i] = packed[i + 2];
@@ -261,17 +295,22 @@ public final class ImageDecoder {
     return new RgbImage(w, h, rgb);
   }
 
-  /** The image's bytes when they are one tightly packed array (no sub-image, no padding), else null. */
+  /**
+   * The image's bytes when they are one tightly packed array (no sub-image, no padding), else null.
+   */
   private static byte[] packedBytes(BufferedImage image) {
     Raster raster = image.getRaster();
     if (!(raster.getDataBuffer() instanceof java.awt.image.DataBufferByte buffer)
-        || buffer.getNumBanks() != 1 || buffer.getOffset() != 0
-        || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0
+        || buffer.getNumBanks() != 1
+        || buffer.getOffset() != 0
+        || raster.getSampleModelTranslateX() != 0
+        || raster.getSampleModelTranslateY() != 0
         || !(raster.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel model)) {
       return null;
     }
     int bands = model.getNumBands();
-    if (model.getPixelStride() != bands || model.getScanlineStride() != image.getWidth() * bands
+    if (model.getPixelStride() != bands
+        || model.getScanlineStride() != image.getWidth() * bands
         || buffer.getData().length != image.getWidth() * image.getHeight() * bands) {
       return null;
     }
@@ -311,7 +350,10 @@ public final class ImageDecoder {
     }
   }
 
-  /** Raw JPEG CMYK samples (stored inverted) to RGB with PIL's {@code CMYK;I} unpack and {@code cmyk2rgb}. */
+  /**
+   * Raw JPEG CMYK samples (stored inverted) to RGB with PIL's {@code CMYK;I} unpack and {@code
+   * cmyk2rgb}.
+   */
   static RgbImage cmykToRgb(Raster raster) {
     int w = raster.getWidth();
     int h = raster.getHeight();
@@ -336,7 +378,9 @@ public final class ImageDecoder {
     return ((tmp >> 8) + tmp) >> 8;
   }
 
-  /** A JPEG with 4 components that is not YCCK: Adobe CMYK as PIL writes it, or CMYK without APP14. */
+  /**
+   * A JPEG with 4 components that is not YCCK: Adobe CMYK as PIL writes it, or CMYK without APP14.
+   */
   private static boolean isPlainCmykJpeg(ImageReader reader, byte[] bytes) throws IOException {
     if (!"jpeg".equalsIgnoreCase(reader.getFormatName())) {
       return false;
@@ -346,11 +390,14 @@ public final class ImageDecoder {
     while (i + 4 <= bytes.length && (bytes[i] & 0xFF) == 0xFF) {
       int marker = bytes[i + 1] & 0xFF;
       int length = ((bytes[i + 2] & 0xFF) << 8) | (bytes[i + 3] & 0xFF);
-      boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+      boolean sof =
+          marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
       if (sof && i + 9 < bytes.length) {
         return (bytes[i + 9] & 0xFF) == 4 && adobeTransform != 2;
       }
-      if (marker == 0xEE && length >= 12 && i + 15 < bytes.length
+      if (marker == 0xEE
+          && length >= 12
+          && i + 15 < bytes.length
           && new String(bytes, i + 4, 5, StandardCharsets.US_ASCII).equals("Adobe")) {
         adobeTransform = bytes[i + 15] & 0xFF;
       }

@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Reads and edits the marker segments in front of a JPEG's first scan.
  *
- * <p>Why edit: Pillow decodes a JPEG's samples and ignores an embedded ICC profile (it only keeps it
- * in {@code info["icc_profile"]}), while the ImageIO readers colour-convert through it, which moved
- * a Display P3 photo's embedding to cosine 0.988. Dropping the profile's APP2 segments before
+ * <p>Why edit: Pillow decodes a JPEG's samples and ignores an embedded ICC profile (it only keeps
+ * it in {@code info["icc_profile"]}), while the ImageIO readers colour-convert through it, which
+ * moved a Display P3 photo's embedding to cosine 0.988. Dropping the profile's APP2 segments before
  * decoding gives the readers what Pillow decodes.
  */
 final class JpegSegments {
@@ -21,7 +21,9 @@ final class JpegSegments {
     return b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
   }
 
-  /** {@code jpeg} without its {@code APP2 ICC_PROFILE} segments; the same array when it has none. */
+  /**
+   * {@code jpeg} without its {@code APP2 ICC_PROFILE} segments; the same array when it has none.
+   */
   static byte[] withoutIccProfile(byte[] jpeg) {
     ByteArrayOutputStream out = null;
     int copiedUpTo = 0;
@@ -54,10 +56,11 @@ final class JpegSegments {
 
   /**
    * True when an EOI marker follows the first scan. Pillow's libjpeg-turbo reads with a suspending
-   * source: when the data ends before a marker closes the last scan (even if only the EOI's two bytes
-   * are missing), it asks for more and Pillow raises "image file is truncated". The JDK's libjpeg
-   * pads such a file silently, so this check is what refuses it. Inside entropy-coded data a 0xFF is
-   * always followed by 0x00 (stuffing) or a restart marker, so the first other marker is real.
+   * source: when the data ends before a marker closes the last scan (even if only the EOI's two
+   * bytes are missing), it asks for more and Pillow raises "image file is truncated". The JDK's
+   * libjpeg pads such a file silently, so this check is what refuses it. Inside entropy-coded data
+   * a 0xFF is always followed by 0x00 (stuffing) or a restart marker, so the first other marker is
+   * real.
    */
   static boolean hasEndOfImage(byte[] jpeg) {
     int i = firstScan(jpeg);
@@ -77,7 +80,8 @@ final class JpegSegments {
         i += marker == 0xFF ? 1 : 2;
         continue;
       }
-      // a segment between scans (progressive: DHT, SOS, ...): skip its body, whose bytes are not entropy data
+      // a segment between scans (progressive: DHT, SOS, ...): skip its body, whose bytes are not
+      // entropy data
       if (i + 3 >= jpeg.length) {
         return false;
       }
@@ -86,7 +90,10 @@ final class JpegSegments {
     return false;
   }
 
-  /** The component count of the frame header (1 grey, 3 colour, 4 CMYK/YCCK), or -1 when there is none. */
+  /**
+   * The component count of the frame header (1 grey, 3 colour, 4 CMYK/YCCK), or -1 when there is
+   * none.
+   */
   static int components(byte[] jpeg) {
     int i = 2;
     while (i + 4 <= jpeg.length && (jpeg[i] & 0xFF) == 0xFF) {
@@ -95,7 +102,8 @@ final class JpegSegments {
         i++;
         continue;
       }
-      boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+      boolean sof =
+          marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
       if (sof) {
         return i + 9 < jpeg.length ? jpeg[i + 9] & 0xFF : -1;
       }

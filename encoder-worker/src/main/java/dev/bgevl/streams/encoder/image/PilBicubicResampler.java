@@ -3,10 +3,10 @@ package dev.bgevl.streams.encoder.image;
 /**
  * Resizes like PIL's {@code Image.resize(size, BICUBIC)}, so our pixels equal the reference's.
  *
- * <p>PIL resamples with a separable convolution whose support widens with the downscale factor
- * (so it antialiases), horizontal pass first, in 22-bit fixed point with rounding to 8 bits
- * after each pass. A plain affine bicubic does none of this and misses by tens of grey levels on
- * downscaled photos. This is a port of Pillow's {@code Resample.c} for 8-bit images.
+ * <p>PIL resamples with a separable convolution whose support widens with the downscale factor (so
+ * it antialiases), horizontal pass first, in 22-bit fixed point with rounding to 8 bits after each
+ * pass. A plain affine bicubic does none of this and misses by tens of grey levels on downscaled
+ * photos. This is a port of Pillow's {@code Resample.c} for 8-bit images.
  */
 public final class PilBicubicResampler {
 
@@ -28,7 +28,8 @@ public final class PilBicubicResampler {
     if (needHorizontal) {
       // only rows the vertical pass reads are resampled horizontally, as PIL does
       firstRow = needVertical ? vertical.min[0] : 0;
-      int lastRow = needVertical ? vertical.min[height - 1] + vertical.count[height - 1] : image.height();
+      int lastRow =
+          needVertical ? vertical.min[height - 1] + vertical.count[height - 1] : image.height();
       current = horizontalPass(image, width, firstRow, lastRow, horizontal);
     }
     if (needVertical) {
@@ -38,28 +39,42 @@ public final class PilBicubicResampler {
   }
 
   /**
-   * Resizes {@code image} to {@code width} x {@code height}, keeps the {@code crop} x {@code crop} window at
-   * ({@code left}, {@code top}) and writes it as normalized CHW floats: {@code lut[c][v]} is channel c's
-   * value for the 8-bit sample v. Each output pixel depends only on its own filter taps, so computing just
-   * the window (and only the input rows it reads) gives exactly the bytes a full resize then crop gives,
-   * with less work: a 1920x1080 photo resized to 398x224 keeps 224 of 398 columns.
+   * Resizes {@code image} to {@code width} x {@code height}, keeps the {@code crop} x {@code crop}
+   * window at ({@code left}, {@code top}) and writes it as normalized CHW floats: {@code lut[c][v]}
+   * is channel c's value for the 8-bit sample v. Each output pixel depends only on its own filter
+   * taps, so computing just the window (and only the input rows it reads) gives exactly the bytes a
+   * full resize then crop gives, with less work: a 1920x1080 photo resized to 398x224 keeps 224 of
+   * 398 columns.
    */
-  public void resizeCropNormalize(RgbImage image, int width, int height, int left, int top, int crop,
-      float[][] lut, float[] out, int offset) {
+  public void resizeCropNormalize(
+      RgbImage image,
+      int width,
+      int height,
+      int left,
+      int top,
+      int crop,
+      float[][] lut,
+      float[] out,
+      int offset) {
     if (left < 0 || top < 0 || left + crop > width || top + crop > height) {
-      throw new IllegalArgumentException("crop " + crop + " at " + left + "," + top + " outside " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "crop " + crop + " at " + left + "," + top + " outside " + width + "x" + height);
     }
     boolean needHorizontal = width != image.width();
     boolean needVertical = height != image.height();
     Coefficients vertical = needVertical ? Coefficients.cached(image.height(), height) : null;
-    // input rows the kept output rows read: all of them through the vertical taps, or the window itself
+    // input rows the kept output rows read: all of them through the vertical taps, or the window
+    // itself
     int firstRow = needVertical ? vertical.min[top] : top;
-    int lastRow = needVertical ? vertical.min[top + crop - 1] + vertical.count[top + crop - 1] : top + crop;
+    int lastRow =
+        needVertical ? vertical.min[top + crop - 1] + vertical.count[top + crop - 1] : top + crop;
     byte[] rows;
     int rowStride;
     int rowBase;
     if (needHorizontal) {
-      rows = horizontalWindow(image, Coefficients.cached(image.width(), width), left, crop, firstRow, lastRow);
+      rows =
+          horizontalWindow(
+              image, Coefficients.cached(image.width(), width), left, crop, firstRow, lastRow);
       rowStride = crop * 3;
       rowBase = 0;
     } else {
@@ -100,8 +115,12 @@ public final class PilBicubicResampler {
     }
   }
 
-  /** The horizontal pass for output columns {@code left..left+cols-1} of input rows {@code firstRow..lastRow-1}. */
-  private static byte[] horizontalWindow(RgbImage in, Coefficients k, int left, int cols, int firstRow, int lastRow) {
+  /**
+   * The horizontal pass for output columns {@code left..left+cols-1} of input rows {@code
+   * firstRow..lastRow-1}.
+   */
+  private static byte[] horizontalWindow(
+      RgbImage in, Coefficients k, int left, int cols, int firstRow, int lastRow) {
     byte[] src = in.rgb();
     byte[] out = new byte[cols * (lastRow - firstRow) * 3];
     int inStride = in.width() * 3;
@@ -129,7 +148,8 @@ public final class PilBicubicResampler {
     return out;
   }
 
-  private static RgbImage horizontalPass(RgbImage in, int outWidth, int firstRow, int lastRow, Coefficients k) {
+  private static RgbImage horizontalPass(
+      RgbImage in, int outWidth, int firstRow, int lastRow, Coefficients k) {
     int rows = lastRow - firstRow;
     byte[] src = in.rgb();
     byte[] out = new byte[outWidth * rows * 3];
@@ -196,14 +216,19 @@ public final class PilBicubicResampler {
     return 0.0;
   }
 
-  /** Fixed-point filter taps for one axis: for output i, {@code count[i]} taps from input {@code min[i]}. */
+  /**
+   * Fixed-point filter taps for one axis: for output i, {@code count[i]} taps from input {@code
+   * min[i]}.
+   */
   private record Coefficients(int size, int[] min, int[] count, int[] weights) {
 
     private static final int CACHE_LIMIT = 512;
     private static final java.util.concurrent.ConcurrentHashMap<Long, Coefficients> CACHE =
         new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** The taps for one (input, output) size pair, computed once: photos come in a handful of sizes. */
+    /**
+     * The taps for one (input, output) size pair, computed once: photos come in a handful of sizes.
+     */
     static Coefficients cached(int inSize, int outSize) {
       long key = (long) inSize << 32 | outSize;
       Coefficients c = CACHE.get(key);
@@ -240,9 +265,10 @@ public final class PilBicubicResampler {
         for (int x = 0; x < xmax; x++) {
           double w = total != 0.0 ? k[x] / total : k[x];
           // C's (int) cast truncates toward zero, as Java's does
-          weights[o * size + x] = w < 0
-              ? (int) (-0.5 + w * (1 << PRECISION_BITS))
-              : (int) (0.5 + w * (1 << PRECISION_BITS));
+          weights[o * size + x] =
+              w < 0
+                  ? (int) (-0.5 + w * (1 << PRECISION_BITS))
+                  : (int) (0.5 + w * (1 << PRECISION_BITS));
         }
         min[o] = xmin;
         count[o] = xmax;

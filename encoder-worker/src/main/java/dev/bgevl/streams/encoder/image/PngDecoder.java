@@ -7,17 +7,17 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * Decodes the PNGs people send (8-bit RGB, RGBA, grey, grey+alpha and palette, and 16-bit RGB;
- * not interlaced) straight into RGB, as Pillow plus transformers' {@code convert_to_rgb} see them:
- * zlib through {@link Inflater}, the five row filters, then the same conversions as
- * {@link ImageDecoder}. The JDK's PNG reader builds a {@code BufferedImage} row by row and was
- * about twice Pillow's time; anything this class does not take answers null and goes to ImageIO.
+ * Decodes the PNGs people send (8-bit RGB, RGBA, grey, grey+alpha and palette, and 16-bit RGB; not
+ * interlaced) straight into RGB, as Pillow plus transformers' {@code convert_to_rgb} see them: zlib
+ * through {@link Inflater}, the five row filters, then the same conversions as {@link
+ * ImageDecoder}. The JDK's PNG reader builds a {@code BufferedImage} row by row and was about twice
+ * Pillow's time; anything this class does not take answers null and goes to ImageIO.
  *
  * <p>Like Pillow it reads IDAT data only until the last row is complete, so a file cut after its
  * pixel data (no IEND, even no Adler-32) decodes, and one cut inside it is refused. Like Pillow it
  * ignores gAMA, iCCP and sRGB. Any tRNS makes transformers' {@code convert_to_rgb} go through RGBA:
- * the key colour of RGB or grey turns white, a palette's alphas are composited onto white. 16-bit RGB
- * with a key is left to ImageIO (not pinned against Pillow).
+ * the key colour of RGB or grey turns white, a palette's alphas are composited onto white. 16-bit
+ * RGB with a key is left to ImageIO (not pinned against Pillow).
  */
 final class PngDecoder {
 
@@ -40,15 +40,20 @@ final class PngDecoder {
     int depth = png[24] & 0xFF;
     int colour = png[25] & 0xFF;
     int interlace = png[28] & 0xFF;
-    int channels = switch (colour) {
-      case 0, 3 -> 1;
-      case 2 -> 3;
-      case 4 -> 2;
-      case 6 -> 4;
-      default -> -1;
-    };
-    boolean supported = interlace == 0 && width > 0 && height > 0 && channels > 0
-        && (depth == 8 || (depth == 16 && colour == 2));
+    int channels =
+        switch (colour) {
+          case 0, 3 -> 1;
+          case 2 -> 3;
+          case 4 -> 2;
+          case 6 -> 4;
+          default -> -1;
+        };
+    boolean supported =
+        interlace == 0
+            && width > 0
+            && height > 0
+            && channels > 0
+            && (depth == 8 || (depth == 16 && colour == 2));
     if (!supported) {
       return null;
     }
@@ -61,8 +66,10 @@ final class PngDecoder {
     int rgbKey = -1;
     Inflater inflater = new Inflater();
     try {
-      // row by row, as Pillow does: inflate one row, unfilter it against the row above, convert it to RGB,
-      // while both rows are still in the L1 cache; the first row's "row above" is all zeros, as the spec says
+      // row by row, as Pillow does: inflate one row, unfilter it against the row above, convert it
+      // to RGB,
+      // while both rows are still in the L1 cache; the first row's "row above" is all zeros, as the
+      // spec says
       byte[] rgb = new byte[width * height * 3];
       byte[] current = new byte[stride + 1];
       byte[] above = new byte[stride + 1];
@@ -92,7 +99,16 @@ final class PngDecoder {
                 return null;
               }
               unfilterRow(current, above, stride, bytesPerPixel, y);
-              rowToRgb(current, rgb, y * width * 3, width, colour, depth, palette, paletteAlpha, greyKey);
+              rowToRgb(
+                  current,
+                  rgb,
+                  y * width * 3,
+                  width,
+                  colour,
+                  depth,
+                  palette,
+                  paletteAlpha,
+                  greyKey);
               byte[] done = above;
               above = current;
               current = done;
@@ -110,14 +126,17 @@ final class PngDecoder {
         } else if (type == 0x504C5445) { // PLTE
           palette = java.util.Arrays.copyOfRange(png, data, Math.min(png.length, data + length));
         } else if (type == 0x74524E53 && colour == 3) { // tRNS of a palette
-          paletteAlpha = java.util.Arrays.copyOfRange(png, data, Math.min(png.length, data + length));
+          paletteAlpha =
+              java.util.Arrays.copyOfRange(png, data, Math.min(png.length, data + length));
         } else if (type == 0x74524E53 && colour == 0 && length >= 2 && data + 2 <= png.length) {
-          greyKey = (png[data] & 0xFF) << 8 | (png[data + 1] & 0xFF); // grey tRNS: that value turns white
+          greyKey =
+              (png[data] & 0xFF) << 8 | (png[data + 1] & 0xFF); // grey tRNS: that value turns white
         } else if (type == 0x74524E53 && colour == 2 && length >= 6 && data + 6 <= png.length) {
           if (depth != 8) {
             return null;
           }
-          rgbKey = (png[data + 1] & 0xFF) << 16 | (png[data + 3] & 0xFF) << 8 | (png[data + 5] & 0xFF);
+          rgbKey =
+              (png[data + 1] & 0xFF) << 16 | (png[data + 3] & 0xFF) << 8 | (png[data + 5] & 0xFF);
         } else if (type == 0x49454E44) { // IEND before any pixel data
           throw truncated();
         }
@@ -129,26 +148,28 @@ final class PngDecoder {
       }
       return image;
     } catch (DataFormatException e) {
-      throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE, "PNG pixel data is corrupt: " + e.getMessage());
+      throw new InvalidInputException(
+          RejectReason.IMAGE_UNDECODABLE, "PNG pixel data is corrupt: " + e.getMessage());
     } finally {
       inflater.end();
     }
   }
 
   private static InvalidInputException truncated() {
-    return new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
+    return new InvalidInputException(
+        RejectReason.IMAGE_UNDECODABLE,
         "image is truncated: the PNG data ends before the last pixel (Pillow refuses it too)");
   }
 
   /**
-   * Undoes one row's filter in place: {@code row[0]} is the filter type, {@code row[1..stride]} the bytes,
-   * {@code above} the previous row already unfiltered (zeros for the first row). The first pixel is split
-   * out of the loops, so the hot loops carry no bounds tests.
+   * Undoes one row's filter in place: {@code row[0]} is the filter type, {@code row[1..stride]} the
+   * bytes, {@code above} the previous row already unfiltered (zeros for the first row). The first
+   * pixel is split out of the loops, so the hot loops carry no bounds tests.
    */
   private static void unfilterRow(byte[] row, byte[] above, int stride, int bpp, int y) {
     int filter = row[0] & 0xFF;
     switch (filter) {
-      case 0 -> { }
+      case 0 -> {}
       case 1 -> {
         for (int x = 1 + bpp; x <= stride; x++) {
           row[x] += row[x - bpp];
@@ -178,20 +199,34 @@ final class PngDecoder {
           int pa = Math.abs(b - c); // |p - a| with p = a + b - c
           int pb = Math.abs(a - c);
           int pc = Math.abs(a + b - c - c);
-          // the spec's a-then-b-then-c order, written so the JIT emits conditional moves: photos make the
+          // the spec's a-then-b-then-c order, written so the JIT emits conditional moves: photos
+          // make the
           // branches of the textbook form unpredictable (measured 2x slower on noisy rows)
           int bc = pb <= pc ? b : c;
           row[x] += (byte) (pa <= Math.min(pb, pc) ? a : bc);
         }
       }
-      default -> throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE,
-          "PNG row " + y + " has an unknown filter type " + filter);
+      default ->
+          throw new InvalidInputException(
+              RejectReason.IMAGE_UNDECODABLE,
+              "PNG row " + y + " has an unknown filter type " + filter);
     }
   }
 
-  /** One unfiltered row ({@code row[1..]}) to RGB at {@code rgb[o..]}, as {@code convert_to_rgb} sees it. */
-  private static void rowToRgb(byte[] row, byte[] rgb, int o, int width, int colour, int depth, byte[] palette,
-      byte[] paletteAlpha, int greyKey) {
+  /**
+   * One unfiltered row ({@code row[1..]}) to RGB at {@code rgb[o..]}, as {@code convert_to_rgb}
+   * sees it.
+   */
+  private static void rowToRgb(
+      byte[] row,
+      byte[] rgb,
+      int o,
+      int width,
+      int colour,
+      int depth,
+      byte[] palette,
+      byte[] paletteAlpha,
+      int greyKey) {
     int p = 1;
     switch (colour) {
       case 2 -> {
@@ -212,7 +247,8 @@ final class PngDecoder {
         }
       }
       case 0 -> {
-        // mode L with a transparency key converts to RGBA with that grey fully transparent: white on white
+        // mode L with a transparency key converts to RGBA with that grey fully transparent: white
+        // on white
         for (int x = 0; x < width; x++, p++) {
           byte grey = (row[p] & 0xFF) == greyKey ? (byte) 255 : row[p];
           rgb[o++] = grey;
@@ -228,10 +264,14 @@ final class PngDecoder {
           rgb[o++] = grey;
         }
       }
-      default -> { // palette: an index past the palette reads black, as Pillow's zero-filled palette does
+      default -> { // palette: an index past the palette reads black, as Pillow's zero-filled
+        // palette does
         for (int x = 0; x < width; x++, p++) {
           int index = row[p] & 0xFF;
-          int a = paletteAlpha != null && index < paletteAlpha.length ? paletteAlpha[index] & 0xFF : 255;
+          int a =
+              paletteAlpha != null && index < paletteAlpha.length
+                  ? paletteAlpha[index] & 0xFF
+                  : 255;
           for (int c = 0; c < 3; c++) {
             int v = index * 3 + c < palette.length ? palette[index * 3 + c] & 0xFF : 0;
             rgb[o++] = paletteAlpha == null ? (byte) v : ImageDecoder.onWhite(v, a);
@@ -241,7 +281,10 @@ final class PngDecoder {
     }
   }
 
-  /** RGB with a tRNS key: transformers converts to RGBA (the key fully transparent) and composites onto white. */
+  /**
+   * RGB with a tRNS key: transformers converts to RGBA (the key fully transparent) and composites
+   * onto white.
+   */
   private static void whitenKey(byte[] rgb, int key) {
     for (int i = 0; i < rgb.length; i += 3) {
       int v = (rgb[i] & 0xFF) << 16 | (rgb[i + 1] & 0xFF) << 8 | (rgb[i + 2] & 0xFF);
@@ -254,7 +297,10 @@ final class PngDecoder {
   }
 
   private static int readInt(byte[] b, int at) {
-    return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | (b[at + 3] & 0xFF);
+    return (b[at] & 0xFF) << 24
+        | (b[at + 1] & 0xFF) << 16
+        | (b[at + 2] & 0xFF) << 8
+        | (b[at + 3] & 0xFF);
   }
 
   private static long readLong(byte[] b, int at) {

@@ -2,7 +2,9 @@ package dev.bgevl.streams.encoder.image;
 
 import java.util.Objects;
 
-/** An 8-bit RGB image, pixels interleaved row by row: the one pixel layout preprocessing works on. */
+/**
+ * An 8-bit RGB image, pixels interleaved row by row: the one pixel layout preprocessing works on.
+ */
 public record RgbImage(int width, int height, byte[] rgb) {
 
   public RgbImage {
@@ -12,7 +14,14 @@ public record RgbImage(int width, int height, byte[] rgb) {
     }
     if (rgb.length != width * height * 3) {
       throw new IllegalArgumentException(
-          "expected " + (width * height * 3) + " RGB bytes for " + width + "x" + height + ", got " + rgb.length);
+          "expected "
+              + (width * height * 3)
+              + " RGB bytes for "
+              + width
+              + "x"
+              + height
+              + ", got "
+              + rgb.length);
     }
   }
 
@@ -24,7 +33,9 @@ public record RgbImage(int width, int height, byte[] rgb) {
   @Override
   public boolean equals(Object o) {
     return o instanceof RgbImage other
-        && width == other.width && height == other.height && java.util.Arrays.equals(rgb, other.rgb);
+        && width == other.width
+        && height == other.height
+        && java.util.Arrays.equals(rgb, other.rgb);
   }
 
   @Override

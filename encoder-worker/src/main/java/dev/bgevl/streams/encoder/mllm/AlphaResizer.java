@@ -19,15 +19,25 @@ final class AlphaResizer {
 
   private final PilBicubicResampler bicubic = new PilBicubicResampler();
 
-  /** Whether the file may carry 8-bit alpha worth a second, raw decode: PNG grey/RGB + alpha, WebP. */
+  /**
+   * Whether the file may carry 8-bit alpha worth a second, raw decode: PNG grey/RGB + alpha, WebP.
+   */
   static boolean mayHaveAlpha(byte[] b) {
-    boolean png = b.length > 25 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
+    boolean png =
+        b.length > 25 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G';
     if (png) {
       int colourType = b[25] & 0xFF;
       return (colourType == 4 || colourType == 6) && (b[24] & 0xFF) == 8;
     }
-    return b.length > 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
-        && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P';
+    return b.length > 12
+        && b[0] == 'R'
+        && b[1] == 'I'
+        && b[2] == 'F'
+        && b[3] == 'F'
+        && b[8] == 'W'
+        && b[9] == 'E'
+        && b[10] == 'B'
+        && b[11] == 'P';
   }
 
   /** The resized RGB image, or {@code null} when the file has no 8-bit alpha after all. */
@@ -38,7 +48,9 @@ final class AlphaResizer {
     } catch (IOException | RuntimeException e) {
       return null;
     }
-    if (image == null || !image.getColorModel().hasAlpha() || image.getColorModel() instanceof IndexColorModel) {
+    if (image == null
+        || !image.getColorModel().hasAlpha()
+        || image.getColorModel() instanceof IndexColorModel) {
       return null;
     }
     Raster raster = image.getRaster();
@@ -64,7 +76,8 @@ final class AlphaResizer {
         }
       }
     }
-    // PIL resamples the four channels independently with the same kernel, so two 3-channel passes agree
+    // PIL resamples the four channels independently with the same kernel, so two 3-channel passes
+    // agree
     RgbImage colour = bicubic.resize(new RgbImage(w, h, premultiplied), width, height);
     RgbImage alphaResized = bicubic.resize(new RgbImage(w, h, alpha), width, height);
     byte[] out = colour.rgb().clone();

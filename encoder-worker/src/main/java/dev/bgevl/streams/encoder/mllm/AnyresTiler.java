@@ -7,9 +7,9 @@ import dev.bgevl.streams.encoder.image.RgbImage;
 /**
  * LLaVA-NeXT's anyres preprocessing ({@code LlavaNextImageProcessor}, PIL backend): pick the grid
  * resolution that keeps the most of the image, resize into it keeping the aspect ratio (PIL
- * bicubic), pad centred with black, cut square tiles row by row, and put a whole-image view
- * resized to one tile in front. Each tile is then rescaled and normalized as CLIP does; tiles
- * already have the tile size, so the processor's own resize and centre crop leave them as they are.
+ * bicubic), pad centred with black, cut square tiles row by row, and put a whole-image view resized
+ * to one tile in front. Each tile is then rescaled and normalized as CLIP does; tiles already have
+ * the tile size, so the processor's own resize and centre crop leave them as they are.
  */
 public final class AnyresTiler {
 
@@ -33,7 +33,10 @@ public final class AnyresTiler {
     return 3 * tile * tile;
   }
 
-  /** transformers' {@code select_best_resolution}: most effective pixels, then least waste; [height, width]. */
+  /**
+   * transformers' {@code select_best_resolution}: most effective pixels, then least waste; [height,
+   * width].
+   */
   public int[] bestResolution(int height, int width) {
     int[] best = null;
     long maxEffective = 0;
@@ -58,7 +61,10 @@ public final class AnyresTiler {
     return 1 + (best[0] / tile) * (best[1] / tile);
   }
 
-  /** The image resized into the best resolution, aspect kept (transformers' {@code get_patch_output_size}). */
+  /**
+   * The image resized into the best resolution, aspect kept (transformers' {@code
+   * get_patch_output_size}).
+   */
   public RgbImage resizeForGrid(RgbImage image) {
     int[] best = bestResolution(image.height(), image.width());
     double scaleW = (double) best[1] / image.width();
@@ -103,7 +109,10 @@ public final class AnyresTiler {
     return 1 + rows * cols;
   }
 
-  /** The tile whose top-left is (top, left) in {@code image} coordinates; outside the image is black padding. */
+  /**
+   * The tile whose top-left is (top, left) in {@code image} coordinates; outside the image is black
+   * padding.
+   */
   private void normalize(RgbImage image, int top, int left, float[] out, int offset) {
     int plane = tile * tile;
     for (int y = 0; y < tile; y++) {

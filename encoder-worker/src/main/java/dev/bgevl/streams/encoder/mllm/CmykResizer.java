@@ -13,8 +13,8 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * PIL's {@code resize} of a CMYK JPEG followed by {@code convert("RGB")}: the four ink channels are
- * resampled first and converted after ({@code cmyk2rgb}: {@code r = (255-k) - (255-k)*c/255}), which
- * is not the same as converting first because the conversion multiplies channels.
+ * resampled first and converted after ({@code cmyk2rgb}: {@code r = (255-k) - (255-k)*c/255}),
+ * which is not the same as converting first because the conversion multiplies channels.
  */
 final class CmykResizer {
 
@@ -23,14 +23,17 @@ final class CmykResizer {
   /**
    * The resized RGB image, or {@code null} when {@code encoded} is not a plain CMYK JPEG. A file is
    * taken as one only when PIL's conversion of its raw samples reproduces {@code decoded} exactly,
-   * the RGB the shared decoder made of it (so YCCK and other 4-channel JPEGs stay on the plain path).
+   * the RGB the shared decoder made of it (so YCCK and other 4-channel JPEGs stay on the plain
+   * path).
    */
   RgbImage resize(byte[] encoded, RgbImage decoded, int width, int height) {
     if (encoded.length < 4 || (encoded[0] & 0xFF) != 0xFF || (encoded[1] & 0xFF) != 0xD8) {
       return null;
     }
     Raster raster = rawRaster(encoded);
-    if (raster == null || raster.getNumBands() != 4 || raster.getWidth() != decoded.width()
+    if (raster == null
+        || raster.getNumBands() != 4
+        || raster.getWidth() != decoded.width()
         || raster.getHeight() != decoded.height()) {
       return null;
     }
@@ -53,8 +56,10 @@ final class CmykResizer {
     if (!Arrays.equals(toRgb(cmy, k), decoded.rgb())) {
       return null;
     }
-    byte[] rgb = toRgb(bicubic.resize(new RgbImage(w, h, cmy), width, height).rgb(),
-        bicubic.resize(new RgbImage(w, h, k), width, height).rgb());
+    byte[] rgb =
+        toRgb(
+            bicubic.resize(new RgbImage(w, h, cmy), width, height).rgb(),
+            bicubic.resize(new RgbImage(w, h, k), width, height).rgb());
     return new RgbImage(width, height, rgb);
   }
 

@@ -37,9 +37,11 @@ public final class FeaturePacker {
    * Writes the packed features of one image into {@code out} at token {@code outToken} (rows of
    * {@code hidden} floats).
    *
-   * @param features projected features, {@code [tiles, side*side, hidden]}, from {@code featureTile} on
+   * @param features projected features, {@code [tiles, side*side, hidden]}, from {@code
+   *     featureTile} on
    */
-  public void pack(float[] features, int featureTile, int height, int width, float[] out, int outToken) {
+  public void pack(
+      float[] features, int featureTile, int height, int width, float[] out, int outToken) {
     int perTile = side * side * hidden;
     int base = featureTile * perTile;
     System.arraycopy(features, base, out, outToken * hidden, perTile);

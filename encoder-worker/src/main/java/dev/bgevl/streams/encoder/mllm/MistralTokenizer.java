@@ -17,14 +17,16 @@ public final class MistralTokenizer implements AutoCloseable {
 
   public MistralTokenizer(Path tokenizerJson) {
     try {
-      this.tokenizer = HuggingFaceTokenizer.builder()
-          .optTokenizerPath(tokenizerJson)
-          .optAddSpecialTokens(true)
-          .optTruncation(false)
-          .optPadding(false)
-          .build();
+      this.tokenizer =
+          HuggingFaceTokenizer.builder()
+              .optTokenizerPath(tokenizerJson)
+              .optAddSpecialTokens(true)
+              .optTruncation(false)
+              .optPadding(false)
+              .build();
     } catch (IOException | RuntimeException e) {
-      throw new EncoderException("Cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
+      throw new EncoderException(
+          "Cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
     }
   }
 

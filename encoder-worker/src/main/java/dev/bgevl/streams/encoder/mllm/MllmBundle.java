@@ -13,16 +13,20 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** An MLLM bundle folder, checked on load: manifest read, every file present and matching its sha256. */
+/**
+ * An MLLM bundle folder, checked on load: manifest read, every file present and matching its
+ * sha256.
+ */
 public record MllmBundle(Path directory, MllmManifest manifest) {
   private static final Logger log = LoggerFactory.getLogger(MllmBundle.class);
 
   /** The {@code architecture} value of these bundles. */
   public static final String ARCHITECTURE = "bge-vl-mllm";
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   public MllmBundle {
     Objects.requireNonNull(directory, "directory");
@@ -42,8 +46,13 @@ public record MllmBundle(Path directory, MllmManifest manifest) {
     }
     MllmBundle bundle = new MllmBundle(dir, manifest);
     bundle.validate();
-    log.info("Loaded model bundle model={} architecture={} dim={} dir={} tookMs={}", manifest.modelId(),
-        ARCHITECTURE, manifest.embeddingDim(), dir, (System.nanoTime() - start) / 1_000_000);
+    log.info(
+        "Loaded model bundle model={} architecture={} dim={} dir={} tookMs={}",
+        manifest.modelId(),
+        ARCHITECTURE,
+        manifest.embeddingDim(),
+        dir,
+        (System.nanoTime() - start) / 1_000_000);
     return bundle;
   }
 
@@ -91,13 +100,19 @@ public record MllmBundle(Path directory, MllmManifest manifest) {
       throw invalid("mllm, image, text and files are required");
     }
     if (s.hiddenSize() != m.embeddingDim()) {
-      throw invalid("mllm.hidden_size " + s.hiddenSize() + " differs from embedding_dim " + m.embeddingDim());
+      throw invalid(
+          "mllm.hidden_size " + s.hiddenSize() + " differs from embedding_dim " + m.embeddingDim());
     }
-    if (s.tileSize() <= 0 || s.patchSize() <= 0 || s.tileSize() % s.patchSize() != 0
+    if (s.tileSize() <= 0
+        || s.patchSize() <= 0
+        || s.tileSize() % s.patchSize() != 0
         || s.tileSize() != m.image().cropSize()) {
-      throw invalid("tile_size must be a positive multiple of patch_size and equal image.crop_size");
+      throw invalid(
+          "tile_size must be a positive multiple of patch_size and equal image.crop_size");
     }
-    if (s.gridPinpoints() == null || s.gridPinpoints().length == 0 || s.preResize() == null
+    if (s.gridPinpoints() == null
+        || s.gridPinpoints().length == 0
+        || s.preResize() == null
         || s.preResize().length != 2) {
       throw invalid("grid_pinpoints and pre_resize [width, height] are required");
     }
@@ -108,13 +123,19 @@ public record MllmBundle(Path directory, MllmManifest manifest) {
     }
     if (!"default".equals(s.visionFeatureSelectStrategy())) {
       // "full" keeps CLS, so a tile no longer holds a square grid of patches to pack
-      throw invalid("vision_feature_select_strategy '" + s.visionFeatureSelectStrategy() + "' is not supported (default)");
+      throw invalid(
+          "vision_feature_select_strategy '"
+              + s.visionFeatureSelectStrategy()
+              + "' is not supported (default)");
     }
     if (s.templates() == null || s.defaultInstruction() == null || s.imageToken() == null) {
       throw invalid("templates, default_instruction and image_token are required");
     }
     MllmManifest.Files f = m.files();
-    if (f.vision() == null || f.embed() == null || f.decoder() == null || f.imageNewline() == null
+    if (f.vision() == null
+        || f.embed() == null
+        || f.decoder() == null
+        || f.imageNewline() == null
         || f.tokenizer() == null) {
       throw invalid("files vision, embed, decoder, image_newline and tokenizer are required");
     }
@@ -139,8 +160,13 @@ public record MllmBundle(Path directory, MllmManifest manifest) {
     if (!Files.isRegularFile(file)) {
       throw invalid("missing file " + relative);
     }
-    if (expected != null && !expected.isBlank() && !ModelBundle.sha256(file).equalsIgnoreCase(expected)) {
-      throw invalid("file " + relative + " does not match its sha256 in manifest.json (corrupt or partial copy?)");
+    if (expected != null
+        && !expected.isBlank()
+        && !ModelBundle.sha256(file).equalsIgnoreCase(expected)) {
+      throw invalid(
+          "file "
+              + relative
+              + " does not match its sha256 in manifest.json (corrupt or partial copy?)");
     }
   }
 

@@ -7,8 +7,9 @@ import dev.bgevl.streams.encoder.image.RgbImage;
 /**
  * BGE-VL-MLLM's image front end: decode, then {@code resize((512, 512))} with PIL's default filter
  * for the file's mode (see {@link ResizeFilter}). The reference resizes on the original mode and
- * converts to RGB afterwards; for RGB, grey and palette images that is the same as converting first,
- * 8-bit images with alpha take {@link AlphaResizer}'s path and CMYK JPEGs {@link CmykResizer}'s.
+ * converts to RGB afterwards; for RGB, grey and palette images that is the same as converting
+ * first, 8-bit images with alpha take {@link AlphaResizer}'s path and CMYK JPEGs {@link
+ * CmykResizer}'s.
  */
 final class MllmImageLoader {
 

@@ -38,17 +38,37 @@ public record MllmManifest(
 
   /** The prompt pieces of BGE-VL-MLLM's {@code prepare_text_input}; see {@link PromptBuilder}. */
   public record Templates(
-      String query, String queryWithoutInstruction, String candidate, String text, String image, String end) {}
+      String query,
+      String queryWithoutInstruction,
+      String candidate,
+      String text,
+      String image,
+      String end) {}
 
   /** The bundle's files. */
-  public record Files(Graph vision, Graph embed, DecoderGraph decoder, ModelManifest.PlainFile imageNewline,
+  public record Files(
+      Graph vision,
+      Graph embed,
+      DecoderGraph decoder,
+      ModelManifest.PlainFile imageNewline,
       ModelManifest.PlainFile tokenizer) {}
 
   /** A one-input, one-output graph, its weights optionally in an external data file. */
-  public record Graph(String path, String input, String output, String precision, String sha256,
+  public record Graph(
+      String path,
+      String input,
+      String output,
+      String precision,
+      String sha256,
       ModelManifest.PlainFile externalData) {}
 
   /** The decoder: inputs_embeds and each row's last real position in, pooled state out. */
-  public record DecoderGraph(String path, String inputsEmbeds, String lastIndex, String output, String precision,
-      String sha256, ModelManifest.PlainFile externalData) {}
+  public record DecoderGraph(
+      String path,
+      String inputsEmbeds,
+      String lastIndex,
+      String output,
+      String precision,
+      String sha256,
+      ModelManifest.PlainFile externalData) {}
 }

@@ -35,26 +35,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * BGE-VL-MLLM on ONNX Runtime: prompt, Mistral tokens, anyres tiles through the vision graph,
- * features packed in place of the image placeholder, the decoder's normed state at each row's
- * last real token, L2-normalized.
+ * features packed in place of the image placeholder, the decoder's normed state at each row's last
+ * real token, L2-normalized.
  *
- * <p>A batch is cut into decoder calls of at most {@link #MAX_ROWS_PER_CALL} rows and
- * {@link #MAX_TOKENS_PER_CALL} padded tokens, shortest sequences together (text-only inputs are
- * ~20 tokens, image inputs ~2,950), each with one vision and one embedding call. Rows are padded on the right: the decoder is causal, so no real token sees
- * a pad and every row equals its batch-of-one result. Thread-safe, since ONNX Runtime sessions are.
+ * <p>A batch is cut into decoder calls of at most {@link #MAX_ROWS_PER_CALL} rows and {@link
+ * #MAX_TOKENS_PER_CALL} padded tokens, shortest sequences together (text-only inputs are ~20
+ * tokens, image inputs ~2,950), each with one vision and one embedding call. Rows are padded on the
+ * right: the decoder is causal, so no real token sees a pad and every row equals its batch-of-one
+ * result. Thread-safe, since ONNX Runtime sessions are.
  */
 public final class OnnxMllmEncoder implements Encoder {
   private static final Logger log = LoggerFactory.getLogger(OnnxMllmEncoder.class);
 
-  /** Decoder rows per call: bounds activations (the real model at ~3k tokens needs ~1 GB per row). */
+  /**
+   * Decoder rows per call: bounds activations (the real model at ~3k tokens needs ~1 GB per row).
+   */
   static final int MAX_ROWS_PER_CALL = 8;
 
   /**
-   * Padded tokens (rows x longest row) per decoder call. The graph's attention materializes
-   * rows x heads x length^2 scores, so image rows (~2,950 tokens, already enough work to fill a CPU
-   * or GPU) gain nothing from sharing a call and go one or two at a time, while text rows batch.
-   * Measured on the tiny bundle, 2 threads, batches of 8 image items (busy machine): 8 rows per call
-   * 5.3 items/s, 2 rows per call 10.6 items/s.
+   * Padded tokens (rows x longest row) per decoder call. The graph's attention materializes rows x
+   * heads x length^2 scores, so image rows (~2,950 tokens, already enough work to fill a CPU or
+   * GPU) gain nothing from sharing a call and go one or two at a time, while text rows batch.
+   * Measured on the tiny bundle, 2 threads, batches of 8 image items (busy machine): 8 rows per
+   * call 5.3 items/s, 2 rows per call 10.6 items/s.
    */
   static final int MAX_TOKENS_PER_CALL = 6144;
 
@@ -85,8 +88,9 @@ public final class OnnxMllmEncoder implements Encoder {
     this.patchesPerTile = side * side;
     this.imageTokenId = spec.imageTokenId();
     this.prompts = new PromptBuilder(spec.templates(), spec.defaultInstruction());
-    this.images = new MllmImageLoader(new ImageDecoder(config.imageLimits()), spec.preResize()[0],
-        spec.preResize()[1]);
+    this.images =
+        new MllmImageLoader(
+            new ImageDecoder(config.imageLimits()), spec.preResize()[0], spec.preResize()[1]);
     this.tiler = new AnyresTiler(spec.tileSize(), spec.gridPinpoints(), manifest.image());
     this.packer = new FeaturePacker(tiler, spec.tileSize(), side, readNewline(bundle, hidden));
     SessionFactory sessions = new SessionFactory(env, config);
@@ -117,8 +121,12 @@ public final class OnnxMllmEncoder implements Encoder {
       encoder.close();
       throw e;
     }
-    log.info("Encoder ready model={} dim={} device={} precision={} tookMs={}", encoder.model.id(),
-        encoder.model.dimension(), encoder.device, bundle.manifest().mllm().precision(),
+    log.info(
+        "Encoder ready model={} dim={} device={} precision={} tookMs={}",
+        encoder.model.id(),
+        encoder.model.dimension(),
+        encoder.device,
+        bundle.manifest().mllm().precision(),
         (System.nanoTime() - start) / 1_000_000);
     return encoder;
   }
@@ -138,7 +146,10 @@ public final class OnnxMllmEncoder implements Encoder {
     return prompts.build(input);
   }
 
-  /** An input ready for the graphs: its prompt ids, decoded image, and the sequence length it becomes. */
+  /**
+   * An input ready for the graphs: its prompt ids, decoded image, and the sequence length it
+   * becomes.
+   */
   private record Prepared(int index, long[] ids, RgbImage image, int imageTokens, int length) {}
 
   @Override
@@ -159,8 +170,10 @@ public final class OnnxMllmEncoder implements Encoder {
     ready.sort(Comparator.comparingInt(Prepared::length));
     for (int from = 0; from < ready.size(); ) {
       int to = from + 1;
-      // sorted by length, so the row being added is the longest: rows x its length is the padded size
-      while (to < ready.size() && to - from < MAX_ROWS_PER_CALL
+      // sorted by length, so the row being added is the longest: rows x its length is the padded
+      // size
+      while (to < ready.size()
+          && to - from < MAX_ROWS_PER_CALL
           && (long) (to - from + 1) * ready.get(to).length() <= MAX_TOKENS_PER_CALL) {
         to++;
       }
@@ -172,7 +185,10 @@ public final class OnnxMllmEncoder implements Encoder {
       }
     }
     if (log.isDebugEnabled()) {
-      log.debug("Encoded batch size={} encoded={} tookMs={}", inputs.size(), ready.size(),
+      log.debug(
+          "Encoded batch size={} encoded={} tookMs={}",
+          inputs.size(),
+          ready.size(),
           (System.nanoTime() - start) / 1_000_000);
     }
     return List.of(results);
@@ -187,15 +203,17 @@ public final class OnnxMllmEncoder implements Encoder {
       }
     }
     if (placeholders != (input.hasImage() ? 1 : 0)) {
-      throw new InvalidInputException(RejectReason.UNSUPPORTED_INPUT,
+      throw new InvalidInputException(
+          RejectReason.UNSUPPORTED_INPUT,
           "text or instruction contains the image placeholder " + manifest.mllm().imageToken());
     }
     RgbImage image = input.hasImage() ? images.load(input.image()) : null;
     int imageTokens = image == null ? 0 : packer.tokenCount(image.height(), image.width());
     int length = ids.length - placeholders + imageTokens;
     if (length > manifest.text().maxTokens()) {
-      throw new InvalidInputException(RejectReason.UNSUPPORTED_INPUT, "input is " + length
-          + " tokens, above the model's " + manifest.text().maxTokens());
+      throw new InvalidInputException(
+          RejectReason.UNSUPPORTED_INPUT,
+          "input is " + length + " tokens, above the model's " + manifest.text().maxTokens());
     }
     return new Prepared(index, ids, image, imageTokens, length);
   }
@@ -247,11 +265,14 @@ public final class OnnxMllmEncoder implements Encoder {
     }
     int size = manifest.mllm().tileSize();
     MllmManifest.Graph g = manifest.files().vision();
-    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {tiles, 3, size, size});
+    try (OnnxTensor in =
+            OnnxTensor.createTensor(
+                env, FloatBuffer.wrap(pixels), new long[] {tiles, 3, size, size});
         OrtSession.Result out = vision.run(Map.of(g.input(), in))) {
       return floats(out, g.output(), (long) tiles * patchesPerTile * hidden);
     } catch (OrtException e) {
-      throw new EncoderException("Vision graph failed on " + tiles + " tiles: " + e.getMessage(), e);
+      throw new EncoderException(
+          "Vision graph failed on " + tiles + " tiles: " + e.getMessage(), e);
     }
   }
 
@@ -274,13 +295,16 @@ public final class OnnxMllmEncoder implements Encoder {
         OrtSession.Result out = embed.run(Map.of(g.input(), in))) {
       return floats(out, g.output(), (long) n * hidden);
     } catch (OrtException e) {
-      throw new EncoderException("Embedding graph failed on " + n + " tokens: " + e.getMessage(), e);
+      throw new EncoderException(
+          "Embedding graph failed on " + n + " tokens: " + e.getMessage(), e);
     }
   }
 
   private float[][] runDecoder(float[] embeds, int batch, int seq, long[] last) {
     MllmManifest.DecoderGraph g = manifest.files().decoder();
-    try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(embeds), new long[] {batch, seq, hidden});
+    try (OnnxTensor x =
+            OnnxTensor.createTensor(
+                env, FloatBuffer.wrap(embeds), new long[] {batch, seq, hidden});
         OnnxTensor idx = OnnxTensor.createTensor(env, LongBuffer.wrap(last), new long[] {batch});
         OrtSession.Result out = decoder.run(Map.of(g.inputsEmbeds(), x, g.lastIndex(), idx))) {
       float[] flat = floats(out, g.output(), (long) batch * model.dimension());
@@ -290,17 +314,29 @@ public final class OnnxMllmEncoder implements Encoder {
       }
       return rows;
     } catch (OrtException e) {
-      throw new EncoderException("Decoder graph failed on " + batch + "x" + seq + ": " + e.getMessage(), e);
+      throw new EncoderException(
+          "Decoder graph failed on " + batch + "x" + seq + ": " + e.getMessage(), e);
     }
   }
 
   private static float[] floats(OrtSession.Result out, String name, long expected) {
-    OnnxTensor t = (OnnxTensor) out.get(name).orElseThrow(
-        () -> new EncoderException("Graph has no output '" + name + "' (see manifest.json)"));
+    OnnxTensor t =
+        (OnnxTensor)
+            out.get(name)
+                .orElseThrow(
+                    () ->
+                        new EncoderException(
+                            "Graph has no output '" + name + "' (see manifest.json)"));
     FloatBuffer buffer = t.getFloatBuffer();
     if (buffer.remaining() != expected) {
-      throw new EncoderException("Graph output '" + name + "' holds " + buffer.remaining() + " values, expected "
-          + expected + " (manifest and graphs disagree)");
+      throw new EncoderException(
+          "Graph output '"
+              + name
+              + "' holds "
+              + buffer.remaining()
+              + " values, expected "
+              + expected
+              + " (manifest and graphs disagree)");
     }
     float[] values = new float[buffer.remaining()];
     buffer.get(values);
@@ -309,9 +345,12 @@ public final class OnnxMllmEncoder implements Encoder {
 
   private void warmUp() {
     int size = manifest.mllm().tileSize();
-    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[tiler.tileValues()]),
-        new long[] {1, 3, size, size}); OrtSession.Result out = vision.run(Map.of(
-            manifest.files().vision().input(), in))) {
+    try (OnnxTensor in =
+            OnnxTensor.createTensor(
+                env,
+                FloatBuffer.wrap(new float[tiler.tileValues()]),
+                new long[] {1, 3, size, size});
+        OrtSession.Result out = vision.run(Map.of(manifest.files().vision().input(), in))) {
       floats(out, manifest.files().vision().output(), (long) patchesPerTile * hidden);
     } catch (OrtException e) {
       throw new EncoderException("Vision graph failed on warm-up: " + e.getMessage(), e);
@@ -323,18 +362,21 @@ public final class OnnxMllmEncoder implements Encoder {
     try {
       byte[] bytes = Files.readAllBytes(bundle.imageNewlineFile());
       if (bytes.length != hidden * Float.BYTES) {
-        throw new EncoderException("image_newline holds " + bytes.length + " bytes, expected " + hidden * Float.BYTES);
+        throw new EncoderException(
+            "image_newline holds " + bytes.length + " bytes, expected " + hidden * Float.BYTES);
       }
       float[] v = new float[hidden];
       ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
       return v;
     } catch (IOException e) {
-      throw new EncoderException("Cannot read " + bundle.imageNewlineFile() + ": " + e.getMessage(), e);
+      throw new EncoderException(
+          "Cannot read " + bundle.imageNewlineFile() + ": " + e.getMessage(), e);
     }
   }
 
   /** Opens a session and records it, so a failure further on closes what was already opened. */
-  private static OrtSession openTracked(SessionFactory sessions, Path graph, List<AutoCloseable> opened) {
+  private static OrtSession openTracked(
+      SessionFactory sessions, Path graph, List<AutoCloseable> opened) {
     OrtSession s = sessions.open(graph);
     opened.add(s);
     return s;

@@ -5,8 +5,8 @@ import dev.bgevl.streams.encoder.image.RgbImage;
 /**
  * Resizes like PIL's {@code Image.resize(size, NEAREST)}, the filter PIL uses for palette and 1-bit
  * images: Pillow's {@code ImagingScaleAffine}, whose source coordinate starts at half a step and is
- * advanced by repeated addition (so the rounding of the sum, not of {@code (x + 0.5) * scale}, decides
- * which source pixel is taken).
+ * advanced by repeated addition (so the rounding of the sum, not of {@code (x + 0.5) * scale},
+ * decides which source pixel is taken).
  */
 final class PilNearestResampler {
 

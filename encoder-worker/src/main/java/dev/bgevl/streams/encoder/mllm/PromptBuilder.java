@@ -7,7 +7,7 @@ import java.util.Objects;
  * BGE-VL-MLLM's prompts ({@code prepare_text_input} of its remote code), byte for byte.
  *
  * <p>Query: {@code "[INST] \n <instruct> " + instruction + " <query> "} (without an instruction:
- * {@code "[INST] \n <instruct>  <query>"}), then {@code " " + text + " \n"} when there is text,
+ * {@code "[INST] \n <instruct> <query>"}), then {@code " " + text + " \n"} when there is text,
  * {@code " <image>"} when there is an image, and {@code " [/INST]"}. Candidate: {@code "[INST] "}
  * and the same continuation. A composed query without an instruction gets the model card's
  * composed-retrieval instruction, since that is the task BGE-VL-MLLM was tuned for; image-only and
@@ -25,11 +25,14 @@ public final class PromptBuilder {
     this.templates = Objects.requireNonNull(templates, "templates");
     this.defaultInstruction = Objects.requireNonNull(defaultInstruction, "defaultInstruction");
     if (!templates.query().contains(INSTRUCTION) || !templates.text().contains(TEXT)) {
-      throw new IllegalArgumentException("templates.query needs {instruction} and templates.text needs {text}");
+      throw new IllegalArgumentException(
+          "templates.query needs {instruction} and templates.text needs {text}");
     }
   }
 
-  /** The instruction a query runs with: its own, else the default for composed queries, else none. */
+  /**
+   * The instruction a query runs with: its own, else the default for composed queries, else none.
+   */
   public String instructionFor(EncodeInput input) {
     if (!input.isQuery()) {
       return null;
@@ -65,6 +68,8 @@ public final class PromptBuilder {
   // plain concatenation, not String.replace: a value may itself contain "{text}"
   private static void fill(StringBuilder s, String template, String placeholder, String value) {
     int at = template.indexOf(placeholder);
-    s.append(template, 0, at).append(value).append(template, at + placeholder.length(), template.length());
+    s.append(template, 0, at)
+        .append(value)
+        .append(template, at + placeholder.length(), template.length());
   }
 }

@@ -6,7 +6,8 @@ package dev.bgevl.streams.encoder.mllm;
  * since decoding has already turned the pixels into RGB.
  */
 enum ResizeFilter {
-  NEAREST, BICUBIC;
+  NEAREST,
+  BICUBIC;
 
   static ResizeFilter of(byte[] encoded) {
     if (isPng(encoded) && encoded.length > 25) {

@@ -8,12 +8,12 @@ import ai.onnxruntime.OrtSession;
 import dev.bgevl.streams.encoder.DeviceSpec;
 import dev.bgevl.streams.encoder.EncodeInput;
 import dev.bgevl.streams.encoder.EncodeResult;
-import dev.bgevl.streams.encoder.StagedEncoder;
 import dev.bgevl.streams.encoder.EncoderConfig;
 import dev.bgevl.streams.encoder.EncoderException;
 import dev.bgevl.streams.encoder.InvalidInputException;
 import dev.bgevl.streams.encoder.ModelInfo;
 import dev.bgevl.streams.encoder.Precision;
+import dev.bgevl.streams.encoder.StagedEncoder;
 import dev.bgevl.streams.encoder.UnitVectors;
 import dev.bgevl.streams.encoder.bundle.ModelBundle;
 import dev.bgevl.streams.encoder.bundle.ModelManifest;
@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * normalization and the composed fusion done here.
  *
  * <p>A batch runs each graph at most once: every image of the batch (image-only and composed
- * inputs) goes through one vision call, every text through one text call. Thread-safe, since
- * ONNX Runtime sessions are.
+ * inputs) goes through one vision call, every text through one text call. Thread-safe, since ONNX
+ * Runtime sessions are.
  */
 public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Prepared> {
   private static final Logger log = LoggerFactory.getLogger(OnnxBgeVlEncoder.class);
@@ -67,8 +67,10 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
     if (config.precision() == Precision.FP16) {
       visionGraph = bundle.visionFp16Graph();
       if (visionGraph == null) {
-        throw new EncoderException("encoder.precision=fp16 but bundle " + bundle.directory()
-            + " has no fp16 vision graph (export with --fp16-vision)");
+        throw new EncoderException(
+            "encoder.precision=fp16 but bundle "
+                + bundle.directory()
+                + " has no fp16 vision graph (export with --fp16-vision)");
       }
     }
     ClipTokenizer tok = new ClipTokenizer(bundle.tokenizerFile(), manifest.text());
@@ -88,20 +90,26 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
   }
 
   /**
-   * Loads {@code bundle} on the configured device and runs one warm-up input through each graph,
-   * so a broken export or a dimension mismatch fails here, not on the first real batch.
+   * Loads {@code bundle} on the configured device and runs one warm-up input through each graph, so
+   * a broken export or a dimension mismatch fails here, not on the first real batch.
    */
   public static OnnxBgeVlEncoder open(ModelBundle bundle, EncoderConfig config) {
     long start = System.nanoTime();
-    OnnxBgeVlEncoder encoder = new OnnxBgeVlEncoder(OrtEnvironment.getEnvironment(), bundle, config);
+    OnnxBgeVlEncoder encoder =
+        new OnnxBgeVlEncoder(OrtEnvironment.getEnvironment(), bundle, config);
     try {
       encoder.warmUp();
     } catch (RuntimeException e) {
       encoder.close();
       throw e;
     }
-    log.info("Encoder ready model={} dim={} device={} precision={} tookMs={}", encoder.model.id(),
-        encoder.model.dimension(), encoder.device, config.precision(), (System.nanoTime() - start) / 1_000_000);
+    log.info(
+        "Encoder ready model={} dim={} device={} precision={} tookMs={}",
+        encoder.model.id(),
+        encoder.model.dimension(),
+        encoder.device,
+        config.precision(),
+        (System.nanoTime() - start) / 1_000_000);
     return encoder;
   }
 
@@ -116,14 +124,16 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
   }
 
   /**
-   * One input made ready for the graphs: its preprocessed pixels (CHW, null without an image) and its
-   * text, or the reason it was refused.
+   * One input made ready for the graphs: its preprocessed pixels (CHW, null without an image) and
+   * its text, or the reason it was refused.
    */
   public record Prepared(float[] pixels, String text, EncodeResult.Rejected rejected) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Prepared other && java.util.Arrays.equals(pixels, other.pixels)
-          && java.util.Objects.equals(text, other.text) && java.util.Objects.equals(rejected, other.rejected);
+      return o instanceof Prepared other
+          && java.util.Arrays.equals(pixels, other.pixels)
+          && java.util.Objects.equals(text, other.text)
+          && java.util.Objects.equals(rejected, other.rejected);
     }
 
     @Override
@@ -133,7 +143,13 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
 
     @Override
     public String toString() {
-      return "Prepared[pixels=" + (pixels != null) + ", text=" + (text != null) + ", rejected=" + rejected + "]";
+      return "Prepared[pixels="
+          + (pixels != null)
+          + ", text="
+          + (text != null)
+          + ", rejected="
+          + rejected
+          + "]";
     }
   }
 
@@ -204,13 +220,18 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
       }
       int ir = imageRow[i];
       int tr = textRow[i];
-      float[] vector = ir >= 0 && tr >= 0 ? UnitVectors.fuse(textRaw[tr], imageRaw[ir])
-          : ir >= 0 ? UnitVectors.normalize(imageRaw[ir])
-          : UnitVectors.normalize(textRaw[tr]);
+      float[] vector =
+          ir >= 0 && tr >= 0
+              ? UnitVectors.fuse(textRaw[tr], imageRaw[ir])
+              : ir >= 0 ? UnitVectors.normalize(imageRaw[ir]) : UnitVectors.normalize(textRaw[tr]);
       results[i] = new EncodeResult.Encoded(vector);
     }
     if (log.isDebugEnabled()) {
-      log.debug("Inferred batch size={} images={} texts={} inferenceMs={}", n, images, texts.size(),
+      log.debug(
+          "Inferred batch size={} images={} texts={} inferenceMs={}",
+          n,
+          images,
+          texts.size(),
           (System.nanoTime() - start) / 1_000_000);
     }
     return List.of(results);
@@ -220,11 +241,13 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
     ModelManifest.GraphFile g = manifest.files().vision();
     long[] shape = {count, 3, crop, crop};
     int usedLength = count * preprocessor.tensorSize();
-    try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels, 0, usedLength), shape);
+    try (OnnxTensor input =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels, 0, usedLength), shape);
         OrtSession.Result out = vision.run(Map.of(g.input(), input))) {
       return rows(out, g.output(), count);
     } catch (OrtException e) {
-      throw new EncoderException("Vision graph failed on a batch of " + count + ": " + e.getMessage(), e);
+      throw new EncoderException(
+          "Vision graph failed on a batch of " + count + ": " + e.getMessage(), e);
     }
   }
 
@@ -232,22 +255,34 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
     ModelManifest.TextGraphFile g = manifest.files().text();
     long[] shape = {batch.batch(), batch.length()};
     try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape);
-        OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape);
+        OnnxTensor mask =
+            OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape);
         OrtSession.Result out = text.run(Map.of(g.inputIds(), ids, g.attentionMask(), mask))) {
       return rows(out, g.output(), batch.batch());
     } catch (OrtException e) {
-      throw new EncoderException("Text graph failed on a batch of " + batch.batch() + ": " + e.getMessage(), e);
+      throw new EncoderException(
+          "Text graph failed on a batch of " + batch.batch() + ": " + e.getMessage(), e);
     }
   }
 
   private float[][] rows(OrtSession.Result out, String name, int count) {
-    OnnxValue value = out.get(name).orElseThrow(
-        () -> new EncoderException("Graph has no output '" + name + "' (see manifest.json)"));
+    OnnxValue value =
+        out.get(name)
+            .orElseThrow(
+                () ->
+                    new EncoderException("Graph has no output '" + name + "' (see manifest.json)"));
     FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
     int dim = model.dimension();
     if (buffer.remaining() != count * dim) {
-      throw new EncoderException("Graph output '" + name + "' holds " + buffer.remaining()
-          + " values for " + count + " inputs; manifest embedding_dim is " + dim);
+      throw new EncoderException(
+          "Graph output '"
+              + name
+              + "' holds "
+              + buffer.remaining()
+              + " values for "
+              + count
+              + " inputs; manifest embedding_dim is "
+              + dim);
     }
     float[][] rows = new float[count][dim];
     for (float[] row : rows) {

@@ -50,13 +50,17 @@ public final class SessionFactory {
           yield asked;
         }
         if (config.cpuFallback()) {
-          log.warn("CUDA asked for but not available, running on CPU as encoder.cuda-fallback=true allows device={}",
+          log.warn(
+              "CUDA asked for but not available, running on CPU as encoder.cuda-fallback=true allows device={}",
               asked);
           yield DeviceSpec.CPU;
         }
-        throw new EncoderException("encoder.device=" + asked + " but this build has no CUDA execution provider"
-            + " (build with -Pgpu, install CUDA 12 and cuDNN 9) or no GPU is visible;"
-            + " set encoder.device=cpu, or encoder.cuda-fallback=true to allow CPU");
+        throw new EncoderException(
+            "encoder.device="
+                + asked
+                + " but this build has no CUDA execution provider"
+                + " (build with -Pgpu, install CUDA 12 and cuDNN 9) or no GPU is visible;"
+                + " set encoder.device=cpu, or encoder.cuda-fallback=true to allow CPU");
       }
     };
   }
@@ -74,7 +78,8 @@ public final class SessionFactory {
       }
       return env.createSession(graph.toString(), options);
     } catch (OrtException e) {
-      throw new EncoderException("Cannot open ONNX graph " + graph + " on " + resolved + ": " + e.getMessage(), e);
+      throw new EncoderException(
+          "Cannot open ONNX graph " + graph + " on " + resolved + ": " + e.getMessage(), e);
     }
   }
 }

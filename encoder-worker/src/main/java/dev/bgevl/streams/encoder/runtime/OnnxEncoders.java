@@ -35,7 +35,8 @@ public final class OnnxEncoders {
     try {
       return new ObjectMapper().readTree(manifest.toFile()).path("architecture").asText(null);
     } catch (IOException e) {
-      throw new InvalidBundleException("Unreadable manifest " + manifest + ": " + e.getMessage(), e);
+      throw new InvalidBundleException(
+          "Unreadable manifest " + manifest + ": " + e.getMessage(), e);
     }
   }
 }

@@ -24,15 +24,17 @@ public final class ClipTokenizer implements AutoCloseable {
     this.padId = spec.padTokenId();
     this.maxTokens = spec.maxTokens();
     try {
-      this.tokenizer = HuggingFaceTokenizer.builder()
-          .optTokenizerPath(tokenizerJson)
-          .optAddSpecialTokens(true)
-          .optTruncation(true)
-          .optMaxLength(maxTokens)
-          .optPadding(false)
-          .build();
+      this.tokenizer =
+          HuggingFaceTokenizer.builder()
+              .optTokenizerPath(tokenizerJson)
+              .optAddSpecialTokens(true)
+              .optTruncation(true)
+              .optMaxLength(maxTokens)
+              .optPadding(false)
+              .build();
     } catch (IOException | RuntimeException e) {
-      throw new EncoderException("Cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
+      throw new EncoderException(
+          "Cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,7 +1,8 @@
 package dev.bgevl.streams.encoder.text;
 
 /**
- * Token ids and attention mask of a batch, row-major {@code [batch, length]}, padded to the longest row.
+ * Token ids and attention mask of a batch, row-major {@code [batch, length]}, padded to the longest
+ * row.
  *
  * <p>Arrays are shared, not copied: a batch is built once and handed straight to the runtime.
  */
@@ -9,7 +10,8 @@ public record TokenBatch(int batch, int length, long[] ids, long[] attentionMask
 
   public TokenBatch {
     if (ids.length != (long) batch * length || attentionMask.length != ids.length) {
-      throw new IllegalArgumentException("ids and mask must hold batch x length = " + batch + "x" + length);
+      throw new IllegalArgumentException(
+          "ids and mask must hold batch x length = " + batch + "x" + length);
     }
   }
 

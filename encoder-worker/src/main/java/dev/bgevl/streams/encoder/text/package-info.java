@@ -1,2 +1,5 @@
-/** CLIP tokenization on the bundle's {@code tokenizer.json}, through DJL's Hugging Face tokenizers binding. */
+/**
+ * CLIP tokenization on the bundle's {@code tokenizer.json}, through DJL's Hugging Face tokenizers
+ * binding.
+ */
 package dev.bgevl.streams.encoder.text;

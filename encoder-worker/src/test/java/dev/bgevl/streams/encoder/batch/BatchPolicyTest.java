@@ -27,16 +27,22 @@ class BatchPolicyTest {
   @Test
   void shouldNameTheConfigKeyOfABadValue() {
     assertRejectedNaming("encoder.batch.max-size", () -> BatchPolicy.DEFAULT.withMaxBatchSize(0));
-    assertRejectedNaming("encoder.batch.max-delay-ms", () -> BatchPolicy.DEFAULT.withMaxDelay(Duration.ofMillis(-1)));
-    assertRejectedNaming("encoder.batch.max-delay-ms", () -> BatchPolicy.DEFAULT.withMaxDelay(null));
-    assertRejectedNaming("encoder.batch.queue-capacity", () -> BatchPolicy.DEFAULT.withQueueCapacity(31));
-    assertRejectedNaming("encoder.batch.submit-timeout-ms",
+    assertRejectedNaming(
+        "encoder.batch.max-delay-ms",
+        () -> BatchPolicy.DEFAULT.withMaxDelay(Duration.ofMillis(-1)));
+    assertRejectedNaming(
+        "encoder.batch.max-delay-ms", () -> BatchPolicy.DEFAULT.withMaxDelay(null));
+    assertRejectedNaming(
+        "encoder.batch.queue-capacity", () -> BatchPolicy.DEFAULT.withQueueCapacity(31));
+    assertRejectedNaming(
+        "encoder.batch.submit-timeout-ms",
         () -> BatchPolicy.DEFAULT.withSubmitTimeout(Duration.ofSeconds(-1)));
   }
 
   @Test
   void shouldAllowZeroDelayAndZeroSubmitTimeout() {
-    BatchPolicy eager = BatchPolicy.DEFAULT.withMaxDelay(Duration.ZERO).withSubmitTimeout(Duration.ZERO);
+    BatchPolicy eager =
+        BatchPolicy.DEFAULT.withMaxDelay(Duration.ZERO).withSubmitTimeout(Duration.ZERO);
     assertEquals(Duration.ZERO, eager.maxDelay());
     assertEquals(Duration.ZERO, eager.submitTimeout());
   }

@@ -18,7 +18,9 @@ class LaneQueuesBatchTest {
   private final LaneQueues queues = new LaneQueues();
 
   private void add(String text, Lane lane, long enqueuedNanos, Instant deadline) {
-    queues.add(new PendingItem(EncodeInput.text(text), lane, deadline, enqueuedNanos, new CompletableFuture<>()));
+    queues.add(
+        new PendingItem(
+            EncodeInput.text(text), lane, deadline, enqueuedNanos, new CompletableFuture<>()));
   }
 
   private static List<String> texts(List<PendingItem> items) {
@@ -31,7 +33,8 @@ class LaneQueuesBatchTest {
     add("q0", Lane.QUERY, 1, null);
     add("q1", Lane.QUERY, 2, null);
 
-    List<PendingItem> batch = queues.takeBatch(2, RESERVE_NANOS - 1, RESERVE_NANOS, NOW, new ArrayList<>());
+    List<PendingItem> batch =
+        queues.takeBatch(2, RESERVE_NANOS - 1, RESERVE_NANOS, NOW, new ArrayList<>());
 
     assertEquals(List.of("q0", "q1"), texts(batch));
     assertEquals(1, queues.size());
@@ -45,7 +48,8 @@ class LaneQueuesBatchTest {
       add("q" + q, Lane.QUERY, 5, null);
     }
 
-    List<PendingItem> batch = queues.takeBatch(4, RESERVE_NANOS, RESERVE_NANOS, NOW, new ArrayList<>());
+    List<PendingItem> batch =
+        queues.takeBatch(4, RESERVE_NANOS, RESERVE_NANOS, NOW, new ArrayList<>());
 
     assertEquals(List.of("q0", "q1", "q2", "i0"), texts(batch));
   }
@@ -55,7 +59,8 @@ class LaneQueuesBatchTest {
     add("i0", Lane.INGEST, 0, null);
     add("q0", Lane.QUERY, 0, null);
 
-    List<PendingItem> batch = queues.takeBatch(1, RESERVE_NANOS * 5, RESERVE_NANOS, NOW, new ArrayList<>());
+    List<PendingItem> batch =
+        queues.takeBatch(1, RESERVE_NANOS * 5, RESERVE_NANOS, NOW, new ArrayList<>());
 
     assertEquals(List.of("q0"), texts(batch));
   }

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The overlapped front-end of {@link MicroBatcher} with a {@link StagedEncoder}: the next batch is prepared
- * while the current one is in inference, on several threads, with at most two batches prepared at once,
- * and an input whose preparation throws fails alone.
+ * The overlapped front-end of {@link MicroBatcher} with a {@link StagedEncoder}: the next batch is
+ * prepared while the current one is in inference, on several threads, with at most two batches
+ * prepared at once, and an input whose preparation throws fails alone.
  */
 @Timeout(30)
 class MicroBatcherPipelineTest {
@@ -42,13 +42,19 @@ class MicroBatcherPipelineTest {
   }
 
   private MicroBatcher batcher(StagedEncoder<String> encoder, int maxBatch, int prepareThreads) {
-    MicroBatcher b = new MicroBatcher(encoder,
-        new BatchPolicy(maxBatch, LONG_DELAY, 256, Duration.ofSeconds(5), prepareThreads), BatchListener.NONE);
+    MicroBatcher b =
+        new MicroBatcher(
+            encoder,
+            new BatchPolicy(maxBatch, LONG_DELAY, 256, Duration.ofSeconds(5), prepareThreads),
+            BatchListener.NONE);
     opened.add(b);
     return b;
   }
 
-  /** Prepares an input into its text; infers each into a one-value vector; hooks let a test hold either stage. */
+  /**
+   * Prepares an input into its text; infers each into a one-value vector; hooks let a test hold
+   * either stage.
+   */
   private static class FakeStaged implements StagedEncoder<String> {
     final Set<String> preparedOn = ConcurrentHashMap.newKeySet();
     final AtomicInteger preparedNotInferred = new AtomicInteger();
@@ -62,9 +68,9 @@ class MicroBatcherPipelineTest {
       return input.text();
     }
 
-    void onPrepare(String text) { }
+    void onPrepare(String text) {}
 
-    void onInfer(List<String> batch) { }
+    void onInfer(List<String> batch) {}
 
     @Override
     public List<EncodeResult> infer(List<String> prepared) {
@@ -88,7 +94,7 @@ class MicroBatcherPipelineTest {
     }
 
     @Override
-    public void close() { }
+    public void close() {}
   }
 
   private static void await(CountDownLatch latch, String what) throws InterruptedException {
@@ -101,35 +107,39 @@ class MicroBatcherPipelineTest {
     CountDownLatch releaseBlocker = new CountDownLatch(1);
     CountDownLatch nextBatchPreparing = new CountDownLatch(1);
     AtomicInteger overlapped = new AtomicInteger();
-    FakeStaged encoder = new FakeStaged() {
-      @Override
-      void onPrepare(String text) {
-        if (text.startsWith("second")) {
-          nextBatchPreparing.countDown();
-        }
-      }
-
-      @Override
-      void onInfer(List<String> batch) {
-        try {
-          if (batch.get(0).startsWith("blocker")) {
-            blockerInInference.countDown();
-            releaseBlocker.await();
-          } else if (batch.get(0).startsWith("first")) {
-            // batch "first" is in inference: "second" must already be in preparation
-            if (nextBatchPreparing.await(10, TimeUnit.SECONDS)) {
-              overlapped.incrementAndGet();
+    FakeStaged encoder =
+        new FakeStaged() {
+          @Override
+          void onPrepare(String text) {
+            if (text.startsWith("second")) {
+              nextBatchPreparing.countDown();
             }
           }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    };
+
+          @Override
+          void onInfer(List<String> batch) {
+            try {
+              if (batch.get(0).startsWith("blocker")) {
+                blockerInInference.countDown();
+                releaseBlocker.await();
+              } else if (batch.get(0).startsWith("first")) {
+                // batch "first" is in inference: "second" must already be in preparation
+                if (nextBatchPreparing.await(10, TimeUnit.SECONDS)) {
+                  overlapped.incrementAndGet();
+                }
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
     MicroBatcher batcher = batcher(encoder, 2, 2);
     List<CompletableFuture<EncodeResult>> all = new ArrayList<>();
-    all.addAll(batcher.submitAll(List.of(EncodeInput.text("blocker1"), EncodeInput.text("blocker2")), Lane.INGEST,
-        null));
+    all.addAll(
+        batcher.submitAll(
+            List.of(EncodeInput.text("blocker1"), EncodeInput.text("blocker2")),
+            Lane.INGEST,
+            null));
     await(blockerInInference, "the blocker batch to reach inference");
     for (String s : List.of("first1", "first2", "second1", "second2")) {
       all.add(batcher.submit(EncodeInput.text(s), Lane.INGEST, null));
@@ -138,49 +148,62 @@ class MicroBatcherPipelineTest {
     for (CompletableFuture<EncodeResult> f : all) {
       assertInstanceOf(EncodeResult.Encoded.class, f.get(10, TimeUnit.SECONDS));
     }
-    assertEquals(1, overlapped.get(), "the second batch was not being prepared while the first was in inference");
+    assertEquals(
+        1,
+        overlapped.get(),
+        "the second batch was not being prepared while the first was in inference");
   }
 
   @Test
   void shouldFailOnlyTheInputWhosePreparationThrew() throws Exception {
     IllegalStateException boom = new IllegalStateException("decoder bug");
-    FakeStaged encoder = new FakeStaged() {
-      @Override
-      void onPrepare(String text) {
-        if (text.equals("bad")) {
-          throw boom;
-        }
-      }
-    };
+    FakeStaged encoder =
+        new FakeStaged() {
+          @Override
+          void onPrepare(String text) {
+            if (text.equals("bad")) {
+              throw boom;
+            }
+          }
+        };
     MicroBatcher batcher = batcher(encoder, 3, 2);
-    List<CompletableFuture<EncodeResult>> f = batcher.submitAll(
-        List.of(EncodeInput.text("good"), EncodeInput.text("bad"), EncodeInput.text("fine!")), Lane.QUERY, null);
+    List<CompletableFuture<EncodeResult>> f =
+        batcher.submitAll(
+            List.of(EncodeInput.text("good"), EncodeInput.text("bad"), EncodeInput.text("fine!")),
+            Lane.QUERY,
+            null);
     assertEquals(4f, ((EncodeResult.Encoded) f.get(0).get(10, TimeUnit.SECONDS)).vector()[0]);
-    ExecutionException failed = assertThrows(ExecutionException.class, () -> f.get(1).get(10, TimeUnit.SECONDS));
+    ExecutionException failed =
+        assertThrows(ExecutionException.class, () -> f.get(1).get(10, TimeUnit.SECONDS));
     assertSame(boom, failed.getCause());
     assertEquals(5f, ((EncodeResult.Encoded) f.get(2).get(10, TimeUnit.SECONDS)).vector()[0]);
   }
 
   @Test
-  void shouldSpreadOneBatchOverThePreparationThreadsAndKeepAtMostTwoBatchesPrepared() throws Exception {
+  void shouldSpreadOneBatchOverThePreparationThreadsAndKeepAtMostTwoBatchesPrepared()
+      throws Exception {
     CountDownLatch bothThreadsBusy = new CountDownLatch(2);
-    FakeStaged encoder = new FakeStaged() {
-      @Override
-      void onPrepare(String text) {
-        if (text.startsWith("pair")) {
-          // each of the two waits for the other: only two threads preparing at once let both finish
-          bothThreadsBusy.countDown();
-          try {
-            bothThreadsBusy.await(10, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    FakeStaged encoder =
+        new FakeStaged() {
+          @Override
+          void onPrepare(String text) {
+            if (text.startsWith("pair")) {
+              // each of the two waits for the other: only two threads preparing at once let both
+              // finish
+              bothThreadsBusy.countDown();
+              try {
+                bothThreadsBusy.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
           }
-        }
-      }
-    };
+        };
     MicroBatcher batcher = batcher(encoder, 4, 2);
-    List<CompletableFuture<EncodeResult>> all = new ArrayList<>(
-        batcher.submitAll(List.of(EncodeInput.text("pair1"), EncodeInput.text("pair2")), Lane.INGEST, null));
+    List<CompletableFuture<EncodeResult>> all =
+        new ArrayList<>(
+            batcher.submitAll(
+                List.of(EncodeInput.text("pair1"), EncodeInput.text("pair2")), Lane.INGEST, null));
     for (int i = 0; i < 62; i++) { // 64 in all: whole batches, so none waits out the delay
       all.add(batcher.submit(EncodeInput.text("item" + i), Lane.INGEST, null));
     }
@@ -189,8 +212,11 @@ class MicroBatcherPipelineTest {
     }
     assertEquals(0, bothThreadsBusy.getCount(), "one batch's inputs were not prepared in parallel");
     assertEquals(2, encoder.preparedOn.size(), "threads used: " + encoder.preparedOn);
-    assertTrue(encoder.mostPreparedAtOnce.get() <= 8,
-        "inputs prepared and waiting for the device at once: " + encoder.mostPreparedAtOnce.get() + " > 2 batches of 4");
+    assertTrue(
+        encoder.mostPreparedAtOnce.get() <= 8,
+        "inputs prepared and waiting for the device at once: "
+            + encoder.mostPreparedAtOnce.get()
+            + " > 2 batches of 4");
   }
 
   @Test
@@ -198,27 +224,41 @@ class MicroBatcherPipelineTest {
     CountDownLatch blockerInInference = new CountDownLatch(1);
     CountDownLatch releaseBlocker = new CountDownLatch(1);
     List<List<String>> inferred = new java.util.concurrent.CopyOnWriteArrayList<>();
-    FakeStaged encoder = new FakeStaged() {
-      @Override
-      void onInfer(List<String> batch) {
-        inferred.add(List.copyOf(batch));
-        if (batch.get(0).startsWith("blocker")) {
-          blockerInInference.countDown();
-          try {
-            releaseBlocker.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    FakeStaged encoder =
+        new FakeStaged() {
+          @Override
+          void onInfer(List<String> batch) {
+            inferred.add(List.copyOf(batch));
+            if (batch.get(0).startsWith("blocker")) {
+              blockerInInference.countDown();
+              try {
+                releaseBlocker.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
           }
-        }
-      }
-    };
+        };
     MicroBatcher batcher = batcher(encoder, 2, 2);
-    List<CompletableFuture<EncodeResult>> all = new ArrayList<>(batcher.submitAll(
-        List.of(EncodeInput.text("blocker1"), EncodeInput.text("blocker2")), Lane.INGEST, null));
+    List<CompletableFuture<EncodeResult>> all =
+        new ArrayList<>(
+            batcher.submitAll(
+                List.of(EncodeInput.text("blocker1"), EncodeInput.text("blocker2")),
+                Lane.INGEST,
+                null));
     await(blockerInInference, "the blocker batch to reach inference");
-    all.addAll(batcher.submitAll(List.of(EncodeInput.text("ingest1"), EncodeInput.text("ingest2"),
-        EncodeInput.text("ingest3"), EncodeInput.text("ingest4")), Lane.INGEST, null));
-    all.addAll(batcher.submitAll(List.of(EncodeInput.text("query1"), EncodeInput.text("query2")), Lane.QUERY, null));
+    all.addAll(
+        batcher.submitAll(
+            List.of(
+                EncodeInput.text("ingest1"),
+                EncodeInput.text("ingest2"),
+                EncodeInput.text("ingest3"),
+                EncodeInput.text("ingest4")),
+            Lane.INGEST,
+            null));
+    all.addAll(
+        batcher.submitAll(
+            List.of(EncodeInput.text("query1"), EncodeInput.text("query2")), Lane.QUERY, null));
     releaseBlocker.countDown();
     for (CompletableFuture<EncodeResult> f : all) {
       f.get(10, TimeUnit.SECONDS);

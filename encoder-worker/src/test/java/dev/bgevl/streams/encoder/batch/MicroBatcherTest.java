@@ -40,9 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The batching rules of {@link MicroBatcher}, one test per rule. A unit test of this one class: it runs on
- * {@link FakeEncoder}, a hand-written {@link Encoder} that records the batches it sees and can hold or throw
- * on command; {@link MicroBatcherTinyModelTest} runs the real model.
+ * The batching rules of {@link MicroBatcher}, one test per rule. A unit test of this one class: it
+ * runs on {@link FakeEncoder}, a hand-written {@link Encoder} that records the batches it sees and
+ * can hold or throw on command; {@link MicroBatcherTinyModelTest} runs the real model.
  */
 @Timeout(30)
 class MicroBatcherTest {
@@ -86,7 +86,8 @@ class MicroBatcherTest {
   }
 
   private static Throwable failure(CompletableFuture<EncodeResult> f) {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(WAIT_S, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> f.get(WAIT_S, TimeUnit.SECONDS));
     return e.getCause();
   }
 
@@ -94,7 +95,8 @@ class MicroBatcherTest {
   private List<CompletableFuture<EncodeResult>> occupyEncoder(MicroBatcher batcher, int maxSize)
       throws InterruptedException {
     encoder.hold();
-    List<CompletableFuture<EncodeResult>> futures = batcher.submitAll(texts("blocker-", maxSize), Lane.INGEST, null);
+    List<CompletableFuture<EncodeResult>> futures =
+        batcher.submitAll(texts("blocker-", maxSize), Lane.INGEST, null);
     encoder.awaitEntered();
     return futures;
   }
@@ -103,7 +105,8 @@ class MicroBatcherTest {
   void shouldSendOneBatchOfExactlyMaxSizeWhenThatManyArriveQuickly() throws Exception {
     MicroBatcher batcher = batcher(policy(8, LONG_DELAY, 64));
 
-    List<CompletableFuture<EncodeResult>> futures = batcher.submitAll(texts("item-", 8), Lane.INGEST, null);
+    List<CompletableFuture<EncodeResult>> futures =
+        batcher.submitAll(texts("item-", 8), Lane.INGEST, null);
 
     for (CompletableFuture<EncodeResult> f : futures) {
       // far below the 5 s delay: only the size rule can have sent it
@@ -123,7 +126,8 @@ class MicroBatcherTest {
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
     assertTrue(tookMs >= maxDelay.toMillis(), "flushed before max delay: " + tookMs + " ms");
-    assertTrue(tookMs < maxDelay.toMillis() + 500, "flushed long after max delay: " + tookMs + " ms");
+    assertTrue(
+        tookMs < maxDelay.toMillis() + 500, "flushed long after max delay: " + tookMs + " ms");
     assertEquals(List.of(List.of(text("alone"))), encoder.batches);
   }
 
@@ -132,8 +136,10 @@ class MicroBatcherTest {
     MicroBatcher batcher = batcher(policy(4, LONG_DELAY, 64));
     occupyEncoder(batcher, 4);
 
-    List<CompletableFuture<EncodeResult>> ingest = batcher.submitAll(texts("ingest-", 4), Lane.INGEST, null);
-    List<CompletableFuture<EncodeResult>> query = batcher.submitAll(texts("query-", 4), Lane.QUERY, null);
+    List<CompletableFuture<EncodeResult>> ingest =
+        batcher.submitAll(texts("ingest-", 4), Lane.INGEST, null);
+    List<CompletableFuture<EncodeResult>> query =
+        batcher.submitAll(texts("query-", 4), Lane.QUERY, null);
     encoder.release();
     for (CompletableFuture<EncodeResult> f : query) {
       get(f);
@@ -152,8 +158,10 @@ class MicroBatcherTest {
     MicroBatcher batcher = batcher(policy(4, maxDelay, 64));
     occupyEncoder(batcher, 4);
 
-    List<CompletableFuture<EncodeResult>> ingest = batcher.submitAll(texts("ingest-", 2), Lane.INGEST, null);
-    List<CompletableFuture<EncodeResult>> query = batcher.submitAll(texts("query-", 8), Lane.QUERY, null);
+    List<CompletableFuture<EncodeResult>> ingest =
+        batcher.submitAll(texts("ingest-", 2), Lane.INGEST, null);
+    List<CompletableFuture<EncodeResult>> query =
+        batcher.submitAll(texts("query-", 8), Lane.QUERY, null);
     Thread.sleep(2 * maxDelay.toMillis()); // let the ingest items age past max delay
     encoder.release();
     for (CompletableFuture<EncodeResult> f : ingest) {
@@ -163,23 +171,31 @@ class MicroBatcherTest {
       get(f);
     }
 
-    assertEquals(List.of(text("query-0"), text("query-1"), text("query-2"), text("ingest-0")), encoder.batches.get(1));
-    assertEquals(List.of(text("query-3"), text("query-4"), text("query-5"), text("ingest-1")), encoder.batches.get(2));
+    assertEquals(
+        List.of(text("query-0"), text("query-1"), text("query-2"), text("ingest-0")),
+        encoder.batches.get(1));
+    assertEquals(
+        List.of(text("query-3"), text("query-4"), text("query-5"), text("ingest-1")),
+        encoder.batches.get(2));
     assertEquals(List.of(text("query-6"), text("query-7")), encoder.batches.get(3));
   }
 
   @Test
   void shouldFailAQuerySubmitAtOnceWhenTheQueueIsFull() throws Exception {
     List<Lane> refused = new CopyOnWriteArrayList<>();
-    MicroBatcher batcher = batcher(policy(2, LONG_DELAY, 2), new BatchListener() {
-      @Override
-      public void onBatch(int size, int queryItems, long maxQueueWaitNanos, long encodeNanos) { }
+    MicroBatcher batcher =
+        batcher(
+            policy(2, LONG_DELAY, 2),
+            new BatchListener() {
+              @Override
+              public void onBatch(
+                  int size, int queryItems, long maxQueueWaitNanos, long encodeNanos) {}
 
-      @Override
-      public void onOverloaded(Lane lane) {
-        refused.add(lane);
-      }
-    });
+              @Override
+              public void onOverloaded(Lane lane) {
+                refused.add(lane);
+              }
+            });
     occupyEncoder(batcher, 2);
     batcher.submitAll(texts("queued-", 2), Lane.INGEST, null);
 
@@ -209,13 +225,15 @@ class MicroBatcherTest {
     assertTrue(tookMs >= submitTimeout.toMillis(), "ingest submit gave up after " + tookMs + " ms");
     Throwable cause = failure(f);
     assertInstanceOf(EncoderOverloadedException.class, cause);
-    assertTrue(cause.getMessage().contains(BatchPolicy.SUBMIT_TIMEOUT_MS_CONFIG), cause.getMessage());
+    assertTrue(
+        cause.getMessage().contains(BatchPolicy.SUBMIT_TIMEOUT_MS_CONFIG), cause.getMessage());
     assertTrue(encoder.inputs().stream().noneMatch(text("ingest")::equals));
   }
 
   @Test
   void shouldAdmitABlockedIngestSubmitOnceRoomFrees() throws Exception {
-    MicroBatcher batcher = batcher(new BatchPolicy(2, Duration.ofMillis(5), 2, Duration.ofSeconds(20)));
+    MicroBatcher batcher =
+        batcher(new BatchPolicy(2, Duration.ofMillis(5), 2, Duration.ofSeconds(20)));
     occupyEncoder(batcher, 2);
     batcher.submitAll(texts("queued-", 2), Lane.INGEST, null);
     ExecutorService submitter = Executors.newSingleThreadExecutor();
@@ -236,15 +254,18 @@ class MicroBatcherTest {
   @Test
   void shouldNeverEncodeAnItemWhoseDeadlinePassed() throws Exception {
     MicroBatcher batcher = batcher(policy(8, Duration.ofMillis(20), 64));
-    CompletableFuture<EncodeResult> late = batcher.submit(text("late"), Lane.QUERY, Instant.now().minusMillis(500));
+    CompletableFuture<EncodeResult> late =
+        batcher.submit(text("late"), Lane.QUERY, Instant.now().minusMillis(500));
     CompletableFuture<EncodeResult> inTime =
         batcher.submit(text("in-time"), Lane.QUERY, Instant.now().plusSeconds(60));
-    CompletableFuture<EncodeResult> noDeadline = batcher.submit(text("no-deadline"), Lane.INGEST, null);
+    CompletableFuture<EncodeResult> noDeadline =
+        batcher.submit(text("no-deadline"), Lane.INGEST, null);
 
     Throwable cause = failure(late);
     DeadlineExceededException exceeded = assertInstanceOf(DeadlineExceededException.class, cause);
     assertTrue(exceeded.late().toMillis() >= 500, "late by " + exceeded.late());
-    assertTrue(exceeded.getMessage().matches("deadline passed \\d+ ms before .*"), exceeded.getMessage());
+    assertTrue(
+        exceeded.getMessage().matches("deadline passed \\d+ ms before .*"), exceeded.getMessage());
     get(inTime);
     get(noDeadline);
     assertEquals(List.of(text("in-time"), text("no-deadline")), encoder.inputs());
@@ -254,7 +275,8 @@ class MicroBatcherTest {
   void shouldDropAnItemWhoseDeadlinePassesWhileItWaits() throws Exception {
     MicroBatcher batcher = batcher(policy(2, Duration.ofMillis(5), 64));
     occupyEncoder(batcher, 2);
-    CompletableFuture<EncodeResult> f = batcher.submit(text("query"), Lane.QUERY, Instant.now().plusMillis(50));
+    CompletableFuture<EncodeResult> f =
+        batcher.submit(text("query"), Lane.QUERY, Instant.now().plusMillis(50));
     Thread.sleep(150); // let the deadline pass while the encoder is busy
     encoder.release();
 
@@ -265,23 +287,29 @@ class MicroBatcherTest {
   @Test
   void shouldFailOnlyTheBatchWhoseEncodeThrew() throws Exception {
     List<Integer> failedSizes = new CopyOnWriteArrayList<>();
-    MicroBatcher batcher = batcher(policy(4, LONG_DELAY, 64), new BatchListener() {
-      @Override
-      public void onBatch(int size, int queryItems, long maxQueueWaitNanos, long encodeNanos) { }
+    MicroBatcher batcher =
+        batcher(
+            policy(4, LONG_DELAY, 64),
+            new BatchListener() {
+              @Override
+              public void onBatch(
+                  int size, int queryItems, long maxQueueWaitNanos, long encodeNanos) {}
 
-      @Override
-      public void onBatchFailed(int size, Throwable cause) {
-        failedSizes.add(size);
-      }
-    });
+              @Override
+              public void onBatchFailed(int size, Throwable cause) {
+                failedSizes.add(size);
+              }
+            });
     EncoderException boom = new EncoderException("native inference failed");
     encoder.failNext(boom);
 
-    List<CompletableFuture<EncodeResult>> first = batcher.submitAll(texts("first-", 4), Lane.INGEST, null);
+    List<CompletableFuture<EncodeResult>> first =
+        batcher.submitAll(texts("first-", 4), Lane.INGEST, null);
     for (CompletableFuture<EncodeResult> f : first) {
       assertSame(boom, failure(f));
     }
-    List<CompletableFuture<EncodeResult>> second = batcher.submitAll(texts("second-", 4), Lane.INGEST, null);
+    List<CompletableFuture<EncodeResult>> second =
+        batcher.submitAll(texts("second-", 4), Lane.INGEST, null);
     for (CompletableFuture<EncodeResult> f : second) {
       assertInstanceOf(EncodeResult.Encoded.class, get(f));
     }
@@ -296,7 +324,8 @@ class MicroBatcherTest {
     List<CompletableFuture<EncodeResult>> futures = batcher.submitAll(inputs, Lane.INGEST, null);
 
     for (int i = 0; i < inputs.size(); i++) {
-      assertArrayEquals(FakeEncoder.vectorOf(inputs.get(i)), vector(get(futures.get(i))), "item " + i);
+      assertArrayEquals(
+          FakeEncoder.vectorOf(inputs.get(i)), vector(get(futures.get(i))), "item " + i);
     }
     assertTrue(encoder.batches.stream().allMatch(b -> b.size() <= 8));
   }
@@ -313,19 +342,22 @@ class MicroBatcherTest {
       for (int t = 0; t < threads; t++) {
         int thread = t;
         Lane lane = t % 2 == 0 ? Lane.QUERY : Lane.INGEST;
-        perSubmitter.add(pool.submit(() -> {
-          start.await(WAIT_S, TimeUnit.SECONDS);
-          List<CompletableFuture<EncodeResult>> mine = new ArrayList<>();
-          for (int i = 0; i < perThread; i++) {
-            mine.add(batcher.submit(text("t" + thread + "-" + i), lane, null));
-          }
-          return mine;
-        }));
+        perSubmitter.add(
+            pool.submit(
+                () -> {
+                  start.await(WAIT_S, TimeUnit.SECONDS);
+                  List<CompletableFuture<EncodeResult>> mine = new ArrayList<>();
+                  for (int i = 0; i < perThread; i++) {
+                    mine.add(batcher.submit(text("t" + thread + "-" + i), lane, null));
+                  }
+                  return mine;
+                }));
       }
       start.countDown();
 
       for (int t = 0; t < threads; t++) {
-        List<CompletableFuture<EncodeResult>> mine = perSubmitter.get(t).get(WAIT_S, TimeUnit.SECONDS);
+        List<CompletableFuture<EncodeResult>> mine =
+            perSubmitter.get(t).get(WAIT_S, TimeUnit.SECONDS);
         for (int i = 0; i < perThread; i++) {
           float[] expected = FakeEncoder.vectorOf(text("t" + t + "-" + i));
           assertArrayEquals(expected, vector(get(mine.get(i))));
@@ -343,10 +375,14 @@ class MicroBatcherTest {
   @Test
   void shouldReportEachBatchToTheListener() throws Exception {
     List<int[]> reported = new CopyOnWriteArrayList<>();
-    MicroBatcher batcher = batcher(policy(4, LONG_DELAY, 64),
-        (size, queryItems, maxQueueWaitNanos, encodeNanos) -> reported.add(new int[] {size, queryItems}));
+    MicroBatcher batcher =
+        batcher(
+            policy(4, LONG_DELAY, 64),
+            (size, queryItems, maxQueueWaitNanos, encodeNanos) ->
+                reported.add(new int[] {size, queryItems}));
 
-    List<CompletableFuture<EncodeResult>> futures = new ArrayList<>(batcher.submitAll(texts("q-", 1), Lane.QUERY, null));
+    List<CompletableFuture<EncodeResult>> futures =
+        new ArrayList<>(batcher.submitAll(texts("q-", 1), Lane.QUERY, null));
     futures.addAll(batcher.submitAll(texts("i-", 3), Lane.INGEST, null));
     for (CompletableFuture<EncodeResult> f : futures) {
       get(f);
@@ -361,7 +397,8 @@ class MicroBatcherTest {
   @Test
   void shouldDrainQueuedItemsOnCloseWithoutWaitingOutTheDelay() throws Exception {
     MicroBatcher batcher = batcher(policy(8, LONG_DELAY, 64));
-    List<CompletableFuture<EncodeResult>> futures = batcher.submitAll(texts("item-", 3), Lane.INGEST, null);
+    List<CompletableFuture<EncodeResult>> futures =
+        batcher.submitAll(texts("item-", 3), Lane.INGEST, null);
 
     long start = System.nanoTime();
     assertTrue(batcher.close(Duration.ofSeconds(WAIT_S)));
@@ -382,7 +419,8 @@ class MicroBatcherTest {
   void shouldFailWhatIsLeftWhenCloseTimesOut() throws Exception {
     MicroBatcher batcher = batcher(policy(2, LONG_DELAY, 64));
     List<CompletableFuture<EncodeResult>> inFlight = occupyEncoder(batcher, 2);
-    List<CompletableFuture<EncodeResult>> queued = batcher.submitAll(texts("queued-", 3), Lane.INGEST, null);
+    List<CompletableFuture<EncodeResult>> queued =
+        batcher.submitAll(texts("queued-", 3), Lane.INGEST, null);
 
     assertFalse(batcher.close(Duration.ofMillis(200)));
 
@@ -396,7 +434,8 @@ class MicroBatcherTest {
       assertTrue(cause.getMessage().contains("200 ms"), cause.getMessage());
     }
     encoder.release();
-    assertTrue(batcher.close(Duration.ofSeconds(WAIT_S)), "the dispatcher ends once the batch returns");
+    assertTrue(
+        batcher.close(Duration.ofSeconds(WAIT_S)), "the dispatcher ends once the batch returns");
     assertEquals(1, encoder.batches.size(), "nothing queued is encoded after close gave up");
   }
 
@@ -409,7 +448,8 @@ class MicroBatcherTest {
     assertEquals(List.of(1, 4, 8), encoder.batches.stream().map(List::size).toList());
     EncodeInput sample = encoder.batches.get(0).get(0);
     assertTrue(sample.hasText());
-    assertNotNull(ImageIO.read(new ByteArrayInputStream(sample.image())), "warm-up image must decode");
+    assertNotNull(
+        ImageIO.read(new ByteArrayInputStream(sample.image())), "warm-up image must decode");
     assertThrows(IllegalArgumentException.class, () -> batcher.warmUp(0));
   }
 
@@ -482,10 +522,12 @@ class MicroBatcherTest {
       if (failure != null) {
         throw failure;
       }
-      return inputs.stream().<EncodeResult>map(in -> new EncodeResult.Encoded(vectorOf(in))).toList();
+      return inputs.stream()
+          .<EncodeResult>map(in -> new EncodeResult.Encoded(vectorOf(in)))
+          .toList();
     }
 
     @Override
-    public void close() { }
+    public void close() {}
   }
 }

@@ -26,27 +26,30 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 final class BenchInputs {
 
   /** Captions of 10 to 20 CLIP tokens (BOS and EOS included), like alt texts and product titles. */
-  static final List<String> CAPTIONS = List.of(
-      "a brown dog running on a sandy beach at sunset",
-      "two children playing football in a green park",
-      "a red sports car parked in front of an old building",
-      "close-up photo of a cup of coffee with latte art on a wooden table",
-      "a woman in a blue dress walking through a busy market",
-      "snow covered mountains under a clear blue sky",
-      "a plate of pasta with tomato sauce and fresh basil",
-      "an orange cat sleeping on a grey sofa next to a window",
-      "a cyclist riding along a mountain road in the morning fog",
-      "aerial view of a city at night with bright street lights",
-      "a white sneaker with black laces on a plain background",
-      "a group of friends having a picnic by the lake",
-      "a vintage camera lying on top of an open map",
-      "fresh strawberries and blueberries in a glass bowl",
-      "a lighthouse on a rocky coast during a storm",
-      "a modern kitchen with white cabinets and a marble island");
+  static final List<String> CAPTIONS =
+      List.of(
+          "a brown dog running on a sandy beach at sunset",
+          "two children playing football in a green park",
+          "a red sports car parked in front of an old building",
+          "close-up photo of a cup of coffee with latte art on a wooden table",
+          "a woman in a blue dress walking through a busy market",
+          "snow covered mountains under a clear blue sky",
+          "a plate of pasta with tomato sauce and fresh basil",
+          "an orange cat sleeping on a grey sofa next to a window",
+          "a cyclist riding along a mountain road in the morning fog",
+          "aerial view of a city at night with bright street lights",
+          "a white sneaker with black laces on a plain background",
+          "a group of friends having a picnic by the lake",
+          "a vintage camera lying on top of an open map",
+          "fresh strawberries and blueberries in a glass bowl",
+          "a lighthouse on a rocky coast during a storm",
+          "a modern kitchen with white cabinets and a marble island");
 
   private BenchInputs() {}
 
-  /** {@code count} images of {@code width}x{@code height}, alternating JPEG (quality 0.9) and PNG. */
+  /**
+   * {@code count} images of {@code width}x{@code height}, alternating JPEG (quality 0.9) and PNG.
+   */
   static List<EncodedImage> images(int count, int width, int height, long seed) {
     List<EncodedImage> out = new ArrayList<>(count);
     Random random = new Random(seed);
@@ -91,8 +94,12 @@ final class BenchInputs {
       for (int x = 0; x < width; x++) {
         int rgb = img.getRGB(x, y);
         int n = random.nextInt(13) - 6;
-        img.setRGB(x, y, clamp((rgb >> 16 & 0xff) + n) << 16 | clamp((rgb >> 8 & 0xff) + n) << 8
-            | clamp((rgb & 0xff) + n));
+        img.setRGB(
+            x,
+            y,
+            clamp((rgb >> 16 & 0xff) + n) << 16
+                | clamp((rgb >> 8 & 0xff) + n) << 8
+                | clamp((rgb & 0xff) + n));
       }
     }
     return img;

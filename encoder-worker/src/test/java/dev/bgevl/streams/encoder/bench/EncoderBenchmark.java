@@ -34,22 +34,24 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Throughput of {@link OnnxBgeVlEncoder#encode} ("ours": image bytes in, unit vectors out, so JPEG/PNG
- * decoding, PIL-exact resize, normalization and tokenization are included) against a bare
- * {@link OrtSession} on the same graphs with the same session options fed pre-made tensors ("bare").
+ * Throughput of {@link OnnxBgeVlEncoder#encode} ("ours": image bytes in, unit vectors out, so
+ * JPEG/PNG decoding, PIL-exact resize, normalization and tokenization are included) against a bare
+ * {@link OrtSession} on the same graphs with the same session options fed pre-made tensors
+ * ("bare").
  *
- * <p>A benchmark, not a test: run it through {@code bench/encoder.sh} (or {@code -Pbench exec:exec}).
- * Method: per (modality, batch size) {@code --warmup} untimed batch calls of each implementation, then
- * {@code --reps} timed repetitions of ours and bare interleaved (ours first on even repetitions, bare
- * first on odd ones), so drift of a shared host hits both; a repetition runs whole batches until at
- * least {@code --image-items} / {@code --text-items} inputs are done. The median repetition's items/s
- * is reported, with min and max. Results go to stdout as a table and to {@code --out} as JSON lines.
+ * <p>A benchmark, not a test: run it through {@code bench/encoder.sh} (or {@code -Pbench
+ * exec:exec}). Method: per (modality, batch size) {@code --warmup} untimed batch calls of each
+ * implementation, then {@code --reps} timed repetitions of ours and bare interleaved (ours first on
+ * even repetitions, bare first on odd ones), so drift of a shared host hits both; a repetition runs
+ * whole batches until at least {@code --image-items} / {@code --text-items} inputs are done. The
+ * median repetition's items/s is reported, with min and max. Results go to stdout as a table and to
+ * {@code --out} as JSON lines.
  */
 public final class EncoderBenchmark {
 
   /**
-   * Multiply-accumulates of one ViT-B/16 forward pass at 224 px, counted from the architecture:
-   * 197 tokens (196 patches + CLS), width 768, MLP 3072, 12 layers, projection 768 to 512.
+   * Multiply-accumulates of one ViT-B/16 forward pass at 224 px, counted from the architecture: 197
+   * tokens (196 patches + CLS), width 768, MLP 3072, 12 layers, projection 768 to 512.
    */
   static long vitB16Macs() {
     long n = 197;
@@ -66,8 +68,20 @@ public final class EncoderBenchmark {
   }
 
   /** Command-line options; see {@link #usage()}. */
-  record Options(Path bundle, Path out, Path imagesDir, int threads, List<Integer> batches, int warmup, int reps,
-      int imageItems, int textItems, double cpuGhz, int flopsPerCycle, int cores, boolean skipImages,
+  record Options(
+      Path bundle,
+      Path out,
+      Path imagesDir,
+      int threads,
+      List<Integer> batches,
+      int warmup,
+      int reps,
+      int imageItems,
+      int textItems,
+      double cpuGhz,
+      int flopsPerCycle,
+      int cores,
+      boolean skipImages,
       boolean skipTexts) {
 
     static Options parse(String[] args) {
@@ -88,16 +102,28 @@ public final class EncoderBenchmark {
       if (!m.containsKey("--bundle") || !m.containsKey("--out")) {
         throw new IllegalArgumentException("--bundle and --out are required\n" + usage());
       }
-      List<Integer> batches = Arrays.stream(m.getOrDefault("--batches", "1,8,32").split(","))
-          .map(String::trim).map(Integer::parseInt).toList();
-      return new Options(Path.of(m.get("--bundle")), Path.of(m.get("--out")),
+      List<Integer> batches =
+          Arrays.stream(m.getOrDefault("--batches", "1,8,32").split(","))
+              .map(String::trim)
+              .map(Integer::parseInt)
+              .toList();
+      return new Options(
+          Path.of(m.get("--bundle")),
+          Path.of(m.get("--out")),
           m.containsKey("--images-dir") ? Path.of(m.get("--images-dir")) : null,
-          Integer.parseInt(m.getOrDefault("--threads", "2")), batches,
-          Integer.parseInt(m.getOrDefault("--warmup", "1")), Integer.parseInt(m.getOrDefault("--reps", "3")),
-          Integer.parseInt(m.getOrDefault("--image-items", "8")), Integer.parseInt(m.getOrDefault("--text-items", "64")),
-          Double.parseDouble(m.getOrDefault("--cpu-ghz", "0")), Integer.parseInt(m.getOrDefault("--flops-per-cycle", "0")),
-          Integer.parseInt(m.getOrDefault("--cores", String.valueOf(Runtime.getRuntime().availableProcessors()))),
-          m.containsKey("--skip-images"), m.containsKey("--skip-texts"));
+          Integer.parseInt(m.getOrDefault("--threads", "2")),
+          batches,
+          Integer.parseInt(m.getOrDefault("--warmup", "1")),
+          Integer.parseInt(m.getOrDefault("--reps", "3")),
+          Integer.parseInt(m.getOrDefault("--image-items", "8")),
+          Integer.parseInt(m.getOrDefault("--text-items", "64")),
+          Double.parseDouble(m.getOrDefault("--cpu-ghz", "0")),
+          Integer.parseInt(m.getOrDefault("--flops-per-cycle", "0")),
+          Integer.parseInt(
+              m.getOrDefault(
+                  "--cores", String.valueOf(Runtime.getRuntime().availableProcessors()))),
+          m.containsKey("--skip-images"),
+          m.containsKey("--skip-texts"));
     }
   }
 
@@ -116,7 +142,8 @@ public final class EncoderBenchmark {
   }
 
   /** One timed configuration. */
-  record Measurement(String impl, String modality, int batch, int itemsPerRep, List<Double> itemsPerSecond) {
+  record Measurement(
+      String impl, String modality, int batch, int itemsPerRep, List<Double> itemsPerSecond) {
     double median() {
       double[] s = itemsPerSecond.stream().mapToDouble(Double::doubleValue).sorted().toArray();
       return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -183,9 +210,16 @@ public final class EncoderBenchmark {
     info.put("warmup", options.warmup());
     info.put("reps", options.reps());
     emit(info);
-    console.printf(Locale.ROOT, "model=%s dim=%d threads=%d ort=%s java=%s warmup=%d reps=%d%n", manifest.modelId(),
-        manifest.embeddingDim(), options.threads(), env.getVersion(), System.getProperty("java.version"),
-        options.warmup(), options.reps());
+    console.printf(
+        Locale.ROOT,
+        "model=%s dim=%d threads=%d ort=%s java=%s warmup=%d reps=%d%n",
+        manifest.modelId(),
+        manifest.embeddingDim(),
+        options.threads(),
+        env.getVersion(),
+        System.getProperty("java.version"),
+        options.warmup(),
+        options.reps());
 
     List<BenchInputs.EncodedImage> images = BenchInputs.images(8, 640, 480, 20261127L);
     if (options.imagesDir() != null) {
@@ -194,18 +228,26 @@ public final class EncoderBenchmark {
         Files.write(options.imagesDir().resolve(img.name()), img.bytes());
       }
     }
-    EncoderConfig config = new EncoderConfig(DeviceSpec.CPU, Precision.FP32, false, options.threads(),
-        ImageLimits.DEFAULT);
+    EncoderConfig config =
+        new EncoderConfig(
+            DeviceSpec.CPU, Precision.FP32, false, options.threads(), ImageLimits.DEFAULT);
     List<Measurement> results = new ArrayList<>();
     try (OnnxBgeVlEncoder encoder = OnnxBgeVlEncoder.open(bundle, config);
         ClipTokenizer tokenizer = new ClipTokenizer(bundle.tokenizerFile(), manifest.text());
-        OrtSession vision = env.createSession(bundle.visionGraph().toString(), sameOptionsAsEncoder());
-        OrtSession text = env.createSession(bundle.textGraph().toString(), sameOptionsAsEncoder())) {
+        OrtSession vision =
+            env.createSession(bundle.visionGraph().toString(), sameOptionsAsEncoder());
+        OrtSession text =
+            env.createSession(bundle.textGraph().toString(), sameOptionsAsEncoder())) {
       if (!options.skipImages()) {
         stageTimings(images, manifest, tokenizer);
         for (int b : options.batches()) {
-          results.addAll(measurePair("image", b, options.imageItems(), oursImages(encoder, images, b),
-              bareImages(env, vision, manifest, images, b)));
+          results.addAll(
+              measurePair(
+                  "image",
+                  b,
+                  options.imageItems(),
+                  oursImages(encoder, images, b),
+                  bareImages(env, vision, manifest, images, b)));
         }
       }
       if (!options.skipTexts()) {
@@ -213,8 +255,13 @@ public final class EncoderBenchmark {
           stageTimings(images, manifest, tokenizer);
         }
         for (int b : options.batches()) {
-          results.addAll(measurePair("text", b, options.textItems(), oursTexts(encoder, b),
-              bareTexts(env, text, manifest, tokenizer, b)));
+          results.addAll(
+              measurePair(
+                  "text",
+                  b,
+                  options.textItems(),
+                  oursTexts(encoder, b),
+                  bareTexts(env, text, manifest, tokenizer, b)));
         }
       }
     }
@@ -222,7 +269,10 @@ public final class EncoderBenchmark {
     printTable(results);
   }
 
-  /** What {@code SessionFactory} sets for a CPU encoder: all graph optimizations, fixed intra-op threads. */
+  /**
+   * What {@code SessionFactory} sets for a CPU encoder: all graph optimizations, fixed intra-op
+   * threads.
+   */
   private OrtSession.SessionOptions sameOptionsAsEncoder() throws OrtException {
     OrtSession.SessionOptions o = new OrtSession.SessionOptions();
     o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -230,7 +280,8 @@ public final class EncoderBenchmark {
     return o;
   }
 
-  private BatchCall oursImages(OnnxBgeVlEncoder encoder, List<BenchInputs.EncodedImage> images, int batch) {
+  private BatchCall oursImages(
+      OnnxBgeVlEncoder encoder, List<BenchInputs.EncodedImage> images, int batch) {
     List<List<EncodeInput>> batches = new ArrayList<>();
     for (int start = 0; start < images.size(); start++) {
       List<EncodeInput> in = new ArrayList<>(batch);
@@ -242,17 +293,24 @@ public final class EncoderBenchmark {
     return call -> requireEncoded(encoder.encode(batches.get(call % batches.size())));
   }
 
-  private BatchCall bareImages(OrtEnvironment env, OrtSession vision, ModelManifest manifest,
-      List<BenchInputs.EncodedImage> images, int batch) throws OrtException {
+  private BatchCall bareImages(
+      OrtEnvironment env,
+      OrtSession vision,
+      ModelManifest manifest,
+      List<BenchInputs.EncodedImage> images,
+      int batch)
+      throws OrtException {
     ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
     ClipImagePreprocessor pre = new ClipImagePreprocessor(manifest.image());
     float[] pixels = new float[batch * pre.tensorSize()];
     for (int i = 0; i < batch; i++) {
-      pre.preprocess(decoder.decode(images.get(i % images.size()).bytes()), pixels, i * pre.tensorSize());
+      pre.preprocess(
+          decoder.decode(images.get(i % images.size()).bytes()), pixels, i * pre.tensorSize());
     }
     int crop = pre.cropSize();
     ModelManifest.GraphFile g = manifest.files().vision();
-    OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {batch, 3, crop, crop});
+    OnnxTensor input =
+        OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {batch, 3, crop, crop});
     tensors.add(input);
     Map<String, OnnxTensor> feed = Map.of(g.input(), input);
     return call -> {
@@ -274,8 +332,13 @@ public final class EncoderBenchmark {
     return call -> requireEncoded(encoder.encode(batches.get(call % batches.size())));
   }
 
-  private BatchCall bareTexts(OrtEnvironment env, OrtSession text, ModelManifest manifest, ClipTokenizer tokenizer,
-      int batch) throws OrtException {
+  private BatchCall bareTexts(
+      OrtEnvironment env,
+      OrtSession text,
+      ModelManifest manifest,
+      ClipTokenizer tokenizer,
+      int batch)
+      throws OrtException {
     List<String> texts = new ArrayList<>(batch);
     for (int i = 0; i < batch; i++) {
       texts.add(BenchInputs.caption(i));
@@ -304,13 +367,16 @@ public final class EncoderBenchmark {
   }
 
   /**
-   * Ours and bare, interleaved repetition by repetition (ours first on even repetitions, bare first on odd
-   * ones), so host drift between two quiet moments lands on both sides of the ratio instead of on one.
+   * Ours and bare, interleaved repetition by repetition (ours first on even repetitions, bare first
+   * on odd ones), so host drift between two quiet moments lands on both sides of the ratio instead
+   * of on one.
    */
-  private List<Measurement> measurePair(String modality, int batch, int minItems, BatchCall ours, BatchCall bare)
+  private List<Measurement> measurePair(
+      String modality, int batch, int minItems, BatchCall ours, BatchCall bare)
       throws OrtException {
     int calls = Math.max(1, (minItems + batch - 1) / batch);
-    // why whole calls, not repetitions: at batch 32 one ViT-B call takes tens of seconds on 2 cores,
+    // why whole calls, not repetitions: at batch 32 one ViT-B call takes tens of seconds on 2
+    // cores,
     // and one call already sizes ONNX Runtime's arena for the shape and warms the JIT
     for (int w = 0; w < options.warmup(); w++) {
       ours.run(w);
@@ -327,7 +393,9 @@ public final class EncoderBenchmark {
       oursRates.add(calls * batch / (oursFirst ? first : second));
       bareRates.add(calls * batch / (oursFirst ? second : first));
     }
-    return List.of(record("ours", modality, batch, calls, oursRates), record("bare", modality, batch, calls, bareRates));
+    return List.of(
+        record("ours", modality, batch, calls, oursRates),
+        record("bare", modality, batch, calls, bareRates));
   }
 
   private static double timeCalls(BatchCall body, int firstCall, int calls) throws OrtException {
@@ -338,7 +406,8 @@ public final class EncoderBenchmark {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  private Measurement record(String impl, String modality, int batch, int calls, List<Double> rates) {
+  private Measurement record(
+      String impl, String modality, int batch, int calls, List<Double> rates) {
     Measurement m = new Measurement(impl, modality, batch, calls * batch, List.copyOf(rates));
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("record", "throughput");
@@ -358,8 +427,16 @@ public final class EncoderBenchmark {
       line.put("gflops_median", m.median() * 2.0 * vitB16Macs() / 1e9);
     }
     emit(line);
-    console.printf(Locale.ROOT, "  measured %-4s %-5s batch=%-3d %8.2f items/s (min %.2f max %.2f, %d items/rep)%n",
-        impl, modality, batch, m.median(), m.min(), m.max(), m.itemsPerRep());
+    console.printf(
+        Locale.ROOT,
+        "  measured %-4s %-5s batch=%-3d %8.2f items/s (min %.2f max %.2f, %d items/rep)%n",
+        impl,
+        modality,
+        batch,
+        m.median(),
+        m.min(),
+        m.max(),
+        m.itemsPerRep());
     return m;
   }
 
@@ -367,12 +444,14 @@ public final class EncoderBenchmark {
    * Per-item cost of the Java-side stages that "ours" adds on top of the bare session: decode +
    * resize + normalize of one image, and tokenizing a batch of 32 captions.
    */
-  private void stageTimings(List<BenchInputs.EncodedImage> images, ModelManifest manifest, ClipTokenizer tokenizer) {
+  private void stageTimings(
+      List<BenchInputs.EncodedImage> images, ModelManifest manifest, ClipTokenizer tokenizer) {
     ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
     ClipImagePreprocessor pre = new ClipImagePreprocessor(manifest.image());
     float[] pixels = new float[pre.tensorSize()];
     for (String format : List.of("jpg", "png")) {
-      List<BenchInputs.EncodedImage> ofFormat = images.stream().filter(i -> i.format().equals(format)).toList();
+      List<BenchInputs.EncodedImage> ofFormat =
+          images.stream().filter(i -> i.format().equals(format)).toList();
       double[] decodeMs = new double[40];
       double[] preprocessMs = new double[40];
       for (int i = -10; i < decodeMs.length; i++) { // first 10 warm up the JIT
@@ -398,8 +477,13 @@ public final class EncoderBenchmark {
       line.put("decode_ms_median", median(decodeMs));
       line.put("preprocess_ms_median", median(preprocessMs));
       emit(line);
-      console.printf(Locale.ROOT, "  stage image-%s 640x480 (%.0f KB): decode %.2f ms + resize/normalize %.2f ms%n",
-          format, avgBytes / 1024, median(decodeMs), median(preprocessMs));
+      console.printf(
+          Locale.ROOT,
+          "  stage image-%s 640x480 (%.0f KB): decode %.2f ms + resize/normalize %.2f ms%n",
+          format,
+          avgBytes / 1024,
+          median(decodeMs),
+          median(preprocessMs));
     }
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 32; i++) {
@@ -422,7 +506,10 @@ public final class EncoderBenchmark {
     line.put("padded_length", length);
     line.put("ms_median", median(tokMs));
     emit(line);
-    console.printf(Locale.ROOT, "  stage tokenize 32 captions (padded to %d tokens): %.2f ms%n", length,
+    console.printf(
+        Locale.ROOT,
+        "  stage tokenize 32 captions (padded to %d tokens): %.2f ms%n",
+        length,
         median(tokMs));
   }
 
@@ -434,7 +521,15 @@ public final class EncoderBenchmark {
 
   private void printTable(List<Measurement> results) throws IOException {
     console.println();
-    console.printf(Locale.ROOT, "%-6s %-6s %6s %12s %12s %10s%n", "what", "batch", "", "ours/s", "bare/s", "ours/bare");
+    console.printf(
+        Locale.ROOT,
+        "%-6s %-6s %6s %12s %12s %10s%n",
+        "what",
+        "batch",
+        "",
+        "ours/s",
+        "bare/s",
+        "ours/bare");
     for (String modality : List.of("image", "text")) {
       Measurement firstOurs = null;
       for (int b : options.batches()) {
@@ -446,8 +541,15 @@ public final class EncoderBenchmark {
         if (firstOurs == null) {
           firstOurs = ours;
         }
-        console.printf(Locale.ROOT, "%-6s %-6d %6s %12.2f %12.2f %9.3fx%n", modality, b, "", ours.median(),
-            bare.median(), ours.median() / bare.median());
+        console.printf(
+            Locale.ROOT,
+            "%-6s %-6d %6s %12.2f %12.2f %9.3fx%n",
+            modality,
+            b,
+            "",
+            ours.median(),
+            bare.median(),
+            ours.median() / bare.median());
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("record", "ratio");
         line.put("suite", "java");
@@ -455,21 +557,36 @@ public final class EncoderBenchmark {
         line.put("batch", b);
         line.put("ours_over_bare", ours.median() / bare.median());
         line.put("ours_batch_over_first", ours.median() / firstOurs.median());
-        line.put("bare_batch_over_first", bare.median() / find(results, "bare", modality, firstOurs.batch()).median());
+        line.put(
+            "bare_batch_over_first",
+            bare.median() / find(results, "bare", modality, firstOurs.batch()).median());
         emit(line);
       }
     }
     double peak = options.cores() * options.cpuGhz() * options.flopsPerCycle();
     double gflop = 2.0 * vitB16Macs() / 1e9;
-    console.printf(Locale.ROOT, "%nvision tower: %.2f GFLOP per image (ViT-B/16 @224, 2 FLOP per MAC)%n", gflop);
+    console.printf(
+        Locale.ROOT,
+        "%nvision tower: %.2f GFLOP per image (ViT-B/16 @224, 2 FLOP per MAC)%n",
+        gflop);
     if (peak > 0) {
-      console.printf(Locale.ROOT, "theoretical fp32 peak: %d cores x %.3f GHz x %d FLOP/cycle = %.1f GFLOP/s%n",
-          options.cores(), options.cpuGhz(), options.flopsPerCycle(), peak);
+      console.printf(
+          Locale.ROOT,
+          "theoretical fp32 peak: %d cores x %.3f GHz x %d FLOP/cycle = %.1f GFLOP/s%n",
+          options.cores(),
+          options.cpuGhz(),
+          options.flopsPerCycle(),
+          peak);
     }
     for (Measurement m : results) {
       if (m.modality().equals("image")) {
         double achieved = m.median() * gflop;
-        console.printf(Locale.ROOT, "  %-4s batch %-3d %7.1f GFLOP/s%s%n", m.impl(), m.batch(), achieved,
+        console.printf(
+            Locale.ROOT,
+            "  %-4s batch %-3d %7.1f GFLOP/s%s%n",
+            m.impl(),
+            m.batch(),
+            achieved,
             peak > 0 ? String.format(Locale.ROOT, " = %.0f%% of peak", 100 * achieved / peak) : "");
       }
     }
@@ -484,10 +601,12 @@ public final class EncoderBenchmark {
     emit(line);
   }
 
-  private static Measurement find(List<Measurement> results, String impl, String modality, int batch) {
+  private static Measurement find(
+      List<Measurement> results, String impl, String modality, int batch) {
     return results.stream()
         .filter(m -> m.impl().equals(impl) && m.modality().equals(modality) && m.batch() == batch)
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 
   private void emit(Map<String, Object> line) {

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
  * reference image, with a tolerance per format (normalized units; one grey level is about 0.015):
  * 1e-5 for every format, float rounding only (measured at most 4.8e-7): PNG (8- and 16-bit, grey,
  * grey+alpha, palette, RGBA), WebP (lossless, and lossy through libwebp itself, as Pillow) and JPEG
- * (RGB 4:4:4, RGB 4:2:0 with EXIF, CMYK). Decoding and the PIL-exact resize are bit-exact; for these
- * JPEGs the JDK's libjpeg 6b agrees with Pillow's libjpeg-turbo bit for bit (both islow IDCT, fancy
- * upsampling), so any drift here means our decoding path changed, not the libraries.
+ * (RGB 4:4:4, RGB 4:2:0 with EXIF, CMYK). Decoding and the PIL-exact resize are bit-exact; for
+ * these JPEGs the JDK's libjpeg 6b agrees with Pillow's libjpeg-turbo bit for bit (both islow IDCT,
+ * fancy upsampling), so any drift here means our decoding path changed, not the libraries.
  */
 class ClipImagePreprocessorTest {
 
@@ -39,9 +39,14 @@ class ClipImagePreprocessorTest {
     StringBuilder failures = new StringBuilder();
     for (JsonNode img : TinyBundle.reference().get("images")) {
       String file = img.get("file").asText();
-      float[] ours = preprocessor.preprocess(decoder.decode(Files.readAllBytes(TinyBundle.referenceDir().resolve(file))));
-      ByteBuffer ref = ByteBuffer.wrap(Files.readAllBytes(TinyBundle.referenceDir().resolve(img.get("pixels_file").asText())))
-          .order(ByteOrder.LITTLE_ENDIAN);
+      float[] ours =
+          preprocessor.preprocess(
+              decoder.decode(Files.readAllBytes(TinyBundle.referenceDir().resolve(file))));
+      ByteBuffer ref =
+          ByteBuffer.wrap(
+                  Files.readAllBytes(
+                      TinyBundle.referenceDir().resolve(img.get("pixels_file").asText())))
+              .order(ByteOrder.LITTLE_ENDIAN);
       assertEquals(ours.length * 4, ref.capacity(), file + ": tensor size");
       double maxDiff = 0;
       for (float v : ours) {
@@ -49,7 +54,13 @@ class ClipImagePreprocessorTest {
       }
       report.append(file).append('=').append(maxDiff).append(' ');
       if (maxDiff > tolerance(file)) {
-        failures.append(file).append(": max abs pixel diff ").append(maxDiff).append(" > ").append(tolerance(file)).append("; ");
+        failures
+            .append(file)
+            .append(": max abs pixel diff ")
+            .append(maxDiff)
+            .append(" > ")
+            .append(tolerance(file))
+            .append("; ");
       }
     }
     System.out.println("Preprocessing max abs diff vs transformers: " + report);
@@ -57,8 +68,9 @@ class ClipImagePreprocessorTest {
   }
 
   /**
-   * The fused resize-crop-normalize must give the same floats as resizing the whole image, cropping and then
-   * normalizing, on every shape: landscape, portrait, square, already 224 on one or both sides, upscaled.
+   * The fused resize-crop-normalize must give the same floats as resizing the whole image, cropping
+   * and then normalizing, on every shape: landscape, portrait, square, already 224 on one or both
+   * sides, upscaled.
    */
   @Test
   void shouldGiveTheSameFloatsAsAFullResizeThenCrop() {
@@ -66,8 +78,19 @@ class ClipImagePreprocessorTest {
     var spec = bundle.manifest().image();
     ClipImagePreprocessor preprocessor = new ClipImagePreprocessor(spec);
     java.util.Random random = new java.util.Random(20261202);
-    int[][] sizes = {{224, 224}, {224, 300}, {300, 224}, {225, 224}, {37, 23}, {1, 1}, {1920, 1080}, {480, 640},
-        {999, 224}, {224, 999}, {223, 500}};
+    int[][] sizes = {
+      {224, 224},
+      {224, 300},
+      {300, 224},
+      {225, 224},
+      {37, 23},
+      {1, 1},
+      {1920, 1080},
+      {480, 640},
+      {999, 224},
+      {224, 999},
+      {223, 500}
+    };
     java.util.List<int[]> all = new java.util.ArrayList<>(java.util.Arrays.asList(sizes));
     for (int i = 0; i < 12; i++) {
       all.add(new int[] {1 + random.nextInt(700), 1 + random.nextInt(700)});

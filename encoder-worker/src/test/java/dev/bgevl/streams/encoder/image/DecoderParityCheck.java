@@ -20,13 +20,16 @@ public final class DecoderParityCheck {
     ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
     List<Path> images;
     try (Stream<Path> files = Files.list(Path.of(args[0]))) {
-      images = files.filter(p -> p.toString().matches(".*\\.(webp|jpg|png|gif)$")).sorted().toList();
+      images =
+          files.filter(p -> p.toString().matches(".*\\.(webp|jpg|png|gif)$")).sorted().toList();
     }
     int exact = 0;
     int worst = 0;
     for (Path image : images) {
       String name = image.getFileName().toString();
-      byte[] expected = Files.readAllBytes(image.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".rgb"));
+      byte[] expected =
+          Files.readAllBytes(
+              image.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".rgb"));
       byte[] got = decoder.decode(Files.readAllBytes(image)).rgb();
       int diff = got.length == expected.length ? 0 : 255;
       for (int i = 0; diff < 255 && i < got.length; i++) {
@@ -38,7 +41,12 @@ public final class DecoderParityCheck {
         System.out.println(name + ": differs from Pillow by up to " + diff);
       }
     }
-    System.out.println(exact + " of " + images.size() + " images decode exactly as Pillow; worst difference " + worst);
+    System.out.println(
+        exact
+            + " of "
+            + images.size()
+            + " images decode exactly as Pillow; worst difference "
+            + worst);
     System.exit(exact == images.size() ? 0 : 1);
   }
 }

@@ -25,10 +25,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Decoded pixels against Pillow's, byte for byte, on the fixtures of {@code tools/make_image_fixtures.py}:
- * lossy and lossless WebP (with and without alpha, several qualities, odd sizes), JPEGs carrying
- * Display P3, Adobe RGB and linear-RGB ICC profiles, and JPEG, PNG, GIF and WebP files cut at several
- * points, each refused exactly when {@code Image.open(...).convert('RGB')} refuses it.
+ * Decoded pixels against Pillow's, byte for byte, on the fixtures of {@code
+ * tools/make_image_fixtures.py}: lossy and lossless WebP (with and without alpha, several
+ * qualities, odd sizes), JPEGs carrying Display P3, Adobe RGB and linear-RGB ICC profiles, and
+ * JPEG, PNG, GIF and WebP files cut at several points, each refused exactly when {@code
+ * Image.open(...).convert('RGB')} refuses it.
  */
 class DecodingParityTest {
 
@@ -50,8 +51,18 @@ class DecodingParityTest {
 
   static Stream<Arguments> truncations() {
     List<Arguments> out = new ArrayList<>();
-    fixtures().get("truncations").forEach(n -> out.add(Arguments.of(
-        n.get("file").asText() + " keeping " + n.get("keep_bytes").asInt() + "/" + n.get("of_bytes").asInt(), n)));
+    fixtures()
+        .get("truncations")
+        .forEach(
+            n ->
+                out.add(
+                    Arguments.of(
+                        n.get("file").asText()
+                            + " keeping "
+                            + n.get("keep_bytes").asInt()
+                            + "/"
+                            + n.get("of_bytes").asInt(),
+                        n)));
     return out.stream();
   }
 
@@ -70,13 +81,21 @@ class DecodingParityTest {
         worst = Math.max(worst, d);
         differing += d > 0 ? 1 : 0;
       }
-      fail(file + ": " + differing + " of " + expected.length + " samples differ from Pillow's, by up to " + worst);
+      fail(
+          file
+              + ": "
+              + differing
+              + " of "
+              + expected.length
+              + " samples differ from Pillow's, by up to "
+              + worst);
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("truncations")
-  void shouldRefuseTruncatedFilesExactlyWhenPillowDoes(String label, JsonNode fixture) throws IOException {
+  void shouldRefuseTruncatedFilesExactlyWhenPillowDoes(String label, JsonNode fixture)
+      throws IOException {
     byte[] whole = Files.readAllBytes(dir().resolve(fixture.get("file").asText()));
     byte[] cut = Arrays.copyOf(whole, fixture.get("keep_bytes").asInt());
     boolean pillowAccepts = fixture.get("pil").asText().equals("accepted");
@@ -88,9 +107,13 @@ class DecodingParityTest {
       assertTrue(!pillowAccepts, label + ": Pillow accepts it, we refused: " + e.getMessage());
       return;
     }
-    assertTrue(pillowAccepts, label + ": Pillow refuses it (" + fixture.path("pil_error").asText()
-        + "), we decoded it");
-    assertEquals(fixture.get("rgb_sha256").asText(), sha256(rgb.rgb()), label + ": pixels differ from Pillow's");
+    assertTrue(
+        pillowAccepts,
+        label + ": Pillow refuses it (" + fixture.path("pil_error").asText() + "), we decoded it");
+    assertEquals(
+        fixture.get("rgb_sha256").asText(),
+        sha256(rgb.rgb()),
+        label + ": pixels differ from Pillow's");
   }
 
   @Test
@@ -104,7 +127,9 @@ class DecodingParityTest {
     }
     assertTrue(refused >= 40 && accepted >= 5, "refused=" + refused + " accepted=" + accepted);
     for (String ext : new String[] {".jpg", ".png", ".gif", ".webp"}) {
-      assertTrue(t.findValuesAsText("file").stream().anyMatch(f -> f.endsWith(ext)), "no truncated " + ext);
+      assertTrue(
+          t.findValuesAsText("file").stream().anyMatch(f -> f.endsWith(ext)),
+          "no truncated " + ext);
     }
   }
 

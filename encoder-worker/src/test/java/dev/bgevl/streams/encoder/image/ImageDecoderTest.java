@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bgevl.streams.encoder.ImageLimits;
 import dev.bgevl.streams.encoder.InvalidInputException;
 import dev.bgevl.streams.encoder.RejectReason;
+import dev.bgevl.streams.encoder.testkit.TinyBundle;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
-import dev.bgevl.streams.encoder.testkit.TinyBundle;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
@@ -77,7 +77,9 @@ class ImageDecoderTest {
     byte[] r = {(byte) 255, 0};
     byte[] g = {0, (byte) 128};
     byte[] b = {0, (byte) 255};
-    BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(1, 2, r, g, b));
+    BufferedImage image =
+        new BufferedImage(
+            2, 1, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(1, 2, r, g, b));
     image.getRaster().setSample(1, 0, 0, 1);
     RgbImage rgb = decoder.decode(encode(image, "png"));
     assertEquals(255, rgb.sample(0, 0, 0));
@@ -114,9 +116,11 @@ class ImageDecoderTest {
 
   @Test
   void shouldConvertInvertedCmykWithPilArithmetic() {
-    WritableRaster raster = Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 3, 1, 4, null);
+    WritableRaster raster =
+        Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 3, 1, 4, null);
     // stored inverted, as JPEG CMYK is: (C,M,Y,K) = (0,0,0,0), (255,0,0,0), (100,50,25,128)
-    raster.setPixels(0, 0, 3, 1, new int[] {255, 255, 255, 255, 0, 255, 255, 255, 155, 205, 230, 127});
+    raster.setPixels(
+        0, 0, 3, 1, new int[] {255, 255, 255, 255, 0, 255, 255, 255, 155, 205, 230, 127});
     RgbImage rgb = ImageDecoder.cmykToRgb(raster);
     assertEquals(255, rgb.sample(0, 0, 0));
     assertEquals(0, rgb.sample(1, 0, 0));
@@ -130,13 +134,15 @@ class ImageDecoderTest {
   @Test
   void shouldPreferTwelveMonkeysJpegReaderOverTheJdks() {
     ImageReader first = ImageIO.getImageReadersByFormatName("jpeg").next();
-    assertTrue(first.getClass().getName().startsWith("com.twelvemonkeys."), first.getClass().getName());
+    assertTrue(
+        first.getClass().getName().startsWith("com.twelvemonkeys."), first.getClass().getName());
   }
 
   @Test
   void shouldNotApplyExifOrientationLikeTheReference() throws IOException {
     // stored 240x160 with Orientation=6; displayed it would be 160x240
-    RgbImage rgb = decoder.decode(Files.readAllBytes(TinyBundle.referenceDir().resolve("exif_rotated.jpg")));
+    RgbImage rgb =
+        decoder.decode(Files.readAllBytes(TinyBundle.referenceDir().resolve("exif_rotated.jpg")));
     assertEquals(240, rgb.width());
     assertEquals(160, rgb.height());
     assertTrue(rgb.sample(5, 5, 0) > 200 && rgb.sample(5, 5, 1) < 60, "red block stays top-left");
@@ -152,14 +158,17 @@ class ImageDecoderTest {
 
   @Test
   void shouldRejectGarbageAsUndecodable() {
-    InvalidInputException e = assertThrows(InvalidInputException.class,
-        () -> decoder.decode("definitely not an image".getBytes()));
+    InvalidInputException e =
+        assertThrows(
+            InvalidInputException.class,
+            () -> decoder.decode("definitely not an image".getBytes()));
     assertEquals(RejectReason.IMAGE_UNDECODABLE, e.reason());
   }
 
   @Test
   void shouldRefuseAFormatTheReferenceCannotOpen() throws IOException {
-    // WBMP: the JDK reads it, Pillow has no plugin for it, so there is no reference embedding to match
+    // WBMP: the JDK reads it, Pillow has no plugin for it, so there is no reference embedding to
+    // match
     byte[] wbmp = encode(new BufferedImage(16, 8, BufferedImage.TYPE_BYTE_BINARY), "wbmp");
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> decoder.decode(wbmp));
     assertEquals(RejectReason.IMAGE_UNDECODABLE, e.reason());
@@ -176,26 +185,39 @@ class ImageDecoderTest {
   }
 
   /**
-   * Corrupted headers and data (seeded byte flips in every fixture format) either decode or are refused
-   * with a reason; no parser error escapes as an unexpected exception that would fail a whole batch.
+   * Corrupted headers and data (seeded byte flips in every fixture format) either decode or are
+   * refused with a reason; no parser error escapes as an unexpected exception that would fail a
+   * whole batch.
    */
   @Test
   void shouldRefuseCorruptFilesWithAReasonNeverAnUnexpectedException() throws IOException {
     java.util.Random random = new java.util.Random(20261202);
     java.nio.file.Path dir = TinyBundle.referenceDir().resolve("decoding");
-    for (String file : new String[] {"trunc_png.png", "png_palette_trns.png", "trunc_gif.gif", "trunc_baseline.jpg",
-        "trunc_progressive.jpg", "lossy_q60_200x150.webp", "lossless_alpha_90x70.webp"}) {
+    for (String file :
+        new String[] {
+          "trunc_png.png",
+          "png_palette_trns.png",
+          "trunc_gif.gif",
+          "trunc_baseline.jpg",
+          "trunc_progressive.jpg",
+          "lossy_q60_200x150.webp",
+          "lossless_alpha_90x70.webp"
+        }) {
       byte[] original = Files.readAllBytes(dir.resolve(file));
       for (int k = 0; k < 40; k++) {
         byte[] bytes = original.clone();
         for (int j = 0; j < 1 + random.nextInt(6); j++) {
-          bytes[random.nextInt(Math.min(bytes.length, k % 2 == 0 ? 120 : bytes.length))] = (byte) random.nextInt(256);
+          bytes[random.nextInt(Math.min(bytes.length, k % 2 == 0 ? 120 : bytes.length))] =
+              (byte) random.nextInt(256);
         }
         try {
           decoder.decode(bytes);
         } catch (InvalidInputException e) {
-          // a flipped size field can also announce a huge image: refused as too large, before decoding
-          assertTrue(e.reason() == RejectReason.IMAGE_UNDECODABLE || e.reason() == RejectReason.IMAGE_TOO_LARGE,
+          // a flipped size field can also announce a huge image: refused as too large, before
+          // decoding
+          assertTrue(
+              e.reason() == RejectReason.IMAGE_UNDECODABLE
+                  || e.reason() == RejectReason.IMAGE_TOO_LARGE,
               file + " flip set " + k + ": " + e.reason() + " " + e.getMessage());
         }
       }
@@ -204,7 +226,8 @@ class ImageDecoderTest {
 
   @Test
   void shouldRejectEmptyBytes() {
-    assertEquals(RejectReason.IMAGE_UNDECODABLE,
+    assertEquals(
+        RejectReason.IMAGE_UNDECODABLE,
         assertThrows(InvalidInputException.class, () -> decoder.decode(new byte[0])).reason());
   }
 
@@ -212,7 +235,8 @@ class ImageDecoderTest {
   void shouldRejectTruncatedPng() throws IOException {
     byte[] png = encode(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "png");
     byte[] truncated = Arrays.copyOf(png, png.length / 2);
-    InvalidInputException e = assertThrows(InvalidInputException.class, () -> decoder.decode(truncated));
+    InvalidInputException e =
+        assertThrows(InvalidInputException.class, () -> decoder.decode(truncated));
     assertEquals(RejectReason.IMAGE_UNDECODABLE, e.reason());
   }
 

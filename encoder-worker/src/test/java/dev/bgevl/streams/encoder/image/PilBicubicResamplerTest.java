@@ -7,9 +7,9 @@ import dev.bgevl.streams.encoder.ImageLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Byte-exact parity with Pillow's bicubic resize (fixtures by tools/make_pil_fixtures.py). */
 class PilBicubicResamplerTest {
@@ -33,7 +33,10 @@ class PilBicubicResamplerTest {
     RgbImage resized = resampler.resize(source, width, height);
     assertEquals(width, resized.width());
     assertEquals(height, resized.height());
-    assertArrayEquals(expected, resized.rgb(), "first differing byte at " + firstDifference(expected, resized.rgb()));
+    assertArrayEquals(
+        expected,
+        resized.rgb(),
+        "first differing byte at " + firstDifference(expected, resized.rgb()));
   }
 
   @Test
@@ -53,7 +56,8 @@ class PilBicubicResamplerTest {
     byte[] px = new byte[n * n * 3];
     for (int y = 0; y < n; y++) {
       for (int x = 0; x < n; x++) {
-        Arrays.fill(px, (y * n + x) * 3, (y * n + x) * 3 + 3, (byte) (((x + y) & 1) == 0 ? 255 : 0));
+        Arrays.fill(
+            px, (y * n + x) * 3, (y * n + x) * 3 + 3, (byte) (((x + y) & 1) == 0 ? 255 : 0));
       }
     }
     RgbImage out = resampler.resize(new RgbImage(n, n, px), 8, 8);

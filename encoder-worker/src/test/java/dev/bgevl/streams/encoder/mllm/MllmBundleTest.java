@@ -20,11 +20,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Loading MLLM bundles: what the manifest promises is checked, and the bundle kind picks the encoder. */
+/**
+ * Loading MLLM bundles: what the manifest promises is checked, and the bundle kind picks the
+ * encoder.
+ */
 class MllmBundleTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   Path copyOfTinyBundle() throws IOException {
     Path dir = tmp.resolve("bundle");
@@ -50,7 +52,8 @@ class MllmBundleTest {
   void shouldRefuseABundleWhoseFileDoesNotMatchItsChecksum() throws IOException {
     Path dir = copyOfTinyBundle();
     Files.write(dir.resolve("image_newline.f32"), new byte[] {0}, StandardOpenOption.APPEND);
-    InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> MllmBundle.load(dir));
+    InvalidBundleException e =
+        assertThrows(InvalidBundleException.class, () -> MllmBundle.load(dir));
     assertTrue(e.getMessage().contains("image_newline.f32"), e.getMessage());
   }
 
@@ -58,7 +61,8 @@ class MllmBundleTest {
   void shouldRefuseABundleWithoutItsDecoder() throws IOException {
     Path dir = copyOfTinyBundle();
     Files.delete(dir.resolve("decoder.onnx"));
-    InvalidBundleException e = assertThrows(InvalidBundleException.class, () -> MllmBundle.load(dir));
+    InvalidBundleException e =
+        assertThrows(InvalidBundleException.class, () -> MllmBundle.load(dir));
     assertTrue(e.getMessage().contains("missing file decoder.onnx"), e.getMessage());
   }
 

@@ -26,14 +26,15 @@ import org.junit.jupiter.api.Test;
  * <p>Cases: the CLIP suite's 16 hard images as candidates; text and composed candidates; image,
  * text and composed queries with and without instruction (a composed query without one runs with
  * the card's instruction). Measured: every case at cosine >= 0.9999998 except lossy.webp, which
- * gets its own floor of 0.95 (measured 0.9523): TwelveMonkeys' VP8 decoder differs from libwebp by a
- * few grey levels, and this random model, tuned to spread images apart, amplifies pixel noise far
+ * gets its own floor of 0.95 (measured 0.9523): TwelveMonkeys' VP8 decoder differs from libwebp by
+ * a few grey levels, and this random model, tuned to spread images apart, amplifies pixel noise far
  * more than a trained one would.
  */
 class OnnxMllmEncoderParityTest {
 
   static final double MIN_COSINE = 0.9999;
   static final double MIN_COSINE_LOSSY_WEBP = 0.95;
+
   /** A batch row against the same input alone: only summation order differs. */
   static final double MAX_ABS_DIFF_BATCH_VS_SINGLE = 1e-5;
 
@@ -42,7 +43,9 @@ class OnnxMllmEncoderParityTest {
 
   @BeforeAll
   static void open() {
-    encoder = OnnxMllmEncoder.open(MllmBundle.load(TinyMllmBundle.path()), EncoderConfig.DEFAULT.withIntraOpThreads(2));
+    encoder =
+        OnnxMllmEncoder.open(
+            MllmBundle.load(TinyMllmBundle.path()), EncoderConfig.DEFAULT.withIntraOpThreads(2));
     reference = TinyMllmBundle.reference();
   }
 
@@ -52,13 +55,16 @@ class OnnxMllmEncoderParityTest {
   }
 
   static EncodeInput input(JsonNode c) {
-    byte[] image = c.hasNonNull("image_file")
-        ? TinyMllmBundle.image("tiny-bgevl/reference/" + c.get("image_file").asText()) : null;
+    byte[] image =
+        c.hasNonNull("image_file")
+            ? TinyMllmBundle.image("tiny-bgevl/reference/" + c.get("image_file").asText())
+            : null;
     String text = c.hasNonNull("text") ? c.get("text").asText() : null;
     if (!c.get("query").asBoolean()) {
       return new EncodeInput(image, text);
     }
-    return EncodeInput.query(image, text, c.hasNonNull("instruction") ? c.get("instruction").asText() : null);
+    return EncodeInput.query(
+        image, text, c.hasNonNull("instruction") ? c.get("instruction").asText() : null);
   }
 
   static List<JsonNode> cases() {
@@ -88,14 +94,21 @@ class OnnxMllmEncoderParityTest {
     MllmBundle bundle = MllmBundle.load(TinyMllmBundle.path());
     MllmManifest.Spec spec = bundle.manifest().mllm();
     PromptBuilder prompts = new PromptBuilder(spec.templates(), spec.defaultInstruction());
-    AnyresTiler tiler = new AnyresTiler(spec.tileSize(), spec.gridPinpoints(), bundle.manifest().image());
-    FeaturePacker packer = new FeaturePacker(tiler, spec.tileSize(), spec.tileSize() / spec.patchSize(),
-        new float[spec.hiddenSize()]);
+    AnyresTiler tiler =
+        new AnyresTiler(spec.tileSize(), spec.gridPinpoints(), bundle.manifest().image());
+    FeaturePacker packer =
+        new FeaturePacker(
+            tiler,
+            spec.tileSize(),
+            spec.tileSize() / spec.patchSize(),
+            new float[spec.hiddenSize()]);
     try (MistralTokenizer tokenizer = new MistralTokenizer(bundle.tokenizerFile())) {
       for (JsonNode c : cases()) {
         EncodeInput in = input(c);
-        assertArrayEquals(longs(c.get("input_ids")), tokenizer.ids(prompts.build(in)), c.get("name").asText());
-        int imageTokens = in.hasImage() ? packer.tokenCount(spec.preResize()[1], spec.preResize()[0]) : 0;
+        assertArrayEquals(
+            longs(c.get("input_ids")), tokenizer.ids(prompts.build(in)), c.get("name").asText());
+        int imageTokens =
+            in.hasImage() ? packer.tokenCount(spec.preResize()[1], spec.preResize()[0]) : 0;
         assertEquals(c.get("image_tokens").asInt(), imageTokens, c.get("name").asText());
       }
     }
@@ -106,7 +119,9 @@ class OnnxMllmEncoderParityTest {
     StringBuilder report = new StringBuilder();
     for (JsonNode c : cases()) {
       String name = c.get("name").asText();
-      double cos = UnitVectors.dot(vector(encoder.encode(List.of(input(c))).get(0), name), floats(c.get("embedding")));
+      double cos =
+          UnitVectors.dot(
+              vector(encoder.encode(List.of(input(c))).get(0), name), floats(c.get("embedding")));
       report.append(name).append(' ').append(cos).append('\n');
       assertTrue(cos >= floor(c), name + " cosine " + cos + "\n" + report);
     }
@@ -134,19 +149,27 @@ class OnnxMllmEncoderParityTest {
 
   @Test
   void shouldRejectATextThatSmugglesAnImagePlaceholderWithoutFailingTheBatch() {
-    List<EncodeResult> results = encoder.encode(List.of(EncodeInput.text("look: <image>"), EncodeInput.text("fine")));
-    assertTrue(results.get(0) instanceof EncodeResult.Rejected r
-        && r.reason() == dev.bgevl.streams.encoder.RejectReason.UNSUPPORTED_INPUT, results.get(0).toString());
+    List<EncodeResult> results =
+        encoder.encode(List.of(EncodeInput.text("look: <image>"), EncodeInput.text("fine")));
+    assertTrue(
+        results.get(0) instanceof EncodeResult.Rejected r
+            && r.reason() == dev.bgevl.streams.encoder.RejectReason.UNSUPPORTED_INPUT,
+        results.get(0).toString());
     assertTrue(results.get(1) instanceof EncodeResult.Encoded);
   }
 
   @Test
   void shouldRejectAnUndecodableImageWithoutFailingTheBatch() {
-    List<EncodeResult> results = encoder.encode(List.of(EncodeInput.image(new byte[] {1, 2, 3}),
-        EncodeInput.query(null, "a cat", null)));
-    assertTrue(results.get(0) instanceof EncodeResult.Rejected r
-        && r.reason() == dev.bgevl.streams.encoder.RejectReason.IMAGE_UNDECODABLE, results.get(0).toString());
+    List<EncodeResult> results =
+        encoder.encode(
+            List.of(
+                EncodeInput.image(new byte[] {1, 2, 3}), EncodeInput.query(null, "a cat", null)));
+    assertTrue(
+        results.get(0) instanceof EncodeResult.Rejected r
+            && r.reason() == dev.bgevl.streams.encoder.RejectReason.IMAGE_UNDECODABLE,
+        results.get(0).toString());
     assertTrue(results.get(1) instanceof EncodeResult.Encoded);
-    assertEquals(reference.get("cases").get(0).get("embedding").size(), encoder.model().dimension());
+    assertEquals(
+        reference.get("cases").get(0).get("embedding").size(), encoder.model().dimension());
   }
 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * Java embeddings against the reference (PyTorch + transformers + the BGE-VL fusion rule) on the
  * same weights and inputs.
  *
- * <p>Tolerance: cosine >= 0.9999 per vector, and max absolute difference <= 2e-4 per component
- * of the unit vectors, for every image: all decode bit-exactly as Pillow does (PNG, GIF, WebP lossy
+ * <p>Tolerance: cosine >= 0.9999 per vector, and max absolute difference <= 2e-4 per component of
+ * the unit vectors, for every image: all decode bit-exactly as Pillow does (PNG, GIF, WebP lossy
  * and lossless through libwebp, JPEG RGB/EXIF-rotated/CMYK and with Display P3, Adobe RGB or
  * linear-RGB ICC profiles, which Pillow ignores). ONNX Runtime and PyTorch sum in different orders,
  * which costs about 1e-5 on raw projections (measured at most 6.2e-7 on the unit vectors).
@@ -39,7 +39,9 @@ class OnnxBgeVlEncoderParityTest {
 
   @BeforeAll
   static void open() {
-    encoder = OnnxBgeVlEncoder.open(ModelBundle.load(TinyBundle.path()), EncoderConfig.DEFAULT.withIntraOpThreads(2));
+    encoder =
+        OnnxBgeVlEncoder.open(
+            ModelBundle.load(TinyBundle.path()), EncoderConfig.DEFAULT.withIntraOpThreads(2));
     reference = TinyBundle.reference();
   }
 
@@ -73,7 +75,8 @@ class OnnxBgeVlEncoderParityTest {
     assertClose(expected, actual, MIN_COSINE, MAX_ABS_DIFF, what);
   }
 
-  static void assertClose(float[] expected, float[] actual, double minCosine, double maxAbs, String what) {
+  static void assertClose(
+      float[] expected, float[] actual, double minCosine, double maxAbs, String what) {
     assertEquals(expected.length, actual.length, what + ": dimension");
     double cosine = UnitVectors.dot(expected, actual);
     double maxDiff = maxAbsDiff(expected, actual);
@@ -93,13 +96,21 @@ class OnnxBgeVlEncoderParityTest {
     for (int i = 0; i < inputs.size(); i++) {
       JsonNode img = reference.get("images").get(i);
       float[] expected = floats(img.get("image_embedding"));
-      report.append(img.get("file").asText()).append('=').append(maxAbsDiff(expected, vector(results.get(i)))).append(' ');
+      report
+          .append(img.get("file").asText())
+          .append('=')
+          .append(maxAbsDiff(expected, vector(results.get(i))))
+          .append(' ');
     }
     System.out.println("Image embedding max abs diff vs PyTorch: " + report);
     for (int i = 0; i < inputs.size(); i++) {
       JsonNode img = reference.get("images").get(i);
       String file = img.get("file").asText();
-      assertCloseForImage(file, floats(img.get("image_embedding")), vector(results.get(i)), file + " (all: " + report + ")");
+      assertCloseForImage(
+          file,
+          floats(img.get("image_embedding")),
+          vector(results.get(i)),
+          file + " (all: " + report + ")");
     }
   }
 
@@ -115,13 +126,18 @@ class OnnxBgeVlEncoderParityTest {
     List<EncodeResult> results = encoder.encode(inputs);
     double worstCosine = 1;
     for (int i = 0; i < inputs.size(); i++) {
-      worstCosine = Math.min(worstCosine,
-          UnitVectors.dot(floats(images.get(i).get("image_embedding")), vector(results.get(i))));
+      worstCosine =
+          Math.min(
+              worstCosine,
+              UnitVectors.dot(
+                  floats(images.get(i).get("image_embedding")), vector(results.get(i))));
     }
-    System.out.println("Decoding fixtures: " + inputs.size() + " images, worst cosine to PyTorch " + worstCosine);
+    System.out.println(
+        "Decoding fixtures: " + inputs.size() + " images, worst cosine to PyTorch " + worstCosine);
     for (int i = 0; i < inputs.size(); i++) {
       String file = images.get(i).get("file").asText();
-      assertClose(floats(images.get(i).get("image_embedding")), vector(results.get(i)), MAX_ABS_DIFF, file);
+      assertClose(
+          floats(images.get(i).get("image_embedding")), vector(results.get(i)), MAX_ABS_DIFF, file);
     }
   }
 
@@ -134,8 +150,15 @@ class OnnxBgeVlEncoderParityTest {
     List<EncodeResult> results = encoder.encode(inputs);
     for (int i = 0; i < inputs.size(); i++) {
       JsonNode t = reference.get("texts").get(i);
-      assertClose(floats(t.get("text_embedding")), vector(results.get(i)), MAX_ABS_DIFF,
-          "text #" + i + " '" + t.get("text").asText().substring(0, Math.min(20, t.get("text").asText().length())) + "'");
+      assertClose(
+          floats(t.get("text_embedding")),
+          vector(results.get(i)),
+          MAX_ABS_DIFF,
+          "text #"
+              + i
+              + " '"
+              + t.get("text").asText().substring(0, Math.min(20, t.get("text").asText().length()))
+              + "'");
     }
   }
 
@@ -148,7 +171,10 @@ class OnnxBgeVlEncoderParityTest {
     List<EncodeResult> results = encoder.encode(inputs);
     for (int i = 0; i < inputs.size(); i++) {
       JsonNode c = reference.get("composed").get(i);
-      assertCloseForImage(c.get("image").asText(), floats(c.get("composed_embedding")), vector(results.get(i)),
+      assertCloseForImage(
+          c.get("image").asText(),
+          floats(c.get("composed_embedding")),
+          vector(results.get(i)),
           "composed #" + i);
     }
   }

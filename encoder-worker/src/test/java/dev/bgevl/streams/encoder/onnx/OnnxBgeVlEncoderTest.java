@@ -31,7 +31,9 @@ class OnnxBgeVlEncoderTest {
 
   @BeforeAll
   static void open() throws IOException {
-    encoder = OnnxBgeVlEncoder.open(ModelBundle.load(TinyBundle.path()), EncoderConfig.DEFAULT.withIntraOpThreads(2));
+    encoder =
+        OnnxBgeVlEncoder.open(
+            ModelBundle.load(TinyBundle.path()), EncoderConfig.DEFAULT.withIntraOpThreads(2));
     photo = Files.readAllBytes(TinyBundle.referenceDir().resolve("photo.jpg"));
     wide = Files.readAllBytes(TinyBundle.referenceDir().resolve("wide_gradient.png"));
   }
@@ -54,9 +56,14 @@ class OnnxBgeVlEncoderTest {
 
   @Test
   void shouldRejectOnlyTheBadImageOfABatch() {
-    List<EncodeResult> results = encoder.encode(List.of(
-        EncodeInput.image(photo), EncodeInput.image("not an image".getBytes()), EncodeInput.text("a cat"),
-        EncodeInput.composed(new byte[] {1, 2, 3}, "a dog"), EncodeInput.composed(wide, "at night")));
+    List<EncodeResult> results =
+        encoder.encode(
+            List.of(
+                EncodeInput.image(photo),
+                EncodeInput.image("not an image".getBytes()),
+                EncodeInput.text("a cat"),
+                EncodeInput.composed(new byte[] {1, 2, 3}, "a dog"),
+                EncodeInput.composed(wide, "at night")));
     vector(results.get(0));
     EncodeResult.Rejected rejected = assertInstanceOf(EncodeResult.Rejected.class, results.get(1));
     assertEquals(RejectReason.IMAGE_UNDECODABLE, rejected.reason());
@@ -67,9 +74,14 @@ class OnnxBgeVlEncoderTest {
 
   @Test
   void shouldGiveTheSameEmbeddingInABatchAsAlone() {
-    float[] alone = vector(encoder.encode(List.of(EncodeInput.composed(wide, "make it dark"))).get(0));
-    List<EncodeResult> batch = encoder.encode(List.of(EncodeInput.text("a much longer text that pads the others"),
-        EncodeInput.image(photo), EncodeInput.composed(wide, "make it dark")));
+    float[] alone =
+        vector(encoder.encode(List.of(EncodeInput.composed(wide, "make it dark"))).get(0));
+    List<EncodeResult> batch =
+        encoder.encode(
+            List.of(
+                EncodeInput.text("a much longer text that pads the others"),
+                EncodeInput.image(photo),
+                EncodeInput.composed(wide, "make it dark")));
     assertArrayEquals(alone, vector(batch.get(2)), 1e-5f);
   }
 
@@ -77,13 +89,16 @@ class OnnxBgeVlEncoderTest {
   void shouldFuseRawProjectionsNotNormalizedOnes() {
     float[] image = vector(encoder.encode(List.of(EncodeInput.image(wide))).get(0));
     float[] text = vector(encoder.encode(List.of(EncodeInput.text("at night"))).get(0));
-    float[] composed = vector(encoder.encode(List.of(EncodeInput.composed(wide, "at night"))).get(0));
+    float[] composed =
+        vector(encoder.encode(List.of(EncodeInput.composed(wide, "at night"))).get(0));
     float[] sumOfUnits = new float[image.length];
     for (int i = 0; i < sumOfUnits.length; i++) {
       sumOfUnits[i] = image[i] + text[i];
     }
-    // raw projections differ in norm, so the BGE-VL rule leans to the longer one; the mean of unit vectors would not
-    assertTrue(UnitVectors.dot(composed, UnitVectors.normalize(sumOfUnits)) < 0.99999,
+    // raw projections differ in norm, so the BGE-VL rule leans to the longer one; the mean of unit
+    // vectors would not
+    assertTrue(
+        UnitVectors.dot(composed, UnitVectors.normalize(sumOfUnits)) < 0.99999,
         "composed embedding equals the normalized sum of unit vectors: fusion must sum raw projections");
   }
 
@@ -101,10 +116,17 @@ class OnnxBgeVlEncoderTest {
 
   @Test
   void shouldFailAtStartWhenFp16IsAskedButNotExported() {
-    EncoderConfig fp16 = new EncoderConfig(EncoderConfig.DEFAULT.device(), Precision.FP16, false, 1,
-        EncoderConfig.DEFAULT.imageLimits());
-    EncoderException e = assertThrows(EncoderException.class,
-        () -> OnnxBgeVlEncoder.open(ModelBundle.load(TinyBundle.path()), fp16));
+    EncoderConfig fp16 =
+        new EncoderConfig(
+            EncoderConfig.DEFAULT.device(),
+            Precision.FP16,
+            false,
+            1,
+            EncoderConfig.DEFAULT.imageLimits());
+    EncoderException e =
+        assertThrows(
+            EncoderException.class,
+            () -> OnnxBgeVlEncoder.open(ModelBundle.load(TinyBundle.path()), fp16));
     assertTrue(e.getMessage().contains("fp16"), e.getMessage());
   }
 }

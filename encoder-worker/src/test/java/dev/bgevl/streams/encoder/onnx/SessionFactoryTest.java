@@ -19,14 +19,17 @@ class SessionFactoryTest {
 
   @Test
   void shouldPickCudaForAutoOnlyWhenAvailable() {
-    assertEquals(new DeviceSpec(DeviceSpec.Kind.CUDA, 0), SessionFactory.resolve(asking("auto", false), true));
+    assertEquals(
+        new DeviceSpec(DeviceSpec.Kind.CUDA, 0),
+        SessionFactory.resolve(asking("auto", false), true));
     assertEquals(DeviceSpec.CPU, SessionFactory.resolve(asking("auto", false), false));
   }
 
   @Test
   void shouldFailLoudlyWhenCudaIsMissingAndNoFallbackIsConfigured() {
-    EncoderException e = assertThrows(EncoderException.class,
-        () -> SessionFactory.resolve(asking("cuda:1", false), false));
+    EncoderException e =
+        assertThrows(
+            EncoderException.class, () -> SessionFactory.resolve(asking("cuda:1", false), false));
     assertTrue(e.getMessage().contains("encoder.device=cuda:1"), e.getMessage());
     assertTrue(e.getMessage().contains("encoder.cuda-fallback"), e.getMessage());
   }
@@ -34,7 +37,9 @@ class SessionFactoryTest {
   @Test
   void shouldFallBackToCpuOnlyWhenConfigured() {
     assertEquals(DeviceSpec.CPU, SessionFactory.resolve(asking("cuda", true), false));
-    assertEquals(new DeviceSpec(DeviceSpec.Kind.CUDA, 2), SessionFactory.resolve(asking("cuda:2", true), true));
+    assertEquals(
+        new DeviceSpec(DeviceSpec.Kind.CUDA, 2),
+        SessionFactory.resolve(asking("cuda:2", true), true));
   }
 
   @Test

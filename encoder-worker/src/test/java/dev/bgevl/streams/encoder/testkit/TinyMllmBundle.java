@@ -7,7 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The committed tiny random-weight LLaVA-NeXT bundle ({@code models/tiny-bgevl-mllm}) and its fixtures. */
+/**
+ * The committed tiny random-weight LLaVA-NeXT bundle ({@code models/tiny-bgevl-mllm}) and its
+ * fixtures.
+ */
 public final class TinyMllmBundle {
 
   private TinyMllmBundle() {}

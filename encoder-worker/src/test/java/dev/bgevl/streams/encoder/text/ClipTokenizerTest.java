@@ -2,7 +2,6 @@ package dev.bgevl.streams.encoder.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +37,9 @@ class ClipTokenizerTest {
   @Test
   void shouldMatchTransformersIds() {
     for (JsonNode t : TinyBundle.reference().get("texts")) {
-      assertArrayEquals(TinyBundle.longs(t.get("input_ids")), tokenizer.ids(t.get("text").asText()),
+      assertArrayEquals(
+          TinyBundle.longs(t.get("input_ids")),
+          tokenizer.ids(t.get("text").asText()),
           "ids of '" + t.get("text").asText() + "'");
     }
   }
@@ -50,8 +51,10 @@ class ClipTokenizerTest {
    */
   @Test
   void shouldMatchTransformersOnEveryCase() throws IOException {
-    JsonNode cases = new ObjectMapper().readTree(TinyBundle.referenceDir().resolve("tokenizer_cases.json").toFile())
-        .get("cases");
+    JsonNode cases =
+        new ObjectMapper()
+            .readTree(TinyBundle.referenceDir().resolve("tokenizer_cases.json").toFile())
+            .get("cases");
     assertTrue(cases.size() >= 200, "expected at least 200 cases, got " + cases.size());
     StringBuilder mismatches = new StringBuilder();
     int failed = 0;
@@ -61,12 +64,17 @@ class ClipTokenizerTest {
       long[] actual = tokenizer.ids(text);
       if (!Arrays.equals(expected, actual)) {
         failed++;
-        mismatches.append("\n  ").append(new ObjectMapper().writeValueAsString(text))
-            .append("\n    expected ").append(Arrays.toString(expected))
-            .append("\n    actual   ").append(Arrays.toString(actual));
+        mismatches
+            .append("\n  ")
+            .append(new ObjectMapper().writeValueAsString(text))
+            .append("\n    expected ")
+            .append(Arrays.toString(expected))
+            .append("\n    actual   ")
+            .append(Arrays.toString(actual));
       }
     }
-    assertEquals(0, failed, failed + " of " + cases.size() + " texts tokenize differently:" + mismatches);
+    assertEquals(
+        0, failed, failed + " of " + cases.size() + " texts tokenize differently:" + mismatches);
   }
 
   @Test

@@ -12,53 +12,56 @@ import org.junit.jupiter.api.Test;
 
 class CachingSchemaRegistryClientTest {
 
-    private SchemaRegistryTestServer server;
-    private CachingSchemaRegistryClient client;
+  private SchemaRegistryTestServer server;
+  private CachingSchemaRegistryClient client;
 
-    @BeforeEach
-    void startServer() throws Exception {
-        server = new SchemaRegistryTestServer();
-        client = new CachingSchemaRegistryClient(new RestSchemaRegistryClient(SchemaRegistryConfig.of(server.url())));
-    }
+  @BeforeEach
+  void startServer() throws Exception {
+    server = new SchemaRegistryTestServer();
+    client =
+        new CachingSchemaRegistryClient(
+            new RestSchemaRegistryClient(SchemaRegistryConfig.of(server.url())));
+  }
 
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
+  @AfterEach
+  void stopServer() {
+    server.close();
+  }
 
-    @Test
-    void shouldAskTheServerOncePerRegistration() {
-        int id = client.register("media-events-value", MediaEvent.getClassSchema());
+  @Test
+  void shouldAskTheServerOncePerRegistration() {
+    int id = client.register("media-events-value", MediaEvent.getClassSchema());
 
-        assertEquals(id, client.register("media-events-value", MediaEvent.getClassSchema()));
-        assertEquals(id, client.register("media-events-value", MediaEvent.getClassSchema()));
-        assertEquals(1, server.requests());
-    }
+    assertEquals(id, client.register("media-events-value", MediaEvent.getClassSchema()));
+    assertEquals(id, client.register("media-events-value", MediaEvent.getClassSchema()));
+    assertEquals(1, server.requests());
+  }
 
-    @Test
-    void shouldAnswerLookupsOfRegisteredSchemasWithoutAsking() {
-        int id = client.register("media-events-value", MediaEvent.getClassSchema());
+  @Test
+  void shouldAnswerLookupsOfRegisteredSchemasWithoutAsking() {
+    int id = client.register("media-events-value", MediaEvent.getClassSchema());
 
-        assertEquals(MediaEvent.getClassSchema(), client.schemaById(id));
-        assertEquals(1, server.requests());
-    }
+    assertEquals(MediaEvent.getClassSchema(), client.schemaById(id));
+    assertEquals(1, server.requests());
+  }
 
-    @Test
-    void shouldAskTheServerOncePerId() {
-        int id = new RestSchemaRegistryClient(SchemaRegistryConfig.of(server.url()))
-                .register("media-events-value", MediaEvent.getClassSchema());
+  @Test
+  void shouldAskTheServerOncePerId() {
+    int id =
+        new RestSchemaRegistryClient(SchemaRegistryConfig.of(server.url()))
+            .register("media-events-value", MediaEvent.getClassSchema());
 
-        client.schemaById(id);
-        client.schemaById(id);
+    client.schemaById(id);
+    client.schemaById(id);
 
-        assertEquals(2, server.requests(), "one register, one lookup");
-    }
+    assertEquals(2, server.requests(), "one register, one lookup");
+  }
 
-    @Test
-    void shouldNotCacheFailures() {
-        assertThrows(SerializationException.class, () -> client.schemaById(7));
-        assertThrows(SerializationException.class, () -> client.schemaById(7));
+  @Test
+  void shouldNotCacheFailures() {
+    assertThrows(SerializationException.class, () -> client.schemaById(7));
+    assertThrows(SerializationException.class, () -> client.schemaById(7));
 
-        assertEquals(2, server.requests());
-    }
+    assertEquals(2, server.requests());
+  }
 }

@@ -16,7 +16,9 @@ class RecordLimitsTest {
   @Test
   void shouldFitASixteenMebibyteImageAsJsonByDefault() {
     long base64 = 4L * ((16L << 20) + 2) / 3;
-    assertTrue(RecordLimits.DEFAULT.accepts(base64 + 64 * 1024), "the documented image limit is reachable inline");
+    assertTrue(
+        RecordLimits.DEFAULT.accepts(base64 + 64 * 1024),
+        "the documented image limit is reachable inline");
   }
 
   @Test
@@ -32,7 +34,8 @@ class RecordLimitsTest {
     int internal = (4 << 20) + RecordLimits.OVERHEAD_BYTES;
     assertEquals(internal, limits.internalRecordBytes());
     assertEquals(internal, limits.producerDefaults(Map.of()).get("max.request.size"));
-    assertEquals(RecordLimits.COMPRESSION, limits.producerDefaults(Map.of()).get("compression.type"));
+    assertEquals(
+        RecordLimits.COMPRESSION, limits.producerDefaults(Map.of()).get("compression.type"));
     assertEquals(Integer.toString(internal), limits.topicConfigs().get("max.message.bytes"));
     assertEquals(Integer.toString(internal), limits.brokerProperties().get("message.max.bytes"));
     assertTrue((long) limits.producerDefaults(Map.of()).get("buffer.memory") >= 2L * internal);
@@ -57,7 +60,9 @@ class RecordLimitsTest {
   void shouldCountKeyValueAndHeaders() {
     RecordHeaders headers = new RecordHeaders();
     headers.add("h", new byte[10]);
-    assertEquals(3 + 5 + 1 + 10, RecordLimits.sizeOf("abc".getBytes(StandardCharsets.UTF_8), new byte[5], headers));
+    assertEquals(
+        3 + 5 + 1 + 10,
+        RecordLimits.sizeOf("abc".getBytes(StandardCharsets.UTF_8), new byte[5], headers));
     assertEquals(0, RecordLimits.sizeOf(null, null, null));
   }
 }
