@@ -57,7 +57,7 @@ echo "milvus: $server" | tee -a "$out/machine.txt"
 
 mvn_args="${BENCH_MVN_ARGS:--B -q -o}"  # offline: the normal build has already fetched every plugin
 # shellcheck disable=SC2086
-mvn $mvn_args -Pbench -pl topology -am test-compile exec:exec -DskipTests -Dexec.skip=true -Dexec.executable=java -Dbgevl.venv="$venv" \
+mvn $mvn_args -Pbench -pl bench -am package exec:exec -DskipTests -Dexec.skip=true -Dexec.executable=java -Dbgevl.venv="$venv" \
   -Dbench.main=dev.bgevl.streams.bench.QueryLatencyBenchmark \
   -Dbench.args="--bundle $bundle --out $out ${extra[*]}" 2>&1 | tee "$out/run.log" | grep -v -e ' INFO ' -e ' WARN ' || true
 echo "load after: $(load)" | tee -a "$out/machine.txt"

@@ -17,7 +17,14 @@ from milvus import MilvusServer, MilvusServerConfig
 
 
 class ReusingConfig(MilvusServerConfig):
-    """The wrapper's config, probing ports with SO_REUSEADDR as Milvus binds them."""
+    """The wrapper's config, probing ports with SO_REUSEADDR as Milvus binds them, with the embedded etcd on free ports."""
+
+    def __init__(self, etcd_config, **kwargs):
+        super().__init__(**kwargs)
+        # why: without a config file the embedded etcd binds 2379 and 2380 whatever etcd_port says, so two servers
+        # on one machine (or one beside a compose stack's etcd) collide
+        self.template_text = self.template_text.replace(
+            "  use:\n    embed: true", f"  config:\n    path: {etcd_config}\n  use:\n    embed: true", 1)
 
     def try_bind_port(self, port):
         # why: without SO_REUSEADDR the probe fails on a port just freed by a stopped server (TIME_WAIT), so a
@@ -53,10 +60,19 @@ def main():
         # why: the wrapper unpacks ~300 MB of binaries into <data>/bin; one shared copy saves that per data folder
         os.symlink(os.path.abspath(args.bin_cache), os.path.join(data, "bin"))
 
-    config = ReusingConfig(data_dir=data)
+    etcd_config = os.path.join(data, "embed-etcd.yaml")
+    config = ReusingConfig(etcd_config, data_dir=data)
     for key in list(config.configurable_items):
         if key.endswith("_port"):
             config.configs[key] = args.port if key == "proxy_port" else free_port()
+    client, peer = config.configs["etcd_port"], free_port()
+    with open(etcd_config, "w", encoding="utf-8") as out:
+        out.write(f"name: default\n"
+                  f"listen-client-urls: http://127.0.0.1:{client}\n"
+                  f"advertise-client-urls: http://127.0.0.1:{client}\n"
+                  f"listen-peer-urls: http://127.0.0.1:{peer}\n"
+                  f"initial-advertise-peer-urls: http://127.0.0.1:{peer}\n"
+                  f"initial-cluster: default=http://127.0.0.1:{peer}\n")
     server = MilvusServer(config, wait_for_started=False)
     server.webservice_port = free_port()
 
