@@ -98,10 +98,9 @@ echo "load before: $(load)" | tee -a "$out/machine.txt"
 # (c) Java harness (test classpath, via the bench profile), then PyTorch, same thread count
 mvn_args="${BENCH_MVN_ARGS:--B -q -o}"  # offline: the normal build has already fetched every plugin
 # shellcheck disable=SC2086
-mvn $mvn_args -pl encoder-worker -am test-compile -DskipTests
 common="--threads $threads --reps $reps --batches $batches --image-items $image_items --text-items $text_items"
 # shellcheck disable=SC2086
-mvn $mvn_args -Pbench -pl encoder-worker exec:exec -Dbench.args="--bundle $bundle --out $out/java.jsonl \
+mvn $mvn_args -Pbench -pl bench -am package exec:exec -DskipTests -Dexec.skip=true -Dexec.executable=java -Dbench.main=dev.bgevl.streams.encoder.bench.EncoderBenchmark -Dbench.jvmArgs="-Xms2g -Xmx6g" -Dbench.args="--bundle $bundle --out $out/java.jsonl \
   --images-dir $images $common --cpu-ghz $ghz --flops-per-cycle $fpc --cores $cores"
 echo "load between: $(load)" | tee -a "$out/machine.txt"
 # shellcheck disable=SC2086

@@ -46,9 +46,8 @@ common="--threads $threads --reps $reps --batches $batches --items $items"
 echo "load between: $(load)" | tee -a "$out/machine.txt"
 mvn_args="${BENCH_MVN_ARGS:--B -q -o}"
 # shellcheck disable=SC2086
-mvn $mvn_args -pl encoder-worker -am test-compile -DskipTests
 # shellcheck disable=SC2086
-mvn $mvn_args -Pbench -pl encoder-worker exec:exec -Dbench.main=dev.bgevl.streams.encoder.bench.MllmEncoderBenchmark \
+mvn $mvn_args -Pbench -pl bench -am package exec:exec -DskipTests -Dexec.skip=true -Dexec.executable=java -Dbench.main=dev.bgevl.streams.encoder.bench.MllmEncoderBenchmark \
   -Dbench.args="--bundle $root/models/tiny-bgevl-mllm --images-dir $images --out $out/java.jsonl $common"
 echo "load after: $(load)" | tee -a "$out/machine.txt"
 python3 - "$out" <<'PY'

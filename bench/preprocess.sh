@@ -34,9 +34,9 @@ mkdir -p "$out"
 [[ -f "$images/photo_1920x1080.png" ]] || "$py" tools/bench_preprocess.py --make "$images"
 files=("$images"/photo_640x480.jpg "$images"/photo_1920x1080.jpg "$images"/photo_640x480.png "$images"/photo_1920x1080.png)
 
-mvn -B -q -pl encoder-worker -am test-compile -DskipTests
-mvn -B -q -pl encoder-worker dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" >/dev/null
-cp="encoder-worker/target/test-classes:encoder-worker/target/classes:$(cat "$out/classpath.txt")"
+mvn -B -q -pl bench -am package -DskipTests
+mvn -B -q -pl bench -am dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$out/classpath.txt" >/dev/null
+cp="bench/target/classes:$(cat "$out/classpath.txt")"
 
 { echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; lscpu | grep -E 'Model name|^CPU\(s\)|MHz'
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"; java -version 2>&1 | head -1
