@@ -92,6 +92,8 @@ public final class RetrievalClient implements AutoCloseable {
     this.replies = replies;
     Properties p = limits.withProducerDefaults(kafka);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    // a request waits for its reply: batching requests up (Kafka's 5 ms default) only adds latency
+    p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
     this.producer = new KafkaProducer<>(p, new StringSerializer(), requests.serializer());
     Properties c = new Properties();
     c.putAll(kafka);

@@ -39,5 +39,10 @@ public enum DeadLetterReason {
    * A request's filter does not parse or names a field that is not allowed (query only: answered
    * INVALID_REQUEST).
    */
-  INVALID_FILTER
+  INVALID_FILTER,
+  /**
+   * The vector store refused the row itself (not an outage), e.g. an id the embedded Milvus Lite
+   * cannot hold; the rest of its batch is written.
+   */
+  STORE_REFUSED
 }

@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -184,15 +186,15 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     List<Accepted> deletes = latest.stream().filter(Accepted::isDelete).toList();
     List<Resolved> resolved = resolve(latest.stream().filter(a -> !a.isDelete()).toList());
     List<Embedded> embedded = embed(resolved);
-    write(embedded, deletes);
-    for (Embedded e : embedded) {
+    Written written = write(embedded, deletes);
+    for (Embedded e : written.upserted()) {
       forwardVector(e.item(), vectors.serialize(vectorsTopic, e.vector()));
     }
-    for (Accepted d : deletes) {
+    for (Accepted d : written.deleted()) {
       forwardVector(d, null);
     }
-    metrics.ingestVectorsOut(embedded.size());
-    metrics.ingestDeletes(deletes.size());
+    metrics.ingestVectorsOut(written.upserted().size());
+    metrics.ingestDeletes(written.deleted().size());
   }
 
   /**
@@ -292,26 +294,68 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   }
 
   /**
-   * Upserts and deletes in Milvus; a transient failure here leaves the whole batch in the store for
-   * the retry.
+   * Upserts and deletes in Milvus and returns what was written. A transient failure leaves the
+   * whole batch in the store for the retry; a call the store refuses outright (an id it cannot
+   * hold) is retried row by row, so only the rows it refuses become dead letters, not their
+   * neighbours.
    */
-  private void write(List<Embedded> embedded, List<Accepted> deletes) {
-    if (!embedded.isEmpty()) {
-      long upsertStart = System.nanoTime();
-      try {
-        sink.upsert(collection, embedded.stream().map(Embedded::row).toList());
-      } finally {
-        metrics.milvusUpsert(System.nanoTime() - upsertStart);
+  private Written write(List<Embedded> embedded, List<Accepted> deletes) {
+    List<Embedded> upserted =
+        isolating(
+            embedded,
+            rows -> {
+              long upsertStart = System.nanoTime();
+              try {
+                sink.upsert(collection, rows.stream().map(Embedded::row).toList());
+              } finally {
+                metrics.milvusUpsert(System.nanoTime() - upsertStart);
+              }
+            },
+            e -> e.item().source());
+    List<Accepted> deleted =
+        isolating(
+            deletes,
+            ids -> {
+              long deleteStart = System.nanoTime();
+              try {
+                sink.delete(collection, ids.stream().map(Accepted::id).toList());
+              } finally {
+                metrics.milvusDelete(System.nanoTime() - deleteStart);
+              }
+            },
+            Accepted::source);
+    return new Written(upserted, deleted);
+  }
+
+  /** What reached Milvus: only these go on to media-vectors. */
+  private record Written(List<Embedded> upserted, List<Accepted> deleted) {}
+
+  /**
+   * Runs {@code call} on all {@code items}; when the store refuses the call (not an outage), runs
+   * it on each item alone and dead-letters the ones it still refuses.
+   */
+  private <T> List<T> isolating(
+      List<T> items, Consumer<List<T>> call, Function<T, SourceRecord> sourceOf) {
+    if (items.isEmpty()) {
+      return List.of();
+    }
+    try {
+      call.accept(items);
+      return items;
+    } catch (RuntimeException e) {
+      if (Failure.classify(e) instanceof Failure.Transient) {
+        throw e;
+      }
+      if (items.size() == 1) {
+        deadLetter(sourceOf.apply(items.get(0)), DeadLetterReason.STORE_REFUSED, e);
+        return List.of();
       }
     }
-    if (!deletes.isEmpty()) {
-      long deleteStart = System.nanoTime();
-      try {
-        sink.delete(collection, deletes.stream().map(Accepted::id).toList());
-      } finally {
-        metrics.milvusDelete(System.nanoTime() - deleteStart);
-      }
+    List<T> written = new ArrayList<>();
+    for (T item : items) {
+      written.addAll(isolating(List.of(item), call, sourceOf));
     }
+    return written;
   }
 
   private Accepted accept(SourceRecord source) {
