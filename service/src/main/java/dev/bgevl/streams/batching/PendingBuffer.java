@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -51,6 +53,30 @@ public final class PendingBuffer<V> {
   /** The time source for a processor's buffer: its context's wall clock, which tests drive. */
   public static LongSupplier wallClockOf(ProcessorContext<?, ?> context) {
     return () -> TimeUnit.MILLISECONDS.toNanos(context.currentSystemTimeMs());
+  }
+
+  /**
+   * A processor's buffer on its store {@code storeName}, on the processor's wall clock, with a
+   * wall-clock punctuation that runs {@code flush} whenever the batch is due.
+   */
+  public static <V> PendingBuffer<V> scheduled(
+      ProcessorContext<?, ?> context,
+      String storeName,
+      int maxSize,
+      Duration maxDelay,
+      Consumer<PendingBuffer<V>> flush) {
+    PendingBuffer<V> buffer =
+        new PendingBuffer<>(
+            context.getStateStore(storeName), maxSize, maxDelay, wallClockOf(context));
+    context.schedule(
+        checkInterval(maxDelay),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          if (buffer.isDue()) {
+            flush.accept(buffer);
+          }
+        });
+    return buffer;
   }
 
   /**

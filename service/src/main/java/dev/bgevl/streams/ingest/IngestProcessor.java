@@ -30,11 +30,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -97,34 +95,19 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
     this.pending =
-        new PendingBuffer<>(
-            context.getStateStore(IngestTopology.PENDING_STORE),
+        PendingBuffer.scheduled(
+            context,
+            IngestTopology.PENDING_STORE,
             config.batchMaxSize(),
             config.batchMaxDelay(),
-            PendingBuffer.wallClockOf(context));
-    context.schedule(
-        PendingBuffer.checkInterval(config.batchMaxDelay()),
-        PunctuationType.WALL_CLOCK_TIME,
-        now -> {
-          if (pending.isDue()) {
-            flush();
-          }
-        });
+            buffer -> flush());
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
     metrics.ingestEventIn();
     RecordMetadata meta = context.recordMetadata().orElseThrow();
-    SourceRecord source =
-        new SourceRecord(
-            meta.topic(),
-            meta.partition(),
-            meta.offset(),
-            record.timestamp(),
-            record.key(),
-            record.value(),
-            new RecordHeaders(record.headers().toArray()));
+    SourceRecord source = SourceRecord.of(meta, record);
     long size = RecordLimits.sizeOf(record.key(), record.value(), record.headers());
     if (!limits.accepts(size)) {
       // copying it into the changelogged store (or a dead letter) would fail the write and stop the

@@ -36,7 +36,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -123,34 +122,19 @@ final class QueryProcessor implements Processor<byte[], byte[], byte[], byte[]> 
   public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
     this.pending =
-        new PendingBuffer<>(
-            context.getStateStore(QueryTopology.PENDING_STORE),
+        PendingBuffer.scheduled(
+            context,
+            QueryTopology.PENDING_STORE,
             config.batchMaxSize(),
             config.batchMaxDelay(),
-            PendingBuffer.wallClockOf(context));
-    context.schedule(
-        PendingBuffer.checkInterval(config.batchMaxDelay()),
-        PunctuationType.WALL_CLOCK_TIME,
-        now -> {
-          if (pending.isDue()) {
-            flush();
-          }
-        });
+            buffer -> flush());
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
     metrics.queryRequest();
     RecordMetadata meta = context.recordMetadata().orElseThrow();
-    SourceRecord source =
-        new SourceRecord(
-            meta.topic(),
-            meta.partition(),
-            meta.offset(),
-            record.timestamp(),
-            record.key(),
-            record.value(),
-            record.headers());
+    SourceRecord source = SourceRecord.of(meta, record);
     String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     long size = RecordLimits.sizeOf(record.key(), record.value(), record.headers());
     boolean tooLarge = !limits.accepts(size);
