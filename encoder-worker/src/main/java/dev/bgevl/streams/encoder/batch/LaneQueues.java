@@ -28,7 +28,7 @@ final class LaneQueues {
   }
 
   /**
-   * When the oldest waiting item was enqueued ({@code System.nanoTime}); only call when not empty.
+   * When the oldest waiting item was enqueued (the batcher's nano clock); only call when not empty.
    */
   long oldestEnqueuedNanos() {
     if (query.isEmpty()) {

@@ -7,6 +7,7 @@ import dev.bgevl.streams.encoder.Encoder;
 import dev.bgevl.streams.encoder.EncoderException;
 import dev.bgevl.streams.encoder.EncoderOverloadedException;
 import dev.bgevl.streams.encoder.StagedEncoder;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,11 @@ public final class MicroBatcher implements AutoCloseable {
   private final BatchPolicy policy;
   private final BatchListener listener;
   private final long maxDelayNanos;
+  // the batch rules' time: when an item arrived, when a batch is due, whether a deadline passed;
+  // injected so tests move it instead of sleeping (timings for metrics and logs stay on the real
+  // clock)
+  private final LongSupplier nanoTime;
+  private final Clock clock;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition itemsWaiting = lock.newCondition();
@@ -83,6 +90,22 @@ public final class MicroBatcher implements AutoCloseable {
    * preparation threads; {@code listener} may be {@link BatchListener#NONE}.
    */
   public MicroBatcher(Encoder encoder, BatchPolicy policy, BatchListener listener) {
+    this(encoder, policy, listener, System::nanoTime, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #MicroBatcher(Encoder, BatchPolicy, BatchListener)}, with the time the batch rules
+   * read: {@code nanoTime} for arrival and due times, {@code clock} for deadlines. After moving a
+   * test's time forward, call {@link #timeMoved()}.
+   */
+  public MicroBatcher(
+      Encoder encoder,
+      BatchPolicy policy,
+      BatchListener listener,
+      LongSupplier nanoTime,
+      Clock clock) {
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.encoder = Objects.requireNonNull(encoder, "encoder");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -119,6 +142,19 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   /**
+   * Wakes the dispatcher to look at the time again: an injected clock moves without the waits
+   * noticing. Production never needs it (the system clock's waits end on their own).
+   */
+  public void timeMoved() {
+    lock.lock();
+    try {
+      itemsWaiting.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Queues one input. The future fails with {@link EncoderOverloadedException} when the queue stays
    * full (at once for {@link Lane#QUERY}, after {@code submitTimeout} for {@link Lane#INGEST},
    * which blocks the caller meanwhile) or the batcher is closed, with {@link
@@ -135,7 +171,7 @@ public final class MicroBatcher implements AutoCloseable {
     try {
       refused = awaitRoom(lane);
       if (refused == null) {
-        queues.add(new PendingItem(input, lane, deadline, System.nanoTime(), future));
+        queues.add(new PendingItem(input, lane, deadline, nanoTime.getAsLong(), future));
         itemsWaiting.signal();
         return future;
       }
@@ -373,12 +409,12 @@ public final class MicroBatcher implements AutoCloseable {
           itemsWaiting.await();
           continue;
         }
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         long dueIn = queues.oldestEnqueuedNanos() + maxDelayNanos - now;
         // closing: send what is left at once rather than wait out the delay
         if (queues.size() >= policy.maxBatchSize() || dueIn <= 0 || closed) {
           List<PendingItem> batch =
-              queues.takeBatch(policy.maxBatchSize(), now, maxDelayNanos, Instant.now(), expired);
+              queues.takeBatch(policy.maxBatchSize(), now, maxDelayNanos, clock.instant(), expired);
           formedNanos[0] = now;
           List<PendingItem> held = new ArrayList<>(stillInFlight);
           held.addAll(batch);
@@ -459,7 +495,7 @@ public final class MicroBatcher implements AutoCloseable {
     if (expired.isEmpty()) {
       return;
     }
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     for (PendingItem item : expired) {
       Duration late = item.lateness(now);
       item.future()
