@@ -34,16 +34,15 @@ mkdir -p "$out"
 [[ -f "$images/photo_1920x1080.png" ]] || "$py" tools/bench_preprocess.py --make "$images"
 files=("$images"/photo_640x480.jpg "$images"/photo_1920x1080.jpg "$images"/photo_640x480.png "$images"/photo_1920x1080.png)
 
-mvn -B -q -pl bench -am package -DskipTests
-mvn -B -q -pl bench -am dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$out/classpath.txt" >/dev/null
-cp="bench/target/classes:$(cat "$out/classpath.txt")"
+# the harness runs from the bench module, as every benchmark does (mvn -Pbench ... exec:exec)
 
 { echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"; lscpu | grep -E 'Model name|^CPU\(s\)|MHz'
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"; java -version 2>&1 | head -1
   "$py" -c 'import PIL, PIL.features as f; print("Pillow", PIL.__version__, "libjpeg-turbo", f.version("libjpeg_turbo"), "zlib", f.version("zlib"))'
 } > "$out/machine.txt"
-java -Xmx2g -cp "$cp" dev.bgevl.streams.encoder.bench.PreprocessBenchmark models/tiny-bgevl "$seconds" "$pairs" \
-  "$py" "${files[@]}" 2>/dev/null | grep '^{' >> "$out/results.jsonl"
+mvn -B -q -o -Pbench -pl bench -am package exec:exec -DskipTests -Dexec.skip=true -Dexec.executable=java \
+  -Dbench.main=dev.bgevl.streams.encoder.bench.PreprocessBenchmark -Dbench.jvmArgs=-Xmx2g \
+  -Dbench.args="$root/models/tiny-bgevl $seconds $pairs $py ${files[*]}" 2>/dev/null | grep '^{' >> "$out/results.jsonl"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 { cat "$out/machine.txt"; echo; "$py" tools/bench_preprocess.py --report "$out/results.jsonl" --cores "$(nproc)"; } > "$out/report.md"
 cat "$out/report.md"
