@@ -1,16 +1,6 @@
 package dev.bgevl.streams.encoder.bundle;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +15,6 @@ public record ModelBundle(Path directory, ModelManifest manifest) {
   /** The only architecture this build can run. */
   public static final String CLIP_ARCHITECTURE = "bge-vl-clip";
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
   public ModelBundle {
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(manifest, "manifest");
@@ -38,21 +23,9 @@ public record ModelBundle(Path directory, ModelManifest manifest) {
   /** Reads and verifies the bundle in {@code directory}. */
   public static ModelBundle load(Path directory) {
     long start = System.nanoTime();
-    Path dir = directory.toAbsolutePath().normalize();
-    Path manifestFile = dir.resolve("manifest.json");
-    if (!Files.isRegularFile(manifestFile)) {
-      throw new InvalidBundleException(
-          "No manifest.json in model bundle folder "
-              + dir
-              + " (export one with tools/export_bgevl.py)");
-    }
-    ModelManifest manifest;
-    try {
-      manifest = JSON.readValue(manifestFile.toFile(), ModelManifest.class);
-    } catch (IOException e) {
-      throw new InvalidBundleException(
-          "Unreadable manifest " + manifestFile + ": " + e.getMessage(), e);
-    }
+    BundleFolder folder = BundleFolder.of(directory);
+    Path dir = folder.directory();
+    ModelManifest manifest = folder.readManifest(ModelManifest.class);
     ModelBundle bundle = new ModelBundle(dir, manifest);
     bundle.validate();
     log.info(
@@ -83,11 +56,7 @@ public record ModelBundle(Path directory, ModelManifest manifest) {
   }
 
   private Path resolve(String relative) {
-    Path p = directory.resolve(relative).normalize();
-    if (!p.startsWith(directory)) {
-      throw new InvalidBundleException("Bundle file " + relative + " points outside " + directory);
-    }
-    return p;
+    return BundleFolder.of(directory).resolve(relative);
   }
 
   private void validate() {
@@ -142,43 +111,10 @@ public record ModelBundle(Path directory, ModelManifest manifest) {
   }
 
   private void verify(String relative, String expectedSha256) {
-    Path file = resolve(relative);
-    if (!Files.isRegularFile(file)) {
-      throw invalid("missing file " + relative);
-    }
-    if (expectedSha256 == null || expectedSha256.isBlank()) {
-      return;
-    }
-    String actual = sha256(file);
-    if (!actual.equalsIgnoreCase(expectedSha256)) {
-      throw invalid(
-          "file "
-              + relative
-              + " has sha256 "
-              + actual
-              + ", manifest says "
-              + expectedSha256
-              + " (corrupt or partial copy?)");
-    }
-  }
-
-  /** Hex sha256 of a file: the check every bundle kind runs on its files. */
-  public static String sha256(Path file) {
-    try (InputStream in =
-        new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-      byte[] buf = new byte[1 << 16];
-      while (in.read(buf) >= 0) {
-        // reading feeds the digest
-      }
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (IOException e) {
-      throw new InvalidBundleException("Cannot read " + file + ": " + e.getMessage(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    BundleFolder.of(directory).verify(relative, expectedSha256);
   }
 
   private InvalidBundleException invalid(String what) {
-    return new InvalidBundleException("Model bundle " + directory + ": " + what);
+    return BundleFolder.of(directory).invalid(what);
   }
 }

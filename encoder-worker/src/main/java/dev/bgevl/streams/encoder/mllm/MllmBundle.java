@@ -1,13 +1,8 @@
 package dev.bgevl.streams.encoder.mllm;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.bgevl.streams.encoder.bundle.BundleFolder;
 import dev.bgevl.streams.encoder.bundle.InvalidBundleException;
-import dev.bgevl.streams.encoder.bundle.ModelBundle;
 import dev.bgevl.streams.encoder.bundle.ModelManifest;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -23,11 +18,6 @@ public record MllmBundle(Path directory, MllmManifest manifest) {
   /** The {@code architecture} value of these bundles. */
   public static final String ARCHITECTURE = "bge-vl-mllm";
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
   public MllmBundle {
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(manifest, "manifest");
@@ -36,14 +26,9 @@ public record MllmBundle(Path directory, MllmManifest manifest) {
   /** Reads and verifies the bundle in {@code directory}. */
   public static MllmBundle load(Path directory) {
     long start = System.nanoTime();
-    Path dir = directory.toAbsolutePath().normalize();
-    Path file = dir.resolve("manifest.json");
-    MllmManifest manifest;
-    try {
-      manifest = JSON.readValue(file.toFile(), MllmManifest.class);
-    } catch (IOException e) {
-      throw new InvalidBundleException("Unreadable manifest " + file + ": " + e.getMessage(), e);
-    }
+    BundleFolder folder = BundleFolder.of(directory);
+    Path dir = folder.directory();
+    MllmManifest manifest = folder.readManifest(MllmManifest.class);
     MllmBundle bundle = new MllmBundle(dir, manifest);
     bundle.validate();
     log.info(
@@ -77,11 +62,7 @@ public record MllmBundle(Path directory, MllmManifest manifest) {
   }
 
   private Path resolve(String relative) {
-    Path p = directory.resolve(relative).normalize();
-    if (!p.startsWith(directory)) {
-      throw invalid("file " + relative + " points outside the bundle");
-    }
-    return p;
+    return BundleFolder.of(directory).resolve(relative);
   }
 
   private void validate() {
@@ -156,21 +137,10 @@ public record MllmBundle(Path directory, MllmManifest manifest) {
   }
 
   private void verify(String relative, String expected) {
-    Path file = resolve(relative);
-    if (!Files.isRegularFile(file)) {
-      throw invalid("missing file " + relative);
-    }
-    if (expected != null
-        && !expected.isBlank()
-        && !ModelBundle.sha256(file).equalsIgnoreCase(expected)) {
-      throw invalid(
-          "file "
-              + relative
-              + " does not match its sha256 in manifest.json (corrupt or partial copy?)");
-    }
+    BundleFolder.of(directory).verify(relative, expected);
   }
 
   private InvalidBundleException invalid(String what) {
-    return new InvalidBundleException("Model bundle " + directory + ": " + what);
+    return BundleFolder.of(directory).invalid(what);
   }
 }
