@@ -190,6 +190,7 @@ final class BenchStack implements AutoCloseable {
     return new Topics(
         prefix + d.mediaEvents(),
         prefix + d.mediaVectors(),
+        prefix + d.mediaThumbnails(),
         prefix + d.mediaDeadLetters(),
         prefix + d.requests(),
         prefix + d.replies(),

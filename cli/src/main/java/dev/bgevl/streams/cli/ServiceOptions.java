@@ -141,6 +141,13 @@ public final class ServiceOptions {
   String mediaVectorsTopic;
 
   @Option(
+      names = "--topics.media-thumbnails",
+      defaultValue = "media-thumbnails",
+      description =
+          "Compacted thumbnails of indexed images, served by the search page (default: ${DEFAULT-VALUE}).")
+  String mediaThumbnailsTopic;
+
+  @Option(
       names = "--topics.media-dlq",
       defaultValue = "media-events-dlq",
       description = "Dead letters of ingest (default: ${DEFAULT-VALUE}).")
@@ -413,6 +420,7 @@ public final class ServiceOptions {
         new Topics(
             mediaEventsTopic,
             mediaVectorsTopic,
+            mediaThumbnailsTopic,
             mediaDlqTopic,
             requestsTopic,
             repliesTopic,

@@ -31,13 +31,19 @@ import dev.bgevl.streams.schemas.serde.RecordLimits;
 import dev.bgevl.streams.schemas.serde.RestSchemaRegistryClient;
 import dev.bgevl.streams.schemas.serde.SchemaRegistryConfig;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
+import dev.bgevl.streams.thumbnails.ThumbnailMaker;
+import dev.bgevl.streams.thumbnails.ThumbnailPool;
+import dev.bgevl.streams.thumbnails.ThumbnailReader;
+import dev.bgevl.streams.thumbnails.ThumbnailStore;
 import io.milvus.v2.client.MilvusClientV2;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
@@ -52,6 +58,7 @@ import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,11 +96,13 @@ public final class BgevlService implements AutoCloseable {
   private final MilvusClientV2 milvus;
   private final MilvusClientV2 queryMilvus;
   private final ImageResolver images;
+  private final ThumbnailPool thumbnails;
   private final KafkaStreams ingest;
   private final KafkaStreams query;
   private final String collection;
   private final OpsServer ops;
   private final HealthChecks health;
+  private final ThumbnailReader thumbnailReader;
 
   private BgevlService(
       Encoder encoder,
@@ -101,12 +110,16 @@ public final class BgevlService implements AutoCloseable {
       MilvusClientV2 milvus,
       MilvusClientV2 queryMilvus,
       ImageResolver images,
+      ThumbnailPool thumbnails,
       KafkaStreams ingest,
       KafkaStreams query,
       String collection,
       OpsServer ops,
-      HealthChecks health) {
+      HealthChecks health,
+      ThumbnailReader thumbnailReader) {
     this.images = images;
+    this.thumbnails = thumbnails;
+    this.thumbnailReader = thumbnailReader;
     this.queryMilvus = queryMilvus;
     this.encoder = encoder;
     this.batcher = batcher;
@@ -120,9 +133,18 @@ public final class BgevlService implements AutoCloseable {
 
   /**
    * Loads the model, connects to Milvus and Kafka, creates what is missing, and starts both
-   * applications.
+   * applications; thumbnails are looked up only locally (one instance).
    */
   public static BgevlService start(ServiceConfig config) {
+    return start(config, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(ServiceConfig)}, for one of several instances: {@code applicationServer} is
+   * the host and port where this instance serves thumbnails to the others (Streams' {@code
+   * application.server}), so {@link #thumbnails} can name the owner of any id.
+   */
+  public static BgevlService start(ServiceConfig config, Optional<HostInfo> applicationServer) {
     long begin = System.nanoTime();
     List<AutoCloseable> opened = new ArrayList<>();
     try {
@@ -167,6 +189,14 @@ public final class BgevlService implements AutoCloseable {
       SerdeConfig serdes = serdeConfig(config.wire());
       ImageResolver images = new ImageResolver(config.images());
       opened.add(images);
+      ThumbnailPool thumbnails =
+          new ThumbnailPool(
+              config.ingest().thumbnails(),
+              new ThumbnailMaker(config.ingest().thumbnails(), config.encoder().imageLimits()),
+              // thumbnails cost a second decode of each image: enough threads that they keep up
+              // with the encoder, few enough that they do not starve it
+              Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+      opened.add(thumbnails);
       Topology ingestTopology =
           IngestTopology.build(
               config.topics(),
@@ -176,6 +206,7 @@ public final class BgevlService implements AutoCloseable {
               new LaneEncoder(batcher, Lane.INGEST, encoder.model()),
               new MilvusVectorSink(milvus, config.milvus()),
               images,
+              thumbnails,
               collection,
               metrics,
               config.kafka().recordLimits());
@@ -192,6 +223,8 @@ public final class BgevlService implements AutoCloseable {
               Clock.systemUTC(),
               metrics,
               config.kafka().recordLimits());
+      // the serving side keeps the thumbnails: its threads never wait on a long ingest batch
+      ThumbnailStore.addTo(queryTopology, config.topics().mediaThumbnails());
       log.debug("Ingest topology {}", ingestTopology.describe());
       log.debug("Query topology {}", queryTopology.describe());
 
@@ -224,9 +257,7 @@ public final class BgevlService implements AutoCloseable {
               "query",
               config.kafka().queryThreads(),
               config.topics().requestDeadLetters(),
-              Map.of(
-                  StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
-                  config.query().commitInterval().toMillis()),
+              queryOverrides(config, applicationServer),
               queryDeaths);
       opened.add(() -> query.close(CLOSE_TIMEOUT));
       metrics.registerStreams("ingest", ingest);
@@ -244,11 +275,34 @@ public final class BgevlService implements AutoCloseable {
           config.kafka().bootstrapServers(),
           (System.nanoTime() - begin) / 1_000_000);
       return new BgevlService(
-          encoder, batcher, milvus, queryMilvus, images, ingest, query, collection, ops, health);
+          encoder,
+          batcher,
+          milvus,
+          queryMilvus,
+          images,
+          thumbnails,
+          ingest,
+          query,
+          collection,
+          ops,
+          health,
+          new ThumbnailReader(query, applicationServer));
     } catch (RuntimeException e) {
       closeAll(opened);
       throw e;
     }
+  }
+
+  private static Map<String, Object> queryOverrides(
+      ServiceConfig config, Optional<HostInfo> applicationServer) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put(
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.query().commitInterval().toMillis());
+    applicationServer.ifPresent(
+        self ->
+            overrides.put(
+                StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port()));
+    return overrides;
   }
 
   private static SerdeConfig serdeConfig(WireConfig wire) {
@@ -384,6 +438,11 @@ public final class BgevlService implements AutoCloseable {
     return health.check();
   }
 
+  /** Looks up the thumbnails of indexed images (interactive queries on the query application). */
+  public ThumbnailReader thumbnails() {
+    return thumbnailReader;
+  }
+
   /** The Milvus collection this service writes and searches. */
   public String collection() {
     return collection;
@@ -435,6 +494,7 @@ public final class BgevlService implements AutoCloseable {
     boolean queryClosed = query.close(leave.withTimeout(remaining(streamsDeadline)));
     boolean ingestClosed = ingest.close(leave.withTimeout(remaining(streamsDeadline)));
     images.close();
+    thumbnails.close();
     // a batch still encoding now is abandoned: its callers get an error and their offsets stay
     // uncommitted
     boolean batcherClosed = batcher.close(BATCHER_CLOSE_BUDGET);

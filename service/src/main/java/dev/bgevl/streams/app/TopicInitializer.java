@@ -48,15 +48,18 @@ final class TopicInitializer {
                   .configs(kafka.recordLimits().topicConfigs()));
         }
       }
-      if (!existing.contains(topics.mediaVectors())) {
-        missing.add(
-            new NewTopic(topics.mediaVectors(), partitions, replication)
-                .configs(
-                    withLimits(
-                        kafka,
-                        Map.of(
-                            TopicConfig.CLEANUP_POLICY_CONFIG,
-                            TopicConfig.CLEANUP_POLICY_COMPACT))));
+      // vectors and thumbnails are keyed state: compacted, and partitioned like media-events
+      for (String name : List.of(topics.mediaVectors(), topics.mediaThumbnails())) {
+        if (!existing.contains(name)) {
+          missing.add(
+              new NewTopic(name, partitions, replication)
+                  .configs(
+                      withLimits(
+                          kafka,
+                          Map.of(
+                              TopicConfig.CLEANUP_POLICY_CONFIG,
+                              TopicConfig.CLEANUP_POLICY_COMPACT))));
+        }
       }
       warnAboutSmallLimits(admin, existing, topics, kafka);
       if (missing.isEmpty()) {

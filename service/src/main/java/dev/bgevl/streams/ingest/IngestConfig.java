@@ -1,5 +1,6 @@
 package dev.bgevl.streams.ingest;
 
+import dev.bgevl.streams.thumbnails.ThumbnailPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -10,10 +11,17 @@ import java.util.Objects;
  *     ingest.batch.max-size})
  * @param batchMaxDelay longest an event waits in the pending store for its batch ({@code
  *     ingest.batch.max-delay-ms})
+ * @param thumbnails the thumbnail each indexed image gets ({@code thumbnails.*})
  */
-public record IngestConfig(int batchMaxSize, Duration batchMaxDelay) {
+public record IngestConfig(int batchMaxSize, Duration batchMaxDelay, ThumbnailPolicy thumbnails) {
 
-  public static final IngestConfig DEFAULT = new IngestConfig(32, Duration.ofMillis(50));
+  public static final IngestConfig DEFAULT =
+      new IngestConfig(32, Duration.ofMillis(50), ThumbnailPolicy.DEFAULT);
+
+  /** Batching as given, thumbnails as by default. */
+  public IngestConfig(int batchMaxSize, Duration batchMaxDelay) {
+    this(batchMaxSize, batchMaxDelay, ThumbnailPolicy.DEFAULT);
+  }
 
   public IngestConfig {
     if (batchMaxSize < 1) {
@@ -24,5 +32,6 @@ public record IngestConfig(int batchMaxSize, Duration batchMaxDelay) {
       throw new IllegalArgumentException(
           "ingest.batch.max-delay-ms must be >= 1, got " + batchMaxDelay.toMillis());
     }
+    Objects.requireNonNull(thumbnails, "thumbnails");
   }
 }

@@ -20,6 +20,8 @@ import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaOp;
 import dev.bgevl.streams.schemas.media.MediaVector;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
+import dev.bgevl.streams.thumbnails.Thumbnail;
+import dev.bgevl.streams.thumbnails.ThumbnailPool;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * Applies media events in micro-batches: each raw record waits in the changelogged {@code
  * ingest-pending} store until the batch is full or {@code ingest.batch.max-delay-ms} passed; a
  * flush then makes one encoder call, one Milvus upsert and one Milvus delete, and writes the
- * vectors (or tombstones) to media-vectors and bad events to the dead-letter topic.
+ * vectors (or tombstones) to media-vectors, each id's thumbnail (or a tombstone) to
+ * media-thumbnails, and bad events to the dead-letter topic. Thumbnails are made on their own pool
+ * while the batch is in the encoder, and written in the same transaction as their vectors: no
+ * thumbnail without its vector, and an upsert without an image or a delete removes the old one.
  *
  * <p>Raw bytes are kept, not decoded events, so a dead letter carries the original key and value.
  * Nothing is lost: the store is changelogged, Milvus is written before media-vectors, and a
@@ -63,6 +68,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   private final Deserializer<MediaEvent> events;
   private final Serializer<MediaVector> vectors;
   private final String vectorsTopic;
+  private final ThumbnailPool thumbnails;
   private final ServiceMetrics metrics;
   private final RecordLimits limits;
   private ProcessorContext<byte[], byte[]> context;
@@ -77,6 +83,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
       Deserializer<MediaEvent> events,
       Serializer<MediaVector> vectors,
       String vectorsTopic,
+      ThumbnailPool thumbnails,
       ServiceMetrics metrics,
       RecordLimits limits) {
     this.encoder = encoder;
@@ -87,6 +94,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     this.events = events;
     this.vectors = vectors;
     this.vectorsTopic = vectorsTopic;
+    this.thumbnails = thumbnails;
     this.metrics = metrics;
     this.limits = limits;
   }
@@ -128,11 +136,16 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     }
   }
 
-  /** An upsert with its image resolved and its embed mode applied: what the encoder is given. */
-  private record Resolved(Accepted item, EncodeInput input) {}
+  /**
+   * An upsert with its image resolved and its embed mode applied (what the encoder is given), and
+   * its thumbnail being made.
+   */
+  private record Resolved(
+      Accepted item, EncodeInput input, ThumbnailPool.PendingThumbnail thumbnail) {}
 
-  /** An upsert with its vector: the Milvus row and the media-vectors record. */
-  private record Embedded(Accepted item, VectorRow row, MediaVector vector) {}
+  /** An upsert with its vector: the Milvus row, the media-vectors record and its thumbnail. */
+  private record Embedded(
+      Accepted item, VectorRow row, MediaVector vector, ThumbnailPool.PendingThumbnail thumbnail) {}
 
   private void flush() {
     List<KeyValue<String, SourceRecord>> batch = pending.snapshot();
@@ -172,9 +185,11 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     Written written = write(embedded, deletes);
     for (Embedded e : written.upserted()) {
       forwardVector(e.item(), vectors.serialize(vectorsTopic, e.vector()));
+      forwardThumbnail(e.item(), e.thumbnail().await());
     }
     for (Accepted d : written.deleted()) {
       forwardVector(d, null);
+      forwardThumbnail(d, Thumbnail.none());
     }
     metrics.ingestVectorsOut(written.upserted().size());
     metrics.ingestDeletes(written.deleted().size());
@@ -218,11 +233,10 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     for (int i = 0; i < upserts.size(); i++) {
       Accepted a = upserts.get(i);
       try {
-        resolved.add(
-            new Resolved(
-                a,
-                EmbedModeRule.inputFor(
-                    a.event().getEmbed(), fetched.get(i).orThrow(), a.event().getText())));
+        byte[] image = fetched.get(i).orThrow();
+        EncodeInput input =
+            EmbedModeRule.inputFor(a.event().getEmbed(), image, a.event().getText());
+        resolved.add(new Resolved(a, input, thumbnails.start(image)));
       } catch (RejectedInputException e) {
         deadLetter(a.source(), e.reason(), e);
       }
@@ -243,6 +257,7 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     List<Embedded> embedded = new ArrayList<>();
     for (int i = 0; i < resolved.size(); i++) {
       Accepted a = resolved.get(i).item();
+      ThumbnailPool.PendingThumbnail thumbnail = resolved.get(i).thumbnail();
       if (results.get(i) instanceof EncodeResult.Rejected rejected) {
         deadLetter(a.source(), Failure.reasonOf(rejected.toException()), rejected.toException());
         continue;
@@ -268,7 +283,8 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
                     .setImageUri(e.getImageUri())
                     .setMetadata(e.getMetadata())
                     .setEventTime(Instant.ofEpochMilli(eventTime))
-                    .build()));
+                    .build(),
+                thumbnail));
       } catch (IllegalArgumentException invalid) {
         deadLetter(a.source(), DeadLetterReason.INVALID_FIELD, invalid);
       }
@@ -371,6 +387,22 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
     context.forward(
         new Record<>(a.id().getBytes(StandardCharsets.UTF_8), value, a.source().timestamp()),
         IngestTopology.VECTORS_SINK);
+  }
+
+  private void forwardThumbnail(Accepted a, Thumbnail thumbnail) {
+    if (thumbnail.failure() != null) {
+      // the vector stands; only the picture on the search page is missing
+      log.warn(
+          "No thumbnail for an indexed image topic={} partition={} offset={} error={}",
+          a.source().topic(),
+          a.source().partition(),
+          a.source().offset(),
+          thumbnail.failure());
+    }
+    context.forward(
+        new Record<>(
+            a.id().getBytes(StandardCharsets.UTF_8), thumbnail.jpeg(), a.source().timestamp()),
+        IngestTopology.THUMBNAILS_SINK);
   }
 
   private void deadLetter(SourceRecord source, DeadLetterReason reason, Exception e) {

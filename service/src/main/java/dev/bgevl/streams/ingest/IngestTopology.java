@@ -7,6 +7,7 @@ import dev.bgevl.streams.ops.ServiceMetrics;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.media.MediaVector;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
+import dev.bgevl.streams.thumbnails.ThumbnailPool;
 import dev.bgevl.streams.topics.Topics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -17,14 +18,15 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the ingest topology: {@code ingest-source → ingest-apply (store ingest-pending) →
- * ingest-vectors-sink | ingest-dead-letter-sink}. The source reads raw bytes; ingest-apply decodes
- * them itself, so every dead letter carries the original bytes.
+ * ingest-vectors-sink | ingest-thumbnails-sink | ingest-dead-letter-sink}. The source reads raw
+ * bytes; ingest-apply decodes them itself, so every dead letter carries the original bytes.
  */
 public final class IngestTopology {
 
   public static final String SOURCE = "ingest-source";
   public static final String APPLY = "ingest-apply";
   public static final String VECTORS_SINK = "ingest-vectors-sink";
+  public static final String THUMBNAILS_SINK = "ingest-thumbnails-sink";
   public static final String DEAD_LETTER_SINK = "ingest-dead-letter-sink";
 
   /**
@@ -42,6 +44,7 @@ public final class IngestTopology {
    *
    * @param collection the Milvus collection of the encoder's model
    * @param metrics where the processor counts events, batches, dead letters and Milvus call times
+   * @param thumbnails makes each indexed image's thumbnail while its batch is encoded
    * @param limits records above the input limit are dead-lettered by reference, never copied
    */
   public static Topology build(
@@ -52,6 +55,7 @@ public final class IngestTopology {
       Encoder encoder,
       VectorSink sink,
       ImageResolver images,
+      ThumbnailPool thumbnails,
       String collection,
       ServiceMetrics metrics,
       RecordLimits limits) {
@@ -70,6 +74,7 @@ public final class IngestTopology {
                 events.deserializer(),
                 vectors.serializer(),
                 topics.mediaVectors(),
+                thumbnails,
                 metrics,
                 limits),
         SOURCE);
@@ -82,6 +87,12 @@ public final class IngestTopology {
     topology.addSink(
         VECTORS_SINK,
         topics.mediaVectors(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        APPLY);
+    topology.addSink(
+        THUMBNAILS_SINK,
+        topics.mediaThumbnails(),
         new ByteArraySerializer(),
         new ByteArraySerializer(),
         APPLY);

@@ -10,6 +10,8 @@ import java.util.Set;
  * @param mediaEvents ingest input ({@code topics.media-events})
  * @param mediaVectors compacted vectors, the system of record for re-indexing ({@code
  *     topics.media-vectors})
+ * @param mediaThumbnails compacted thumbnails of indexed images, key = media id, tombstoned with
+ *     their vector ({@code topics.media-thumbnails})
  * @param mediaDeadLetters bad media events ({@code topics.media-dlq})
  * @param requests retrieval requests ({@code topics.requests})
  * @param replies default reply topic ({@code topics.replies})
@@ -21,6 +23,7 @@ import java.util.Set;
 public record Topics(
     String mediaEvents,
     String mediaVectors,
+    String mediaThumbnails,
     String mediaDeadLetters,
     String requests,
     String replies,
@@ -31,6 +34,7 @@ public record Topics(
       new Topics(
           "media-events",
           "media-vectors",
+          "media-thumbnails",
           "media-events-dlq",
           "retrieval-requests",
           "retrieval-replies",
@@ -40,7 +44,13 @@ public record Topics(
   public Topics {
     for (String t :
         new String[] {
-          mediaEvents, mediaVectors, mediaDeadLetters, requests, replies, requestDeadLetters
+          mediaEvents,
+          mediaVectors,
+          mediaThumbnails,
+          mediaDeadLetters,
+          requests,
+          replies,
+          requestDeadLetters
         }) {
       Objects.requireNonNull(t, "topic names must not be null");
       if (t.isBlank()) {
@@ -53,7 +63,13 @@ public record Topics(
   /** Every fixed topic the service reads or writes, in a stable order. */
   public List<String> all() {
     return List.of(
-        mediaEvents, mediaVectors, mediaDeadLetters, requests, replies, requestDeadLetters);
+        mediaEvents,
+        mediaVectors,
+        mediaThumbnails,
+        mediaDeadLetters,
+        requests,
+        replies,
+        requestDeadLetters);
   }
 
   /** Whether a request may ask for its reply on {@code topic}. */

@@ -10,6 +10,7 @@ import dev.bgevl.streams.deadletter.DeadLetterHeaders;
 import dev.bgevl.streams.deadletter.DeadLetterProcessingHandler;
 import dev.bgevl.streams.embedded.testkit.TestImages;
 import dev.bgevl.streams.encoder.EncoderConfig;
+import dev.bgevl.streams.encoder.ImageLimits;
 import dev.bgevl.streams.encoder.bundle.ModelBundle;
 import dev.bgevl.streams.encoder.onnx.OnnxBgeVlEncoder;
 import dev.bgevl.streams.failure.DeadLetterReason;
@@ -23,7 +24,12 @@ import dev.bgevl.streams.schemas.media.MediaVector;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
+import dev.bgevl.streams.thumbnails.ThumbnailMaker;
+import dev.bgevl.streams.thumbnails.ThumbnailPolicy;
+import dev.bgevl.streams.thumbnails.ThumbnailPool;
 import dev.bgevl.streams.topics.Topics;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import javax.imageio.ImageIO;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -68,6 +75,7 @@ class IngestProcessorTest {
 
   static OnnxBgeVlEncoder encoder;
   static ImageResolver images;
+  static ThumbnailPool thumbnails;
 
   @TempDir Path stateDir;
 
@@ -76,6 +84,7 @@ class IngestProcessorTest {
   TestInputTopic<byte[], byte[]> events;
   TestOutputTopic<byte[], byte[]> vectors;
   TestOutputTopic<byte[], byte[]> deadLetters;
+  TestOutputTopic<byte[], byte[]> thumbnailRecords;
 
   /** Milvus as the processor sees it: rows by id, deletes in order, and an outage on demand. */
   static final class RecordingSink implements VectorSink {
@@ -111,10 +120,16 @@ class IngestProcessorTest {
             ModelBundle.load(Path.of(System.getProperty("bgevl.tinyBundle"))),
             EncoderConfig.DEFAULT.withIntraOpThreads(1));
     images = new ImageResolver(new ImageSourcePolicy(Optional.empty(), 1 << 20));
+    thumbnails =
+        new ThumbnailPool(
+            ThumbnailPolicy.DEFAULT,
+            new ThumbnailMaker(ThumbnailPolicy.DEFAULT, ImageLimits.DEFAULT),
+            1);
   }
 
   @AfterAll
   static void closeEncoder() {
+    thumbnails.close();
     images.close();
     encoder.close();
   }
@@ -139,6 +154,7 @@ class IngestProcessorTest {
                 encoder,
                 sink,
                 images,
+                thumbnails,
                 "media_unit",
                 new ServiceMetrics(),
                 LIMITS),
@@ -152,6 +168,9 @@ class IngestProcessorTest {
     deadLetters =
         driver.createOutputTopic(
             TOPICS.mediaDeadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    thumbnailRecords =
+        driver.createOutputTopic(
+            TOPICS.mediaThumbnails(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -254,6 +273,52 @@ class IngestProcessorTest {
   }
 
   @Test
+  void shouldWriteAThumbnailWithEachIndexedImageAndTombstoneItWhenTheImageGoes() throws Exception {
+    byte[] photo = TestImages.photoLikePng(400_000, 7);
+    BufferedImage original = ImageIO.read(new ByteArrayInputStream(photo));
+    send(
+        "photo",
+        "{\"id\":\"photo\",\"image\":\"" + Base64.getEncoder().encodeToString(photo) + "\"}");
+    flush();
+    List<TestRecord<byte[], byte[]>> made = thumbnailRecords.readRecordsToList();
+    assertEquals(List.of("photo"), made.stream().map(IngestProcessorTest::key).toList());
+    BufferedImage thumbnail = ImageIO.read(new ByteArrayInputStream(made.get(0).value()));
+    assertEquals(256, thumbnail.getWidth(), "the longest side is the policy's");
+    assertEquals(
+        Math.round(original.getHeight() * 256.0 / original.getWidth()),
+        thumbnail.getHeight(),
+        "the aspect ratio is kept");
+    assertTrue(
+        made.get(0).value().length < photo.length / 5,
+        "a thumbnail is a few KB: " + made.get(0).value().length);
+
+    send("photo", "{\"id\":\"photo\",\"text\":\"now only a caption\"}");
+    flush();
+    send("photo", "{\"id\":\"photo\",\"op\":\"DELETE\"}");
+    flush();
+    List<TestRecord<byte[], byte[]>> later = thumbnailRecords.readRecordsToList();
+    assertEquals(2, later.size());
+    assertNull(later.get(0).value(), "an upsert without an image removes the old thumbnail");
+    assertNull(later.get(1).value(), "a DELETE tombstones the thumbnail");
+  }
+
+  @Test
+  void shouldWriteNoThumbnailForAnEventThatWasNotIndexed() {
+    send(
+        "broken",
+        "{\"id\":\"broken\",\"image\":\""
+            + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3})
+            + "\"}");
+    send("fine", upsert("fine", "indexed"));
+    flush();
+    assertEquals(1, deadLetters.readRecordsToList().size());
+    assertEquals(
+        List.of("fine"),
+        thumbnailRecords.readRecordsToList().stream().map(IngestProcessorTest::key).toList(),
+        "no thumbnail without its vector");
+  }
+
+  @Test
   void shouldKeepTheBatchForTheRetryWhenMilvusIsDown() {
     sink.down = true;
     send("kept", upsert("kept", "survives the outage"));
@@ -264,6 +329,7 @@ class IngestProcessorTest {
         failed.toString());
     assertTrue(deadLetters.isEmpty(), "an outage dead-letters nothing");
     assertTrue(vectors.isEmpty(), "nothing reaches media-vectors before Milvus has it");
+    assertTrue(thumbnailRecords.isEmpty(), "nor a thumbnail");
 
     // Streams now replaces the thread; the new task finds the batch in the (changelogged) store and
     // flushes it first

@@ -64,6 +64,7 @@ class QueryProcessorTest {
       new Topics(
           "media-events",
           "media-vectors",
+          "media-thumbnails",
           "media-events-dlq",
           "retrieval-requests",
           "retrieval-replies",

@@ -45,6 +45,7 @@ public final class IngestTestServices {
     return new Topics(
         prefix + "-media-events",
         prefix + "-media-vectors",
+        prefix + "-media-thumbnails",
         prefix + "-media-events-dlq",
         prefix + "-retrieval-requests",
         prefix + "-retrieval-replies",
