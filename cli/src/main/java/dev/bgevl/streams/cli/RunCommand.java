@@ -1,12 +1,12 @@
 package dev.bgevl.streams.cli;
 
-import dev.bgevl.streams.app.BgevlService;
 import dev.bgevl.streams.app.ServiceConfig;
+import dev.bgevl.streams.web.ServiceWithPage;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code bgevl run}: the service against a given Kafka and Milvus. */
+/** {@code bgevl run}: the service and its search page against a given Kafka and Milvus. */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
@@ -21,7 +21,7 @@ final class RunCommand implements Callable<Integer> {
     ServiceConfig config = service.toConfig(null);
     ShutdownSignal signal = new ShutdownSignal();
     try {
-      BgevlService service = BgevlService.start(config);
+      ServiceWithPage service = ServiceWithPage.start(config, this.service.toWebConfig());
       try {
         signal.await();
       } finally {

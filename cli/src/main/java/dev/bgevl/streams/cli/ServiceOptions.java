@@ -15,7 +15,9 @@ import dev.bgevl.streams.milvus.VectorIndex;
 import dev.bgevl.streams.ops.OpsConfig;
 import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
+import dev.bgevl.streams.thumbnails.ThumbnailPolicy;
 import dev.bgevl.streams.topics.Topics;
+import dev.bgevl.streams.web.WebConfig;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.IndexParam;
 import java.nio.file.Path;
@@ -370,6 +372,39 @@ public final class ServiceOptions {
           "Port of /metrics, /health/live and /health/ready on all interfaces; 0 = any free port, -1 = off (default: ${DEFAULT-VALUE}).")
   int opsPort;
 
+  @Option(
+      names = "--web.port",
+      defaultValue = "8081",
+      description =
+          "Port of the search page and /thumbnails on all interfaces; 0 = any free port, -1 = off (default: ${DEFAULT-VALUE}).")
+  int webPort;
+
+  @Option(
+      names = "--web.advertised-host",
+      defaultValue = "localhost",
+      description =
+          "Name other instances reach this one by, for thumbnails held here; set it when running several (default: ${DEFAULT-VALUE}).")
+  String webAdvertisedHost;
+
+  @Option(
+      names = "--web.search-timeout-ms",
+      defaultValue = "10000",
+      description = "How long the search page waits for a reply (default: ${DEFAULT-VALUE}).")
+  long webSearchTimeoutMs;
+
+  @Option(
+      names = "--thumbnails.max-side",
+      defaultValue = "256",
+      description =
+          "Longest side of the JPEG thumbnail each indexed image gets; 0 = no thumbnails (default: ${DEFAULT-VALUE}).")
+  int thumbnailMaxSide;
+
+  @Option(
+      names = "--thumbnails.quality",
+      defaultValue = "80",
+      description = "JPEG quality of thumbnails, 1..100 (default: ${DEFAULT-VALUE}).")
+  int thumbnailQuality;
+
   /**
    * Validates the flags into the service configuration; {@code bundle} replaces a missing
    * --encoder.model.
@@ -467,7 +502,10 @@ public final class ServiceOptions {
             Duration.ofMillis(httpReadTimeoutMs),
             httpAllowPrivateAddresses,
             fetchThreads),
-        new IngestConfig(ingestBatchSize, Duration.ofMillis(ingestBatchDelayMs)),
+        new IngestConfig(
+            ingestBatchSize,
+            Duration.ofMillis(ingestBatchDelayMs),
+            new ThumbnailPolicy(thumbnailMaxSide, thumbnailQuality)),
         new QueryConfig(
             maxTopK,
             QueryConfig.DEFAULT.filterFields(),
@@ -476,5 +514,10 @@ public final class ServiceOptions {
             Duration.ofMillis(queryCommitIntervalMs),
             Duration.ofMillis(queryMilvusTimeoutMs)),
         new OpsConfig(opsPort));
+  }
+
+  /** The search page's flags, validated. */
+  public WebConfig toWebConfig() {
+    return new WebConfig(webPort, webAdvertisedHost, Duration.ofMillis(webSearchTimeoutMs));
   }
 }

@@ -11,6 +11,7 @@ import dev.bgevl.streams.milvus.MilvusConfig;
 import dev.bgevl.streams.query.QueryConfig;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
 import dev.bgevl.streams.topics.Topics;
+import dev.bgevl.streams.web.WebConfig;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -43,5 +44,13 @@ class DefaultsTest {
     assertEquals(
         ImageSourcePolicy.defaults(Optional.empty(), config.encoder().imageLimits().maxBytes()),
         config.images());
+  }
+
+  @Test
+  void shouldBuildTheSearchPagesDefaultsWhenNoFlagIsGiven() {
+    CommandLine cli = new CommandLine(new RunCommand());
+    cli.setDefaultValueProvider(new EnvironmentDefaults(Map.of(), Map.of()));
+    cli.parseArgs("--encoder.model", "m");
+    assertEquals(WebConfig.DEFAULT, ((RunCommand) cli.getCommand()).service.toWebConfig());
   }
 }

@@ -98,13 +98,16 @@ public final class LocalCommand implements Callable<Integer> {
             kafkaPort,
             milvusPort,
             service.recordLimits(),
-            (bootstrap, milvusUri) ->
-                service.toConfig(TINY_BUNDLE, bootstrap, milvusUri, stateDir))) {
+            (bootstrap, milvusUri) -> service.toConfig(TINY_BUNDLE, bootstrap, milvusUri, stateDir),
+            service.toWebConfig())) {
       spec.commandLine()
           .getOut()
           .printf(
               "Local stack ready: kafka=%s milvus=%s (Ctrl-C stops all three)%n",
               stack.bootstrapServers(), stack.milvusUri());
+      if (stack.webPort() > 0) {
+        spec.commandLine().getOut().printf("Search page: http://localhost:%d/%n", stack.webPort());
+      }
       spec.commandLine().getOut().flush();
       signal.await();
     } finally {

@@ -6,6 +6,8 @@ import dev.bgevl.streams.embedded.EmbeddedKafkaBroker;
 import dev.bgevl.streams.embedded.EmbeddedKafkaConfig;
 import dev.bgevl.streams.embedded.EmbeddedMilvusServer;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
+import dev.bgevl.streams.web.ServiceWithPage;
+import dev.bgevl.streams.web.WebConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BiFunction;
@@ -22,9 +24,10 @@ public final class LocalStack implements AutoCloseable {
 
   private final EmbeddedKafkaBroker kafka;
   private final EmbeddedMilvusServer milvus;
-  private final BgevlService service;
+  private final ServiceWithPage service;
 
-  private LocalStack(EmbeddedKafkaBroker kafka, EmbeddedMilvusServer milvus, BgevlService service) {
+  private LocalStack(
+      EmbeddedKafkaBroker kafka, EmbeddedMilvusServer milvus, ServiceWithPage service) {
     this.kafka = kafka;
     this.milvus = milvus;
     this.service = service;
@@ -36,6 +39,7 @@ public final class LocalStack implements AutoCloseable {
    * @param limits the record limit the broker must accept (plus the service's own overhead)
    * @param serviceConfig builds the service configuration from the broker's bootstrap servers and
    *     Milvus's URI
+   * @param web the search page's port and timeout
    */
   public static LocalStack start(
       Path dataDir,
@@ -43,7 +47,8 @@ public final class LocalStack implements AutoCloseable {
       int kafkaPort,
       int milvusPort,
       RecordLimits limits,
-      BiFunction<String, String, ServiceConfig> serviceConfig) {
+      BiFunction<String, String, ServiceConfig> serviceConfig,
+      WebConfig web) {
     EmbeddedKafkaBroker kafka =
         EmbeddedKafkaBroker.start(
             EmbeddedKafkaConfig.defaults(dataDir.resolve("kafka"))
@@ -55,8 +60,8 @@ public final class LocalStack implements AutoCloseable {
       milvus =
           EmbeddedMilvusServer.start(
               venv, dataDir.resolve("milvus"), "127.0.0.1", milvusPort, Duration.ofSeconds(60));
-      BgevlService service =
-          BgevlService.start(serviceConfig.apply(kafka.bootstrapServers(), milvus.uri()));
+      ServiceWithPage service =
+          ServiceWithPage.start(serviceConfig.apply(kafka.bootstrapServers(), milvus.uri()), web);
       log.info(
           "Local stack up kafka={} milvus={} data={}",
           kafka.bootstrapServers(),
@@ -81,7 +86,12 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public BgevlService service() {
-    return service;
+    return service.service();
+  }
+
+  /** The search page's port, or -1 when it is off. */
+  public int webPort() {
+    return service.webPort();
   }
 
   @Override

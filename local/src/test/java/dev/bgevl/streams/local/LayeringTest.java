@@ -110,16 +110,29 @@ class LayeringTest {
                 ROOT + ".deadletter..",
                 ROOT + ".failure..",
                 ROOT + ".batching..",
+                ROOT + ".thumbnails..",
                 ROOT + ".topics..")
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage(
+                ROOT + ".web..",
                 ROOT + ".cli..",
                 ROOT + ".local..",
                 ROOT + ".embedded..",
                 ROOT + ".client..",
                 "picocli..");
     rule.check(main);
+  }
+
+  @Test
+  void shouldKeepTheSearchPageBelowTheCommandLines() {
+    noClasses()
+        .that()
+        .resideInAPackage(ROOT + ".web..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ROOT + ".cli..", ROOT + ".local..", ROOT + ".embedded..", "picocli..")
+        .check(main);
   }
 
   @Test

@@ -26,10 +26,7 @@ import dev.bgevl.streams.schemas.media.MediaVector;
 import dev.bgevl.streams.schemas.retrieval.RetrievalReply;
 import dev.bgevl.streams.schemas.retrieval.RetrievalRequest;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
-import dev.bgevl.streams.schemas.serde.CachingSchemaRegistryClient;
 import dev.bgevl.streams.schemas.serde.RecordLimits;
-import dev.bgevl.streams.schemas.serde.RestSchemaRegistryClient;
-import dev.bgevl.streams.schemas.serde.SchemaRegistryConfig;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
 import dev.bgevl.streams.thumbnails.ThumbnailMaker;
 import dev.bgevl.streams.thumbnails.ThumbnailPool;
@@ -186,7 +183,7 @@ public final class BgevlService implements AutoCloseable {
         TopicInitializer.ensure(admin, config.topics(), config.kafka());
       }
 
-      SerdeConfig serdes = serdeConfig(config.wire());
+      SerdeConfig serdes = config.wire().serdes();
       ImageResolver images = new ImageResolver(config.images());
       opened.add(images);
       ThumbnailPool thumbnails =
@@ -303,16 +300,6 @@ public final class BgevlService implements AutoCloseable {
             overrides.put(
                 StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port()));
     return overrides;
-  }
-
-  private static SerdeConfig serdeConfig(WireConfig wire) {
-    return new SerdeConfig(
-        wire.output(),
-        wire.schemaRegistryUrl()
-            .map(
-                url ->
-                    new CachingSchemaRegistryClient(
-                        new RestSchemaRegistryClient(SchemaRegistryConfig.of(url)))));
   }
 
   private static Properties adminProperties(KafkaConfig kafka) {

@@ -1,5 +1,9 @@
 package dev.bgevl.streams.app;
 
+import dev.bgevl.streams.schemas.serde.CachingSchemaRegistryClient;
+import dev.bgevl.streams.schemas.serde.RestSchemaRegistryClient;
+import dev.bgevl.streams.schemas.serde.SchemaRegistryConfig;
+import dev.bgevl.streams.schemas.serde.SerdeConfig;
 import dev.bgevl.streams.schemas.serde.WireFormat;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,5 +23,15 @@ public record WireConfig(WireFormat output, Optional<String> schemaRegistryUrl) 
     if (output == WireFormat.AVRO && schemaRegistryUrl.isEmpty()) {
       throw new IllegalArgumentException("serde.format=AVRO needs schema.registry.url");
     }
+  }
+
+  /** The serdes' configuration: this format out, a caching registry client when one is set. */
+  public SerdeConfig serdes() {
+    return new SerdeConfig(
+        output,
+        schemaRegistryUrl.map(
+            url ->
+                new CachingSchemaRegistryClient(
+                    new RestSchemaRegistryClient(SchemaRegistryConfig.of(url)))));
   }
 }
