@@ -166,7 +166,7 @@ class ServiceMetricsTest {
     String before = metrics.scrape();
     assertTrue(before.contains("# TYPE bgevl_encoder_queue_depth gauge\n"), before);
     assertFalse(before.contains("bgevl_encoder_queue_depth{"), before);
-    assertFalse(before.contains("bgevl_encoder_queue_capacity "), before);
+    assertFalse(before.contains("\nbgevl_encoder_queue_capacity "), before);
 
     Map<Lane, Integer> queued = new EnumMap<>(Map.of(Lane.QUERY, 2, Lane.INGEST, 5));
     metrics.registerEncoderQueue(queued::get, 64);
