@@ -48,90 +48,19 @@ class DashboardTest {
   /** PromQL's functions and aggregations (prometheus.io/docs/prometheus/latest/querying). */
   private static final Set<String> PROMQL_FUNCTIONS =
       Set.of(
-          "abs",
-          "absent",
-          "absent_over_time",
-          "acos",
-          "acosh",
-          "asin",
-          "asinh",
-          "atan",
-          "atanh",
-          "avg",
-          "avg_over_time",
-          "bottomk",
-          "ceil",
-          "changes",
-          "clamp",
-          "clamp_max",
-          "clamp_min",
-          "cos",
-          "cosh",
-          "count",
-          "count_over_time",
-          "count_values",
-          "day_of_month",
-          "day_of_week",
-          "day_of_year",
-          "days_in_month",
-          "deg",
-          "delta",
-          "deriv",
-          "exp",
-          "floor",
-          "group",
-          "histogram_avg",
-          "histogram_count",
-          "histogram_fraction",
-          "histogram_quantile",
-          "histogram_stddev",
-          "histogram_stdvar",
-          "histogram_sum",
-          "hour",
-          "idelta",
-          "increase",
-          "irate",
-          "label_join",
-          "label_replace",
-          "last_over_time",
-          "ln",
-          "log10",
-          "log2",
-          "max",
-          "max_over_time",
-          "min",
-          "min_over_time",
-          "minute",
-          "month",
-          "pi",
-          "predict_linear",
-          "present_over_time",
-          "quantile",
-          "quantile_over_time",
-          "rad",
-          "rate",
-          "resets",
-          "round",
-          "scalar",
-          "sgn",
-          "sin",
-          "sinh",
-          "sort",
-          "sort_desc",
-          "sqrt",
-          "stddev",
-          "stddev_over_time",
-          "stdvar",
-          "stdvar_over_time",
-          "sum",
-          "sum_over_time",
-          "tan",
-          "tanh",
-          "time",
-          "timestamp",
-          "topk",
-          "vector",
-          "year");
+          """
+          abs absent absent_over_time acos acosh asin asinh atan atanh avg avg_over_time bottomk
+          ceil changes clamp clamp_max clamp_min cos cosh count count_over_time count_values
+          day_of_month day_of_week day_of_year days_in_month deg delta deriv exp floor group
+          histogram_avg histogram_count histogram_fraction histogram_quantile histogram_stddev
+          histogram_stdvar histogram_sum hour idelta increase irate label_join label_replace
+          last_over_time ln log10 log2 max max_over_time min min_over_time minute month pi
+          predict_linear present_over_time quantile quantile_over_time rad rate resets round
+          scalar sgn sin sinh sort sort_desc sqrt stddev stddev_over_time stdvar stdvar_over_time
+          sum sum_over_time tan tanh time timestamp topk vector year
+          """
+              .strip()
+              .split("\\s+"));
 
   @TempDir static Path stateDir;
 
