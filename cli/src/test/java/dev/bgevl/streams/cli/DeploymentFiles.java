@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
@@ -161,6 +162,43 @@ final class DeploymentFiles {
                   : parts[Math.min(1, parts.length - 1)]));
     }
     return targets;
+  }
+
+  /**
+   * The repository file or folder that {@code service} sees at {@code containerPath}: the mount
+   * with the longest target above it decides, and only a bind mount of a host path ({@code ./x},
+   * {@code /x}) has one; empty when a named volume or the image's own file system holds it.
+   */
+  Optional<Path> hostPath(String service, String containerPath) {
+    Path wanted = Path.of(containerPath).normalize();
+    Path bestTarget = null;
+    String bestSource = null;
+    for (JsonNode volume : service(service).path("volumes")) {
+      String source;
+      String target;
+      if (volume.isObject()) {
+        source = volume.path("source").asText("");
+        target = volume.path("target").asText();
+      } else {
+        String[] parts = volume.asText().split(":");
+        source = parts.length > 1 ? parts[0] : "";
+        target = parts[Math.min(1, parts.length - 1)];
+      }
+      Path mountTarget = Path.of(target).normalize();
+      if (wanted.startsWith(mountTarget)
+          && (bestTarget == null || mountTarget.getNameCount() > bestTarget.getNameCount())) {
+        bestTarget = mountTarget;
+        bestSource = source;
+      }
+    }
+    boolean bind =
+        bestSource != null
+            && (bestSource.startsWith("./")
+                || bestSource.startsWith("../")
+                || bestSource.startsWith("/"));
+    return bind
+        ? Optional.of(root.resolve(bestSource).resolve(bestTarget.relativize(wanted)).normalize())
+        : Optional.empty();
   }
 
   /**

@@ -2,11 +2,13 @@ package dev.bgevl.streams.ops;
 
 import dev.bgevl.streams.encoder.batch.BatchListener;
 import dev.bgevl.streams.encoder.batch.Lane;
+import dev.bgevl.streams.encoder.batch.MicroBatcher;
 import dev.bgevl.streams.failure.DeadLetterReason;
 import dev.bgevl.streams.schemas.retrieval.ReplyStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
@@ -33,6 +35,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * <tr><td>{@code bgevl_encoder_failed_batches_total}</td><td>counter</td><td>batches the encoder threw for</td></tr>
  * <tr><td>{@code bgevl_encoder_overloaded_total{lane}}</td><td>counter</td><td>submits refused, queue full</td></tr>
  * <tr><td>{@code bgevl_encoder_deadline_exceeded_total{lane}}</td><td>counter</td><td>items dropped past their deadline</td></tr>
+ * <tr><td>{@code bgevl_encoder_queue_depth{lane}}, {@code bgevl_encoder_queue_capacity}</td><td>gauge</td><td>items waiting now and the queue's size, see {@link #registerEncoderQueue}</td></tr>
  * <tr><td>{@code bgevl_query_requests_total}</td><td>counter</td><td>retrieval requests taken in</td></tr>
  * <tr><td>{@code bgevl_query_replies_total{status}}</td><td>counter</td><td>replies by {@link ReplyStatus}</td></tr>
  * <tr><td>{@code bgevl_query_seconds}</td><td>histogram</td><td>request record timestamp to reply</td></tr>
@@ -150,6 +153,7 @@ public final class ServiceMetrics {
           "From the request record's timestamp to its reply.",
           LATENCY_BUCKETS,
           Histogram.MILLIS);
+  private final EncoderQueueGauge encoderQueue = new EncoderQueueGauge();
   private final KafkaStreamsCollector streams = new KafkaStreamsCollector();
 
   private final BatchListener batchListener =
@@ -180,6 +184,7 @@ public final class ServiceMetrics {
           encoderFailedBatches,
           encoderOverloaded,
           encoderDeadlineExceeded,
+          encoderQueue,
           queryRequests,
           queryReplies,
           querySeconds,
@@ -242,6 +247,19 @@ public final class ServiceMetrics {
    */
   public BatchListener batchListener() {
     return batchListener;
+  }
+
+  /**
+   * Exports {@code bgevl_encoder_queue_depth{lane}} and {@code bgevl_encoder_queue_capacity} of
+   * {@code batcher}, read at every scrape; registering again replaces the batcher.
+   */
+  public void registerEncoderQueue(MicroBatcher batcher) {
+    registerEncoderQueue(batcher::queued, batcher.policy().queueCapacity());
+  }
+
+  /** As {@link #registerEncoderQueue(MicroBatcher)}, from any per-lane count and capacity. */
+  void registerEncoderQueue(ToIntFunction<Lane> queued, int capacity) {
+    encoderQueue.register(queued, capacity);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.bgevl.streams.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bgevl.streams.encoder.batch.BatchListener;
@@ -8,7 +9,9 @@ import dev.bgevl.streams.encoder.batch.Lane;
 import dev.bgevl.streams.failure.DeadLetterReason;
 import dev.bgevl.streams.schemas.retrieval.ReplyStatus;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -156,6 +159,25 @@ class ServiceMetricsTest {
     assertTrue(text.contains("bgevl_encoder_failed_batches_total 1\n"), text);
     assertTrue(text.contains("bgevl_encoder_deadline_exceeded_total{lane=\"QUERY\"} 1\n"), text);
     assertTrue(text.contains("bgevl_encoder_overloaded_total{lane=\"INGEST\"} 2\n"), text);
+  }
+
+  @Test
+  void shouldExportEncoderQueueDepthPerLaneOnlyOnceABatcherIsRegistered() {
+    String before = metrics.scrape();
+    assertTrue(before.contains("# TYPE bgevl_encoder_queue_depth gauge\n"), before);
+    assertFalse(before.contains("bgevl_encoder_queue_depth{"), before);
+    assertFalse(before.contains("\nbgevl_encoder_queue_capacity "), before);
+
+    Map<Lane, Integer> queued = new EnumMap<>(Map.of(Lane.QUERY, 2, Lane.INGEST, 5));
+    metrics.registerEncoderQueue(queued::get, 64);
+    String text = metrics.scrape();
+    assertTrue(text.contains("bgevl_encoder_queue_depth{lane=\"QUERY\"} 2\n"), text);
+    assertTrue(text.contains("bgevl_encoder_queue_depth{lane=\"INGEST\"} 5\n"), text);
+    assertTrue(text.contains("bgevl_encoder_queue_capacity 64\n"), text);
+
+    // read at every scrape, not copied at registration
+    queued.put(Lane.INGEST, 0);
+    assertTrue(metrics.scrape().contains("bgevl_encoder_queue_depth{lane=\"INGEST\"} 0\n"));
   }
 
   @Test

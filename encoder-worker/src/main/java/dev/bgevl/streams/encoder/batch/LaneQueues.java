@@ -23,6 +23,10 @@ final class LaneQueues {
     return query.size() + ingest.size();
   }
 
+  int size(Lane lane) {
+    return (lane == Lane.QUERY ? query : ingest).size();
+  }
+
   boolean isEmpty() {
     return query.isEmpty() && ingest.isEmpty();
   }

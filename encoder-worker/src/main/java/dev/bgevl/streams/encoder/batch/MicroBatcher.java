@@ -142,6 +142,20 @@ public final class MicroBatcher implements AutoCloseable {
   }
 
   /**
+   * Items of {@code lane} waiting in the queue now, not yet taken into a batch (for a queue-depth
+   * gauge; the batch inside the encoder is not counted). Takes the batcher's lock briefly.
+   */
+  public int queued(Lane lane) {
+    Objects.requireNonNull(lane, "lane");
+    lock.lock();
+    try {
+      return queues.size(lane);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Wakes the dispatcher to look at the time again: an injected clock moves without the waits
    * noticing. Production never needs it (the system clock's waits end on their own).
    */

@@ -200,6 +200,25 @@ class MicroBatcherTest {
   }
 
   @Test
+  void shouldReportWhatWaitsInEachLaneUntilItsBatchIsTaken() throws Exception {
+    // on test time nothing is due until the delay passes, so the counts cannot race the dispatcher
+    MicroBatcher batcher = batcherOnTestTime(policy(8, LONG_DELAY, 64));
+    List<CompletableFuture<EncodeResult>> futures = new ArrayList<>();
+    futures.addAll(batcher.submitAll(texts("query-", 2), Lane.QUERY, null));
+    futures.addAll(batcher.submitAll(texts("ingest-", 3), Lane.INGEST, null));
+
+    assertEquals(2, batcher.queued(Lane.QUERY));
+    assertEquals(3, batcher.queued(Lane.INGEST));
+
+    advance(batcher, LONG_DELAY);
+    for (CompletableFuture<EncodeResult> f : futures) {
+      get(f);
+    }
+    assertEquals(0, batcher.queued(Lane.QUERY));
+    assertEquals(0, batcher.queued(Lane.INGEST));
+  }
+
+  @Test
   void shouldFillTheNextBatchFromTheQueryLaneFirst() throws Exception {
     MicroBatcher batcher = batcher(policy(4, LONG_DELAY, 64));
     occupyEncoder(batcher, 4);
