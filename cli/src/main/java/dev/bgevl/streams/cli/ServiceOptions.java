@@ -374,7 +374,7 @@ public final class ServiceOptions {
 
   @Option(
       names = "--web.port",
-      defaultValue = "8081",
+      defaultValue = "8088",
       description =
           "Port of the search page and /thumbnails on all interfaces; 0 = any free port, -1 = off (default: ${DEFAULT-VALUE}).")
   int webPort;

@@ -110,6 +110,24 @@ class ComposeFileTest {
   }
 
   @Test
+  void shouldPublishTheSearchPageAndAdvertiseAHostTheOtherContainersResolve() {
+    CommandLine cli = new CommandLine(new RunCommand());
+    cli.setDefaultValueProvider(new EnvironmentDefaults(environment, Map.of()));
+    cli.parseArgs();
+    var web = ((RunCommand) cli.getCommand()).service.toWebConfig();
+    assertTrue(web.enabled(), "the search page is on");
+    assertTrue(
+        files.containerPorts(SERVICE).contains(web.port()),
+        "the search page's port " + web.port() + " is published: " + files.containerPorts(SERVICE));
+    assertTrue(
+        files.networkNames(SERVICE).contains(web.advertisedHost()),
+        "other instances reach this one as "
+            + web.advertisedHost()
+            + ", a name the compose network gives it: "
+            + files.networkNames(SERVICE));
+  }
+
+  @Test
   void shouldBootstrapFromAListenerKafkaAdvertisesOnTheComposeNetwork() {
     String bootstrap = required("APP_KAFKA_BOOTSTRAP_SERVERS");
     Map<String, String> kafka = files.environment("kafka");

@@ -156,6 +156,7 @@ public final class BgevlService implements AutoCloseable {
       opened.add(encoder);
       MicroBatcher batcher = new MicroBatcher(encoder, config.batch(), metrics.batchListener());
       opened.add(batcher);
+      metrics.registerEncoderQueue(batcher);
       // the first real batch must not pay for ONNX Runtime's first run of a shape
       batcher.warmUp(1, config.batch().maxBatchSize());
       health.register(MODEL_LOADED, () -> true);

@@ -390,7 +390,10 @@ final class IngestProcessor implements Processor<byte[], byte[], byte[], byte[]>
   }
 
   private void forwardThumbnail(Accepted a, Thumbnail thumbnail) {
-    if (thumbnail.failure() != null) {
+    if (thumbnail.present()) {
+      metrics.thumbnailOut();
+    } else if (thumbnail.failure() != null) {
+      metrics.thumbnailFailed();
       // the vector stands; only the picture on the search page is missing
       log.warn(
           "No thumbnail for an indexed image topic={} partition={} offset={} error={}",

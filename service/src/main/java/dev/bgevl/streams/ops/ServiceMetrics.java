@@ -81,6 +81,15 @@ public final class ServiceMetrics {
       new Counter(
           "bgevl_ingest_deletes_total",
           "Deletes applied to Milvus and written to media-vectors as tombstones.");
+  private final Counter thumbnailsOut =
+      new Counter(
+          "bgevl_ingest_thumbnails_out_total",
+          "Thumbnails written to media-thumbnails with their vectors.");
+  private final Counter thumbnailsFailed =
+      new Counter(
+          "bgevl_ingest_thumbnails_failed_total",
+          "Indexed images whose thumbnail could not be made (the vector stands; a tombstone is"
+              + " written).");
   private final EnumCounter<DeadLetterReason> deadLetters =
       new EnumCounter<>(
           "bgevl_dead_letters_total",
@@ -173,6 +182,8 @@ public final class ServiceMetrics {
           ingestBatchSize,
           vectorsOut,
           deletes,
+          thumbnailsOut,
+          thumbnailsFailed,
           deadLetters,
           milvusUpsert,
           milvusDelete,
@@ -209,6 +220,16 @@ public final class ServiceMetrics {
   /** {@code count} deletes went to Milvus and media-vectors. */
   public void ingestDeletes(int count) {
     deletes.add(count);
+  }
+
+  /** A thumbnail went to media-thumbnails. */
+  public void thumbnailOut() {
+    thumbnailsOut.add(1);
+  }
+
+  /** An indexed image got no thumbnail. */
+  public void thumbnailFailed() {
+    thumbnailsFailed.add(1);
   }
 
   /** One record went to a dead-letter topic. */

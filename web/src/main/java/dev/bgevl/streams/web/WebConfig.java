@@ -14,8 +14,11 @@ import java.util.Objects;
  */
 public record WebConfig(int port, String advertisedHost, Duration searchTimeout) {
 
-  /** Next to the ops port (8080), which stays for probes and scrapes only. */
-  public static final int DEFAULT_PORT = 8081;
+  /**
+   * Not the ops port (8080), which stays for probes and scrapes, nor 8081, where a Schema Registry
+   * usually listens (docker-compose.yml publishes one there).
+   */
+  public static final int DEFAULT_PORT = 8088;
 
   public static final WebConfig DEFAULT =
       new WebConfig(DEFAULT_PORT, "localhost", Duration.ofSeconds(10));
