@@ -99,7 +99,9 @@ final class SearchJson {
   private static byte[] base64(String image) {
     int comma = image.startsWith("data:") ? image.indexOf(',') : -1;
     try {
-      return Base64.getMimeDecoder().decode(comma < 0 ? image : image.substring(comma + 1));
+      // the strict decoder: the MIME one skips what is not base64 and would send a mangled image
+      String encoded = (comma < 0 ? image : image.substring(comma + 1)).replaceAll("\\s", "");
+      return Base64.getDecoder().decode(encoded);
     } catch (IllegalArgumentException e) {
       throw new BadSearchException("image must be base64: " + e.getMessage());
     }
