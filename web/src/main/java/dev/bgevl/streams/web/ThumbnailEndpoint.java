@@ -40,8 +40,13 @@ final class ThumbnailEndpoint {
 
   WebResponse get(HttpExchange exchange) {
     String raw = exchange.getRequestURI().getRawPath();
-    // decoded from the raw path so an id holding '/' or '%' survives (the page encodes each id)
-    String id = URI.create(raw.substring(PREFIX.length() - 1)).getPath().substring(1);
+    String id;
+    try {
+      // decoded from the raw path so an id holding '/' or '%' survives (the page encodes each id)
+      id = URI.create(raw.substring(PREFIX.length() - 1)).getPath().substring(1);
+    } catch (IllegalArgumentException malformed) {
+      return WebResponse.error(400, "INVALID_REQUEST", "the id is not percent-encoded");
+    }
     if (id.isEmpty()) {
       return WebResponse.error(404, "NOT_FOUND", "no media id in the path");
     }

@@ -16,9 +16,11 @@ import dev.bgevl.streams.thumbnails.ThumbnailLookup;
 import dev.bgevl.streams.topics.Topics;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,8 +52,11 @@ class ThumbnailsAcrossInstancesIT {
   void shouldServeEveryThumbnailFromEitherInstance() throws Exception {
     Topics topics = IngestTestServices.topics("thumbs");
     MilvusConfig milvus = MILVUS.config().withCollectionPrefix("thumbs_");
-    // odd numbers: events with an image
-    List<String> ids = IntStream.range(0, 16).mapToObj(i -> "t-" + (2 * i + 1)).toList();
+    // odd numbers: events with an image; ids may hold what a path must escape
+    List<String> ids =
+        IntStream.range(0, 16)
+            .mapToObj(i -> "t-" + (2 * i + 1) + (i % 4 == 3 ? "/a b%2F+é" : ""))
+            .toList();
     try (ServiceWithPage a = ServiceWithPage.start(config(milvus, topics, "a"), ANY_PORT);
         ServiceWithPage b = ServiceWithPage.start(config(milvus, topics, "b"), ANY_PORT)) {
       MediaEvents.produce(
@@ -112,7 +117,12 @@ class ThumbnailsAcrossInstancesIT {
 
   private HttpResponse<byte[]> get(ServiceWithPage instance, String id)
       throws IOException, InterruptedException {
-    URI uri = URI.create("http://localhost:" + instance.webPort() + "/thumbnails/" + id);
+    URI uri =
+        URI.create(
+            "http://localhost:"
+                + instance.webPort()
+                + "/thumbnails/"
+                + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
     return http.send(
         HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
   }
