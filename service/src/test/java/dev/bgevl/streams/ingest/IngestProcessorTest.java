@@ -30,7 +30,9 @@ import dev.bgevl.streams.thumbnails.ThumbnailPool;
 import dev.bgevl.streams.topics.Topics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,6 +77,10 @@ class IngestProcessorTest {
 
   static OnnxBgeVlEncoder encoder;
   static ImageResolver images;
+
+  /** image_uri events read their files from here. */
+  @TempDir static Path imageRoot;
+
   static ThumbnailPool thumbnails;
 
   @TempDir Path stateDir;
@@ -114,12 +120,13 @@ class IngestProcessorTest {
   }
 
   @BeforeAll
-  static void openEncoder() {
+  static void openEncoder() throws IOException {
+    Files.write(imageRoot.resolve("by-uri.png"), TestImages.photoLikePng(300_000, 13));
     encoder =
         OnnxBgeVlEncoder.open(
             ModelBundle.load(Path.of(System.getProperty("bgevl.tinyBundle"))),
             EncoderConfig.DEFAULT.withIntraOpThreads(1));
-    images = new ImageResolver(new ImageSourcePolicy(Optional.empty(), 1 << 20));
+    images = new ImageResolver(new ImageSourcePolicy(Optional.of(imageRoot), 1 << 20));
     thumbnails =
         new ThumbnailPool(
             ThumbnailPolicy.DEFAULT,
@@ -300,6 +307,16 @@ class IngestProcessorTest {
     assertEquals(2, later.size());
     assertNull(later.get(0).value(), "an upsert without an image removes the old thumbnail");
     assertNull(later.get(1).value(), "a DELETE tombstones the thumbnail");
+  }
+
+  @Test
+  void shouldMakeTheThumbnailOfAnImageGivenByUri() throws Exception {
+    String uri = imageRoot.resolve("by-uri.png").toUri().toString();
+    send("by-uri", "{\"id\":\"by-uri\",\"image_uri\":\"" + uri + "\"}");
+    flush();
+    List<TestRecord<byte[], byte[]>> made = thumbnailRecords.readRecordsToList();
+    assertEquals(List.of("by-uri"), made.stream().map(IngestProcessorTest::key).toList());
+    assertEquals(256, ImageIO.read(new ByteArrayInputStream(made.get(0).value())).getWidth());
   }
 
   @Test
