@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bgevl.streams.embedded.testkit.TestImages;
 import dev.bgevl.streams.encoder.ImageLimits;
 import dev.bgevl.streams.encoder.InvalidInputException;
+import dev.bgevl.streams.encoder.image.RgbImage;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -58,6 +59,21 @@ class ThumbnailMakerTest {
     BufferedImage thumbnail = read(maker.make(webp));
     assertEquals(255, thumbnail.getWidth());
     assertEquals(171, thumbnail.getHeight());
+  }
+
+  @Test
+  void shouldAverageWholeBlocksAndTheEdgesPartBlocks() {
+    // 3 x 2 pixels, one channel value per pixel repeated over R, G, B
+    int[] values = {10, 20, 30, 40, 51, 60};
+    byte[] rgb = new byte[values.length * 3];
+    for (int i = 0; i < values.length; i++) {
+      rgb[i * 3] = rgb[i * 3 + 1] = rgb[i * 3 + 2] = (byte) values[i];
+    }
+    RgbImage reduced = ThumbnailMaker.boxReduce(new RgbImage(3, 2, rgb), 2);
+    assertEquals(2, reduced.width());
+    assertEquals(1, reduced.height());
+    assertEquals((10 + 20 + 40 + 51 + 2) / 4, reduced.sample(0, 0, 1), "a whole 2 x 2 block");
+    assertEquals((30 + 60 + 1) / 2, reduced.sample(1, 0, 2), "the edge block has one column");
   }
 
   @Test
