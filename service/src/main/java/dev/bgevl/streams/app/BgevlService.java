@@ -63,8 +63,8 @@ import org.slf4j.LoggerFactory;
  * The running service: the encoder behind one micro-batcher, one Milvus client and two Kafka
  * Streams applications (ingest and query, separate so a long ingest batch never holds up a query
  * thread; the batcher's query lane puts queries first on the device). It owns all of them and
- * closes them in reverse order of creation: Streams, image fetch pool, batcher, encoder, Milvus
- * clients.
+ * closes them in reverse order of creation: Streams, image fetch and thumbnail pools, batcher,
+ * encoder, Milvus clients.
  */
 public final class BgevlService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BgevlService.class);
