@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bgevl.streams.embedded.EmbeddedMilvusServer;
 import dev.bgevl.streams.embedded.testkit.ChildService;
+import dev.bgevl.streams.embedded.testkit.FreePorts;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -48,7 +47,7 @@ class LocalShutdownIT {
 
   @Test
   void shouldStopCleanlyWithinTenSecondsWhileABatchIsInFlight() throws Exception {
-    int kafkaPort = freePortPair();
+    int kafkaPort = FreePorts.pair();
     int milvusPort = EmbeddedMilvusServer.freePort();
     String bootstrap = "127.0.0.1:" + kafkaPort;
     try (ChildService local =
@@ -175,20 +174,6 @@ class LocalShutdownIT {
   /**
    * A port whose successor is free too: {@code local} puts the KRaft controller on the next port.
    */
-  private static int freePortPair() throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-          ServerSocket second =
-              new ServerSocket(first.getLocalPort() + 1, 1, InetAddress.getLoopbackAddress())) {
-        // both bound at once is the proof that both were free
-        return second.getLocalPort() - 1;
-      } catch (IOException taken) {
-        // the successor is taken: try another pair
-      }
-    }
-    throw new IOException("no two consecutive free ports on the loopback interface");
-  }
-
   private static Path venv() {
     String property = System.getProperty("bgevl.venv");
     return property != null ? Path.of(property) : Path.of("..", ".venv");

@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bgevl.streams.embedded.EmbeddedMilvusServer;
 import dev.bgevl.streams.embedded.testkit.ChildService;
+import dev.bgevl.streams.embedded.testkit.FreePorts;
 import dev.bgevl.streams.embedded.testkit.TestImages;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -63,8 +62,8 @@ class SearchPageIT {
 
   @BeforeAll
   static void startStackSendFolderOpenBrowser() throws Exception {
-    int kafkaPort = freePortPair();
-    int webPort = freePort();
+    int kafkaPort = FreePorts.pair();
+    int webPort = EmbeddedMilvusServer.freePort();
     bootstrap = "127.0.0.1:" + kafkaPort;
     page = "http://localhost:" + webPort + "/";
     local =
@@ -305,24 +304,5 @@ class SearchPageIT {
     return http.send(
             HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.discarding())
         .statusCode();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static int freePortPair() throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-          ServerSocket second =
-              new ServerSocket(first.getLocalPort() + 1, 1, InetAddress.getLoopbackAddress())) {
-        return second.getLocalPort() - 1;
-      } catch (IOException taken) {
-        // the successor is taken: try another pair
-      }
-    }
-    throw new IOException("no two consecutive free ports on the loopback interface");
   }
 }
