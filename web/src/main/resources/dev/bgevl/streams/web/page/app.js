@@ -20,6 +20,8 @@ const hitList = document.getElementById("hits");
 /** The query image as a Blob, or null. */
 let queryImage = null;
 let previewUrl = null;
+/** One search at a time: Enter in a field while one runs must not send a second. */
+let searching = false;
 
 function setQueryImage(blob) {
   queryImage = blob;
@@ -57,6 +59,9 @@ function thumbnailUrl(id) {
 }
 
 async function search() {
+  if (searching) {
+    return;
+  }
   const text = textInput.value.trim();
   if (!queryImage && !text) {
     showStatus("error", "Give an image, a text or both.");
@@ -70,6 +75,7 @@ async function search() {
     image: queryImage ? await readAsDataUrl(queryImage) : null,
   };
   runButton.disabled = true;
+  searching = true;
   showStatus("busy", "Searching…");
   try {
     const response = await fetch("/api/search", {
@@ -98,6 +104,7 @@ async function search() {
     hitList.replaceChildren();
     showStatus("error", "UNAVAILABLE: the service did not answer (" + e.message + ")");
   } finally {
+    searching = false;
     runButton.disabled = false;
   }
 }
