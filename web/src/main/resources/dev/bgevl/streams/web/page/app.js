@@ -67,17 +67,17 @@ async function search() {
     showStatus("error", "Give an image, a text or both.");
     return;
   }
-  const body = {
-    text: text || null,
-    instruction: instructionInput.value.trim() || null,
-    filter: filterInput.value.trim() || null,
-    topK: topKInput.value ? Number(topKInput.value) : null,
-    image: queryImage ? await readAsDataUrl(queryImage) : null,
-  };
   runButton.disabled = true;
   searching = true;
   showStatus("busy", "Searching…");
   try {
+    const body = {
+      text: text || null,
+      instruction: instructionInput.value.trim() || null,
+      filter: filterInput.value.trim() || null,
+      topK: topKInput.value ? Number(topKInput.value) : null,
+      image: queryImage ? await readAsDataUrl(queryImage) : null,
+    };
     const response = await fetch("/api/search", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
