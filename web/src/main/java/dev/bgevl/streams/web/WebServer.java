@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The search page's HTTP server, on its own port and threads rather than the ops port: the ops port
  * answers probes and scrapes and is often kept inside the cluster, while this one faces people, and
- * a slow search must never hold a health probe up. Bound first (so the port is known before Streams
- * needs it as {@code application.server}), serving once the service is up.
+ * a slow search must never hold a health probe up. It answers 503 from the moment it is bound (so
+ * the port is known before Streams needs it as {@code application.server}, and a visitor during
+ * start-up hears why nothing is there yet) and serves the page once {@link #serve} is called.
  */
 public final class WebServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
@@ -25,26 +26,41 @@ public final class WebServer implements AutoCloseable {
   /** Searches wait on the service; enough threads that a few slow ones leave thumbnails flowing. */
   private static final int THREADS = 8;
 
+  private static final Routes STARTING =
+      exchange ->
+          WebResponse.error(503, "UNAVAILABLE", "the service is starting")
+              .withHeader("Retry-After", "2");
+
   private final HttpServer server;
   private final ExecutorService executor;
+  private volatile Routes routes = STARTING;
 
   private WebServer(HttpServer server, ExecutorService executor) {
     this.server = server;
     this.executor = executor;
   }
 
-  /** Binds {@code config.port()} on all interfaces; nothing is served until {@link #serve}. */
+  /**
+   * Binds {@code config.port()} on all interfaces and answers 503 until {@link #serve}. It starts
+   * at once because the JDK's server keeps the port of a server that was bound but never started,
+   * even after stop.
+   */
   public static WebServer bind(WebConfig config) {
     if (!config.enabled()) {
       throw new IllegalArgumentException("the web server is off (--web.port -1)");
     }
+    HttpServer server;
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(config.port()), 0);
-      return new WebServer(server, Executors.newFixedThreadPool(THREADS, daemons()));
+      server = HttpServer.create(new InetSocketAddress(config.port()), 0);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot bind the search page to --web.port " + config.port(), e);
     }
+    WebServer web = new WebServer(server, Executors.newFixedThreadPool(THREADS, daemons()));
+    server.createContext("/", exchange -> answer(exchange, web.routes));
+    server.setExecutor(web.executor);
+    server.start();
+    return web;
   }
 
   /** The bound port (the chosen one under {@code --web.port 0}). */
@@ -54,28 +70,22 @@ public final class WebServer implements AutoCloseable {
 
   /** Starts answering: the page, its search call and the thumbnails. */
   void serve(StaticPage page, SearchEndpoint search, ThumbnailEndpoint thumbnails) {
-    server.createContext(
-        "/",
-        exchange ->
-            answer(
-                exchange,
-                () -> {
-                  String path = exchange.getRequestURI().getPath();
-                  if (path.equals("/api/search")) {
-                    return exchange.getRequestMethod().equals("POST")
-                        ? search.post(exchange)
-                        : notAllowed("POST");
-                  }
-                  if (!isRead(exchange)) {
-                    return notAllowed("GET, HEAD");
-                  }
-                  if (exchange.getRequestURI().getRawPath().startsWith(ThumbnailEndpoint.PREFIX)) {
-                    return thumbnails.get(exchange);
-                  }
-                  return page.get(path);
-                }));
-    server.setExecutor(executor);
-    server.start();
+    routes =
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          if (path.equals("/api/search")) {
+            return exchange.getRequestMethod().equals("POST")
+                ? search.post(exchange)
+                : notAllowed("POST");
+          }
+          if (!isRead(exchange)) {
+            return notAllowed("GET, HEAD");
+          }
+          if (exchange.getRequestURI().getRawPath().startsWith(ThumbnailEndpoint.PREFIX)) {
+            return thumbnails.get(exchange);
+          }
+          return page.get(path);
+        };
     log.info("Search page serving port={}", port());
   }
 
@@ -89,16 +99,16 @@ public final class WebServer implements AutoCloseable {
         .withHeader("Allow", allowed);
   }
 
-  /** One exchange's handler, which may read the body and so throw. */
-  private interface Handler {
-    WebResponse handle() throws IOException;
+  /** What answers an exchange; it may read the body and so throw. */
+  private interface Routes {
+    WebResponse handle(HttpExchange exchange) throws IOException;
   }
 
-  private static void answer(HttpExchange exchange, Handler handler) throws IOException {
+  private static void answer(HttpExchange exchange, Routes routes) throws IOException {
     try (exchange) {
       WebResponse response;
       try {
-        response = handler.handle();
+        response = routes.handle(exchange);
       } catch (RuntimeException e) {
         log.warn(
             "Search page request failed path={} error={}",
