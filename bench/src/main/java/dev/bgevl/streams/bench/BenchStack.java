@@ -37,9 +37,6 @@ import java.util.stream.Stream;
  */
 final class BenchStack implements AutoCloseable {
 
-  /** The CLI's {@code --ingest.threads} default (picocli keeps it in an annotation). */
-  static final int CLI_INGEST_THREADS = 3;
-
   private final Path workDir;
   private final KafkaTestCluster kafka;
   private final EmbeddedMilvusServer milvus; // null on an external Milvus
@@ -141,8 +138,8 @@ final class BenchStack implements AutoCloseable {
   }
 
   /**
-   * The CLI's defaults (JSON on the wire, 3 partitions, three ingest threads and one query thread,
-   * batching as documented) with the encoder on CPU at {@code encoderThreads} ONNX Runtime threads.
+   * The CLI's defaults (JSON on the wire, 3 partitions, one ingest and one query thread, batching
+   * as documented) with the encoder on CPU at {@code encoderThreads} ONNX Runtime threads.
    */
   ServiceConfig serviceConfig(
       String applicationId, Topics topics, Path bundle, int encoderThreads, String guarantee) {
@@ -158,13 +155,7 @@ final class BenchStack implements AutoCloseable {
       String guarantee,
       Map<String, String> clientProperties) {
     return serviceConfig(
-        applicationId,
-        topics,
-        bundle,
-        encoderThreads,
-        guarantee,
-        clientProperties,
-        CLI_INGEST_THREADS);
+        applicationId, topics, bundle, encoderThreads, guarantee, clientProperties, 1);
   }
 
   /** As above, with {@code ingestThreads} stream threads in the ingest application. */

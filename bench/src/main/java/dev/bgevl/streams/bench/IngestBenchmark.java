@@ -69,7 +69,7 @@ public final class IngestBenchmark {
         --guarantee G          exactly_once_v2 or at_least_once (default exactly_once_v2)
         --ingest-delay-ms N    ingest.batch.max-delay-ms of the service (default 50, the CLI default)
         --ingest-batch N       ingest.batch.max-size of the service (default 32, the CLI default)
-        --ingest-threads N     ingest.threads of the service (default 3, the CLI default)
+        --ingest-threads N     ingest.threads of the service (default 1, the CLI default)
         --work DIR / --venv DIR / --milvus-uri URI / --index-type T   as QueryLatencyBenchmark""";
 
   private static final int ENCODER_BATCH = 32;
@@ -159,7 +159,7 @@ public final class IngestBenchmark {
     out.emit(env);
     env.put("ingest_batch_max_delay_ms", args.integer("ingest-delay-ms", 50));
     env.put("ingest_batch_max_size", args.integer("ingest-batch", 32));
-    env.put("ingest_threads", args.integer("ingest-threads", BenchStack.CLI_INGEST_THREADS));
+    env.put("ingest_threads", args.integer("ingest-threads", 1));
     out.println(
         "encoder threads=%d guarantee=%s ingest batch=%d delay=%d ms, encoder batch=32 delay=10 ms, 3 partitions,"
             + " %d ingest thread(s), JSON events",
@@ -167,7 +167,7 @@ public final class IngestBenchmark {
         guarantee,
         args.integer("ingest-batch", 32),
         args.integer("ingest-delay-ms", 50),
-        args.integer("ingest-threads", BenchStack.CLI_INGEST_THREADS));
+        args.integer("ingest-threads", 1));
     out.emit(env);
 
     List<Result> results = new ArrayList<>();
@@ -203,7 +203,7 @@ public final class IngestBenchmark {
             threads,
             guarantee,
             Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES),
-            args.integer("ingest-threads", BenchStack.CLI_INGEST_THREADS));
+            args.integer("ingest-threads", 1));
     ServiceConfig config =
         new ServiceConfig(
             defaults.kafka(),

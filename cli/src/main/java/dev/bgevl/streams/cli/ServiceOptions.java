@@ -56,10 +56,8 @@ public final class ServiceOptions {
 
   @Option(
       names = "--ingest.threads",
-      defaultValue = "3",
-      description =
-          "Stream threads of the ingest application, one per partition of the default topics, so"
-              + " one task's Milvus write and commit overlap another's encoding (default: ${DEFAULT-VALUE}).")
+      defaultValue = "1",
+      description = "Stream threads of the ingest application (default: ${DEFAULT-VALUE}).")
   int ingestThreads;
 
   @Option(
