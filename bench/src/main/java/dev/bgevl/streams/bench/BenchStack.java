@@ -154,13 +154,26 @@ final class BenchStack implements AutoCloseable {
       int encoderThreads,
       String guarantee,
       Map<String, String> clientProperties) {
+    return serviceConfig(
+        applicationId, topics, bundle, encoderThreads, guarantee, clientProperties, 1);
+  }
+
+  /** As above, with {@code ingestThreads} stream threads in the ingest application. */
+  ServiceConfig serviceConfig(
+      String applicationId,
+      Topics topics,
+      Path bundle,
+      int encoderThreads,
+      String guarantee,
+      Map<String, String> clientProperties,
+      int ingestThreads) {
     return new ServiceConfig(
         new KafkaConfig(
             kafka.bootstrapServers(),
             applicationId,
             workDir.resolve("state-" + applicationId),
             guarantee,
-            1,
+            ingestThreads,
             1,
             3,
             (short) 1,

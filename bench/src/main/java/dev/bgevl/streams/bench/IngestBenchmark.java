@@ -69,6 +69,7 @@ public final class IngestBenchmark {
         --guarantee G          exactly_once_v2 or at_least_once (default exactly_once_v2)
         --ingest-delay-ms N    ingest.batch.max-delay-ms of the service (default 50, the CLI default)
         --ingest-batch N       ingest.batch.max-size of the service (default 32, the CLI default)
+        --ingest-threads N     ingest.threads of the service (default 1, the CLI default)
         --work DIR / --venv DIR / --milvus-uri URI / --index-type T   as QueryLatencyBenchmark""";
 
   private static final int ENCODER_BATCH = 32;
@@ -158,10 +159,15 @@ public final class IngestBenchmark {
     out.emit(env);
     env.put("ingest_batch_max_delay_ms", args.integer("ingest-delay-ms", 50));
     env.put("ingest_batch_max_size", args.integer("ingest-batch", 32));
+    env.put("ingest_threads", args.integer("ingest-threads", 1));
     out.println(
         "encoder threads=%d guarantee=%s ingest batch=%d delay=%d ms, encoder batch=32 delay=10 ms, 3 partitions,"
-            + " 1 ingest thread, JSON events",
-        threads, guarantee, args.integer("ingest-batch", 32), args.integer("ingest-delay-ms", 50));
+            + " %d ingest thread(s), JSON events",
+        threads,
+        guarantee,
+        args.integer("ingest-batch", 32),
+        args.integer("ingest-delay-ms", 50),
+        args.integer("ingest-threads", 1));
     out.emit(env);
 
     List<Result> results = new ArrayList<>();
@@ -196,7 +202,8 @@ public final class IngestBenchmark {
             suite.bundle(),
             threads,
             guarantee,
-            Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES));
+            Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES),
+            args.integer("ingest-threads", 1));
     ServiceConfig config =
         new ServiceConfig(
             defaults.kafka(),

@@ -22,6 +22,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * as the interval, and batches would shrink to one record. A flush takes a {@link #snapshot()} and
  * {@link #remove removes} it only once the batch is applied, so a failure in between leaves the
  * batch in the store for the restarted task.
+ *
+ * <p>Streams hands a processor one wall-clock reading for a whole processing pass: records added in
+ * the pass after a full batch's flush read the time the pass began, before the flush. Their wait is
+ * counted from the clock's next reading instead, or they would look as old as the flush was long
+ * and go out at the next check as a batch of a few records. (A flush by the punctuator ends its
+ * pass, so the records after it get a fresh reading.)
  */
 public final class PendingBuffer<V> {
 
@@ -33,6 +39,10 @@ public final class PendingBuffer<V> {
   private final LongSupplier nanoClock;
   private int added;
   private long oldestNanos = NONE;
+  // the reading the last full batch's snapshot was taken at, and whether the oldest record was
+  // stamped with it
+  private long snapshotNanos = NONE;
+  private boolean oldestStampedAtSnapshot;
 
   /**
    * @param nanoClock the time in nanoseconds; processors pass their context's wall clock ({@code
@@ -92,13 +102,23 @@ public final class PendingBuffer<V> {
     store.put(String.format("%019d", offset), value);
     if (oldestNanos == NONE) {
       oldestNanos = nanoClock.getAsLong();
+      oldestStampedAtSnapshot = oldestNanos == snapshotNanos;
     }
     return ++added >= maxSize;
   }
 
   /** Whether the oldest waiting record has waited the maximum delay. */
   public boolean isDue() {
-    return oldestNanos != NONE && nanoClock.getAsLong() - oldestNanos >= maxDelayNanos;
+    if (oldestNanos == NONE) {
+      return false;
+    }
+    long now = nanoClock.getAsLong();
+    if (oldestStampedAtSnapshot && now != oldestNanos) {
+      // the first reading after the pass that flushed: the oldest record's wait starts here
+      oldestNanos = now;
+      oldestStampedAtSnapshot = false;
+    }
+    return now - oldestNanos >= maxDelayNanos;
   }
 
   /** Everything waiting, in offset order, including what a restored changelog brought back. */
@@ -109,6 +129,7 @@ public final class PendingBuffer<V> {
         batch.add(it.next());
       }
     }
+    snapshotNanos = added >= maxSize ? nanoClock.getAsLong() : NONE;
     added = 0;
     oldestNanos = NONE;
     return batch;

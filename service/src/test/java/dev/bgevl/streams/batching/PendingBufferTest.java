@@ -54,6 +54,34 @@ class PendingBufferTest {
   }
 
   @Test
+  void shouldCountTheWaitOfARecordAddedInTheFlushingPassFromTheClocksNextReading() {
+    PendingBuffer<String> buffer = new PendingBuffer<>(store, 2, Duration.ofMillis(80), nanos::get);
+    buffer.add(1, "a");
+    assertTrue(buffer.add(2, "b"), "full");
+    buffer.snapshot();
+    // the flush took 200 ms, but Streams' clock still reads the start of the pass
+    buffer.add(3, "c");
+    nanos.addAndGet(Duration.ofMillis(200).toNanos());
+    assertFalse(buffer.isDue(), "added just now, not 200 ms ago");
+    nanos.addAndGet(Duration.ofMillis(79).toNanos());
+    assertFalse(buffer.isDue(), "1 ms short of the delay since that reading");
+    nanos.addAndGet(Duration.ofMillis(1).toNanos());
+    assertTrue(buffer.isDue());
+  }
+
+  @Test
+  void shouldCountTheWaitFromTheAddWhenTheClockMovedSinceTheFlush() {
+    PendingBuffer<String> buffer = new PendingBuffer<>(store, 2, Duration.ofMillis(80), nanos::get);
+    buffer.add(1, "a");
+    buffer.add(2, "b");
+    buffer.snapshot();
+    nanos.addAndGet(Duration.ofMillis(5).toNanos());
+    buffer.add(3, "c");
+    nanos.addAndGet(Duration.ofMillis(80).toNanos());
+    assertTrue(buffer.isDue(), "a later pass stamps the record with its own reading");
+  }
+
+  @Test
   void shouldSnapshotInOffsetOrderAndStartOver() {
     PendingBuffer<String> buffer = new PendingBuffer<>(store, 2, Duration.ofMillis(1), nanos::get);
     buffer.add(100, "late");

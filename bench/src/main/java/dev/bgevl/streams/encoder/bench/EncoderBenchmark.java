@@ -16,6 +16,7 @@ import dev.bgevl.streams.encoder.bundle.ModelManifest;
 import dev.bgevl.streams.encoder.image.ClipImagePreprocessor;
 import dev.bgevl.streams.encoder.image.ImageDecoder;
 import dev.bgevl.streams.encoder.onnx.OnnxBgeVlEncoder;
+import dev.bgevl.streams.encoder.onnx.SessionFactory;
 import dev.bgevl.streams.encoder.text.ClipTokenizer;
 import dev.bgevl.streams.encoder.text.TokenBatch;
 import java.io.IOException;
@@ -271,12 +272,13 @@ public final class EncoderBenchmark {
 
   /**
    * What {@code SessionFactory} sets for a CPU encoder: all graph optimizations, fixed intra-op
-   * threads.
+   * threads, no spinning between runs.
    */
   private OrtSession.SessionOptions sameOptionsAsEncoder() throws OrtException {
     OrtSession.SessionOptions o = new OrtSession.SessionOptions();
     o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
     o.setIntraOpNumThreads(options.threads());
+    o.addConfigEntry(SessionFactory.FORCE_SPINNING_STOP, "1");
     return o;
   }
 

@@ -58,6 +58,15 @@ public final class ClipImagePreprocessor {
    * and normalize fused, so only the kept window is resampled and no intermediate image is made.
    */
   public void preprocess(RgbImage image, float[] out, int offset) {
+    preprocessRows(image, out, offset, 0, crop);
+  }
+
+  /**
+   * As {@link #preprocess(RgbImage, float[], int)}, but only the cropped rows {@code
+   * fromRow..toRow-1} of each channel: bands of one image may be written by different threads, and
+   * together give exactly the whole.
+   */
+  public void preprocessRows(RgbImage image, float[] out, int offset, int fromRow, int toRow) {
     int w = image.width();
     int h = image.height();
     // transformers: int(size * long / short), a truncating float division
@@ -65,7 +74,17 @@ public final class ClipImagePreprocessor {
     int newW = w <= h ? shortestEdge : newLong;
     int newH = w <= h ? newLong : shortestEdge;
     resampler.resizeCropNormalize(
-        image, newW, newH, (newW - crop) / 2, (newH - crop) / 2, crop, lut, out, offset);
+        image,
+        newW,
+        newH,
+        (newW - crop) / 2,
+        (newH - crop) / 2,
+        crop,
+        lut,
+        out,
+        offset,
+        fromRow,
+        toRow);
   }
 
   /** The CHW float tensor of {@code image}. */

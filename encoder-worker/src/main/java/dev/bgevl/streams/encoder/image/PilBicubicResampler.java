@@ -56,18 +56,45 @@ public final class PilBicubicResampler {
       float[][] lut,
       float[] out,
       int offset) {
+    resizeCropNormalize(image, width, height, left, top, crop, lut, out, offset, 0, crop);
+  }
+
+  /**
+   * As {@link #resizeCropNormalize(RgbImage, int, int, int, int, int, float[][], float[], int)},
+   * but only the window's rows {@code fromRow..toRow-1}: each output row reads only its own input
+   * rows, so bands of one image can be written by different threads, into disjoint parts of {@code
+   * out}, with exactly the bytes of the whole.
+   */
+  public void resizeCropNormalize(
+      RgbImage image,
+      int width,
+      int height,
+      int left,
+      int top,
+      int crop,
+      float[][] lut,
+      float[] out,
+      int offset,
+      int fromRow,
+      int toRow) {
     if (left < 0 || top < 0 || left + crop > width || top + crop > height) {
       throw new IllegalArgumentException(
           "crop " + crop + " at " + left + "," + top + " outside " + width + "x" + height);
+    }
+    if (fromRow < 0 || toRow > crop || fromRow >= toRow) {
+      throw new IllegalArgumentException(
+          "rows " + fromRow + ".." + toRow + " outside the crop of " + crop);
     }
     boolean needHorizontal = width != image.width();
     boolean needVertical = height != image.height();
     Coefficients vertical = needVertical ? Coefficients.cached(image.height(), height) : null;
     // input rows the kept output rows read: all of them through the vertical taps, or the window
     // itself
-    int firstRow = needVertical ? vertical.min[top] : top;
+    int firstRow = needVertical ? vertical.min[top + fromRow] : top + fromRow;
     int lastRow =
-        needVertical ? vertical.min[top + crop - 1] + vertical.count[top + crop - 1] : top + crop;
+        needVertical
+            ? vertical.min[top + toRow - 1] + vertical.count[top + toRow - 1]
+            : top + toRow;
     byte[] rows;
     int rowStride;
     int rowBase;
@@ -84,7 +111,7 @@ public final class PilBicubicResampler {
     }
     int plane = crop * crop;
     int[] acc = new int[crop * 3];
-    for (int y = 0; y < crop; y++) {
+    for (int y = fromRow; y < toRow; y++) {
       int o = offset + y * crop;
       if (needVertical) {
         int k = top + y;

@@ -22,6 +22,8 @@ import dev.bgevl.streams.encoder.image.ImageDecoder;
 import dev.bgevl.streams.encoder.image.RgbImage;
 import dev.bgevl.streams.encoder.text.ClipTokenizer;
 import dev.bgevl.streams.encoder.text.TokenBatch;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
@@ -53,6 +55,7 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
   private final ClipTokenizer tokenizer;
   private final OrtSession vision;
   private final OrtSession text;
+  private final IdleCoreWorkers workers;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OnnxBgeVlEncoder(OrtEnvironment env, ModelBundle bundle, EncoderConfig config) {
@@ -87,6 +90,12 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
       throw e;
     }
     this.tokenizer = tok;
+    // the cores inference will use are idle while encode() decodes: let them share that work
+    this.workers =
+        new IdleCoreWorkers(
+            config.intraOpThreads() > 0
+                ? config.intraOpThreads()
+                : Runtime.getRuntime().availableProcessors());
   }
 
   /**
@@ -153,24 +162,60 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
     }
   }
 
+  /**
+   * Prepares then infers, the preparation spread over the calling thread and the inference's other
+   * cores, idle meanwhile: one image per thread at a time, or a lone image's rows in bands.
+   */
   @Override
   public List<EncodeResult> encode(List<EncodeInput> inputs) {
-    List<Prepared> prepared = new ArrayList<>(inputs.size());
+    int n = inputs.size();
+    int images = 0;
     for (EncodeInput input : inputs) {
-      prepared.add(prepare(input));
+      images += input.hasImage() ? 1 : 0;
     }
-    return infer(prepared);
+    Prepared[] prepared = new Prepared[n];
+    if (images == 0) {
+      // texts only: nothing worth a hand-off to another thread
+      for (int i = 0; i < n; i++) {
+        prepared[i] = prepare(inputs.get(i));
+      }
+    } else if (images == 1) {
+      for (int i = 0; i < n; i++) {
+        prepared[i] = prepare(inputs.get(i), workers.threads());
+      }
+    } else {
+      workers.forEach(n, i -> prepared[i] = prepare(inputs.get(i)));
+    }
+    return infer(Arrays.asList(prepared));
   }
 
   /** Decodes and preprocesses one input on the calling thread; a bad image becomes a rejection. */
   @Override
   public Prepared prepare(EncodeInput input) {
+    return prepare(input, 1);
+  }
+
+  /**
+   * As {@link #prepare(EncodeInput)}, with the resize and normalization split into {@code bands}
+   * row bands run by the workers (decoding itself is one sequential stream).
+   */
+  private Prepared prepare(EncodeInput input, int bands) {
     if (!input.hasImage()) {
       return new Prepared(null, input.text(), null);
     }
     try {
       RgbImage rgb = decoder.decode(input.image());
-      return new Prepared(preprocessor.preprocess(rgb), input.text(), null);
+      if (bands == 1) {
+        return new Prepared(preprocessor.preprocess(rgb), input.text(), null);
+      }
+      float[] pixels = new float[preprocessor.tensorSize()];
+      int crop = preprocessor.cropSize();
+      workers.forEach(
+          bands,
+          b ->
+              preprocessor.preprocessRows(
+                  rgb, pixels, 0, b * crop / bands, (b + 1) * crop / bands));
+      return new Prepared(pixels, input.text(), null);
     } catch (InvalidInputException e) {
       return new Prepared(null, null, new EncodeResult.Rejected(e.reason(), e.getMessage()));
     }
@@ -206,10 +251,12 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
         texts.add(p.text());
       }
     }
-    float[] pixels = new float[images * tensor];
+    // written once, straight into the memory ONNX Runtime reads: a heap array would be copied into
+    // a direct buffer again by OnnxTensor.createTensor
+    FloatBuffer pixels = directFloats(images * tensor);
     for (int i = 0; i < n; i++) {
       if (imageRow[i] >= 0) {
-        System.arraycopy(inputs.get(i).pixels(), 0, pixels, imageRow[i] * tensor, tensor);
+        pixels.put(imageRow[i] * tensor, inputs.get(i).pixels());
       }
     }
     float[][] imageRaw = images == 0 ? new float[0][] : runVision(pixels, images, crop);
@@ -237,12 +284,17 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
     return List.of(results);
   }
 
-  private float[][] runVision(float[] pixels, int count, int crop) {
+  private static FloatBuffer directFloats(int count) {
+    return ByteBuffer.allocateDirect(count * Float.BYTES)
+        .order(ByteOrder.nativeOrder())
+        .asFloatBuffer();
+  }
+
+  /** {@code pixels}: a direct, native-order buffer, which the tensor uses in place. */
+  private float[][] runVision(FloatBuffer pixels, int count, int crop) {
     ModelManifest.GraphFile g = manifest.files().vision();
     long[] shape = {count, 3, crop, crop};
-    int usedLength = count * preprocessor.tensorSize();
-    try (OnnxTensor input =
-            OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels, 0, usedLength), shape);
+    try (OnnxTensor input = OnnxTensor.createTensor(env, pixels, shape);
         OrtSession.Result out = vision.run(Map.of(g.input(), input))) {
       return rows(out, g.output(), count);
     } catch (OrtException e) {
@@ -293,7 +345,7 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
 
   private void warmUp() {
     int crop = preprocessor.cropSize();
-    runVision(new float[preprocessor.tensorSize()], 1, crop);
+    runVision(directFloats(preprocessor.tensorSize()), 1, crop);
     runText(tokenizer.tokenize(List.of("warm up")));
   }
 
@@ -303,6 +355,7 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
       closeQuietly(vision);
       closeQuietly(text);
       tokenizer.close();
+      workers.close();
     }
   }
 

@@ -116,4 +116,28 @@ class ClipImagePreprocessorTest {
       org.junit.jupiter.api.Assertions.assertArrayEquals(expected, fused, size[0] + "x" + size[1]);
     }
   }
+
+  @Test
+  void shouldWriteExactlyTheWholeTensorWhenPreprocessedInRowBands() {
+    ClipImagePreprocessor preprocessor =
+        new ClipImagePreprocessor(ModelBundle.load(TinyBundle.path()).manifest().image());
+    java.util.Random random = new java.util.Random(20261203);
+    int crop = preprocessor.cropSize();
+    // downscaled (both passes), exact height (no vertical pass), exact size (no pass), upscaled
+    int[][] sizes = {{640, 480}, {300, 224}, {224, 224}, {64, 64}, {37, 23}, {224, 999}};
+    for (int[] size : sizes) {
+      byte[] rgb = new byte[size[0] * size[1] * 3];
+      random.nextBytes(rgb);
+      RgbImage image = new RgbImage(size[0], size[1], rgb);
+      float[] whole = preprocessor.preprocess(image);
+      for (int bands : new int[] {2, 3, 7, crop}) {
+        float[] banded = new float[preprocessor.tensorSize()];
+        for (int b = 0; b < bands; b++) {
+          preprocessor.preprocessRows(image, banded, 0, b * crop / bands, (b + 1) * crop / bands);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+            whole, banded, size[0] + "x" + size[1] + " in " + bands + " bands");
+      }
+    }
+  }
 }

@@ -86,6 +86,30 @@ class OnnxBgeVlEncoderTest {
   }
 
   @Test
+  void shouldEncodeExactlyAsPrepareThenInferWhateverThreadsPrepared() {
+    // encode() spreads preparation over its workers: one image in row bands, several one per
+    // thread; the vectors must be those of the plain one-thread prepare()
+    List<List<EncodeInput>> batches =
+        List.of(
+            List.of(EncodeInput.image(photo)),
+            List.of(EncodeInput.text("a caption"), EncodeInput.composed(wide, "wider")),
+            List.of(
+                EncodeInput.image(photo),
+                EncodeInput.image(wide),
+                EncodeInput.composed(photo, "a photo"),
+                EncodeInput.text("text only")));
+    for (List<EncodeInput> batch : batches) {
+      List<EncodeResult> encoded = encoder.encode(batch);
+      List<EncodeResult> staged = encoder.infer(batch.stream().map(encoder::prepare).toList());
+      assertEquals(staged.size(), encoded.size());
+      for (int i = 0; i < staged.size(); i++) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+            vector(staged.get(i)), vector(encoded.get(i)), "input " + i + " of " + batch);
+      }
+    }
+  }
+
+  @Test
   void shouldFuseRawProjectionsNotNormalizedOnes() {
     float[] image = vector(encoder.encode(List.of(EncodeInput.image(wide))).get(0));
     float[] text = vector(encoder.encode(List.of(EncodeInput.text("at night"))).get(0));

@@ -1,0 +1,97 @@
+package dev.bgevl.streams.encoder.onnx;
+
+import dev.bgevl.streams.encoder.EncoderException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs the CPU-side work of one {@code encode} call on the calling thread plus {@code threads - 1}
+ * helpers: the cores the inference will use next, which sit idle while inputs are decoded and
+ * preprocessed. Work items are claimed one at a time from a shared counter, so the caller finishes
+ * the call's work alone when the helpers are busy with another call.
+ */
+final class IdleCoreWorkers implements AutoCloseable {
+
+  private final int threads;
+  private final ExecutorService helpers; // null with one thread
+
+  IdleCoreWorkers(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+    }
+    this.threads = threads;
+    AtomicInteger n = new AtomicInteger();
+    this.helpers =
+        threads == 1
+            ? null
+            : Executors.newFixedThreadPool(
+                threads - 1,
+                r -> {
+                  Thread t = new Thread(r, "encoder-encode-helper-" + n.incrementAndGet());
+                  t.setDaemon(true);
+                  return t;
+                });
+  }
+
+  /** How many threads share a call's work, the caller included. */
+  int threads() {
+    return threads;
+  }
+
+  /**
+   * Runs {@code task} for every index in {@code 0..count-1}, each exactly once, and returns when
+   * all have run. The first exception a task threw is rethrown then; the other indexes still run.
+   */
+  void forEach(int count, IntConsumer task) {
+    if (count <= 0) {
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    CountDownLatch unfinished = new CountDownLatch(count);
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    // why a latch, not the helpers' futures: a helper may start after the caller took every index,
+    // or not at all while another call keeps it busy, and the caller must not wait for its turn
+    Runnable worker =
+        () -> {
+          for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+            try {
+              task.accept(i);
+            } catch (RuntimeException e) {
+              failure.compareAndSet(null, e);
+            } finally {
+              unfinished.countDown();
+            }
+          }
+        };
+    int helping = helpers == null ? 0 : Math.min(threads - 1, count - 1);
+    try {
+      for (int h = 0; h < helping; h++) {
+        helpers.execute(worker);
+      }
+    } catch (RejectedExecutionException closed) {
+      // closed meanwhile: the caller does the rest alone
+    }
+    worker.run();
+    try {
+      unfinished.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EncoderException("interrupted while preparing inputs", e);
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (helpers != null) {
+      helpers.shutdownNow();
+    }
+  }
+}
