@@ -18,6 +18,7 @@ import dev.bgevl.streams.milvus.VectorRow;
 import dev.bgevl.streams.schemas.media.MediaEvent;
 import dev.bgevl.streams.schemas.serde.BgevlSerde;
 import dev.bgevl.streams.schemas.serde.SerdeConfig;
+import dev.bgevl.streams.thumbnails.ThumbnailPolicy;
 import dev.bgevl.streams.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,7 @@ public final class IngestBenchmark {
         --ingest-delay-ms N    ingest.batch.max-delay-ms of the service (default 50, the CLI default)
         --ingest-batch N       ingest.batch.max-size of the service (default 32, the CLI default)
         --ingest-threads N     ingest.threads of the service (default 1, the CLI default)
+        --thumbnail-max-side N thumbnails.max-side of the service, 0 = off (default 256, the CLI default)
         --work DIR / --venv DIR / --milvus-uri URI / --index-type T   as QueryLatencyBenchmark""";
 
   private static final int ENCODER_BATCH = 32;
@@ -160,6 +162,7 @@ public final class IngestBenchmark {
     env.put("ingest_batch_max_delay_ms", args.integer("ingest-delay-ms", 50));
     env.put("ingest_batch_max_size", args.integer("ingest-batch", 32));
     env.put("ingest_threads", args.integer("ingest-threads", 1));
+    env.put("thumbnail_max_side", thumbnails().maxSide());
     out.println(
         "encoder threads=%d guarantee=%s ingest batch=%d delay=%d ms, encoder batch=32 delay=10 ms, 3 partitions,"
             + " %d ingest thread(s), JSON events",
@@ -179,6 +182,12 @@ public final class IngestBenchmark {
       memory();
     }
     table(results);
+  }
+
+  private ThumbnailPolicy thumbnails() {
+    return new ThumbnailPolicy(
+        args.integer("thumbnail-max-side", ThumbnailPolicy.DEFAULT.maxSide()),
+        ThumbnailPolicy.DEFAULT.quality());
   }
 
   private Result runSuite(BenchStack stack, Suite suite, int threads, String guarantee)
@@ -216,7 +225,8 @@ public final class IngestBenchmark {
             defaults.images(),
             new IngestConfig(
                 args.integer("ingest-batch", 32),
-                Duration.ofMillis(args.integer("ingest-delay-ms", 50))),
+                Duration.ofMillis(args.integer("ingest-delay-ms", 50)),
+                thumbnails()),
             defaults.query());
     MilvusSearcher counter = new MilvusSearcher(stack.milvusClient(), stack.milvusConfig());
     double seconds;
