@@ -21,8 +21,8 @@ public final class ThumbnailPool implements AutoCloseable {
   private final ExecutorService executor;
 
   /**
-   * @param threads threads that make thumbnails; they are cheap next to the encoder, so one or two
-   *     suffice
+   * @param threads threads that make thumbnails (the service gives half the cores: a thumbnail
+   *     costs about what the encoder's image front-end does)
    */
   public ThumbnailPool(ThumbnailPolicy policy, ThumbnailMaker maker, int threads) {
     this.policy = policy;
@@ -35,10 +35,7 @@ public final class ThumbnailPool implements AutoCloseable {
    * must go); the result's {@link PendingThumbnail#await} waits for it.
    */
   public PendingThumbnail start(byte[] image) {
-    if (image == null) {
-      return Thumbnail::none;
-    }
-    if (!policy.enabled()) {
+    if (image == null || !policy.enabled()) {
       return Thumbnail::none;
     }
     Supplier<Thumbnail> make =

@@ -16,11 +16,15 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /api/search}: the page's form as a retrieval request on the request topic, answered
  * by its correlated reply, so the page shows exactly what a Kafka client would get. HTTP status 200
- * means "a reply came", whatever its status; 400 a body that is no search; 413 a body above the
- * record limit; 504 no reply within the timeout.
+ * means "a reply came", whatever its status (a search past its deadline is the service's
+ * DEADLINE_EXCEEDED); 400 a body that is no search; 413 a body above the record limit; 504 no reply
+ * at all (the service is down or not reading the request topic).
  */
 final class SearchEndpoint {
   private static final Logger log = LoggerFactory.getLogger(SearchEndpoint.class);
+
+  /** How long past the request's deadline the page still waits for the service's own answer. */
+  private static final Duration REPLY_GRACE = Duration.ofSeconds(2);
 
   private final RetrievalClient client;
   private final Duration timeout;
@@ -56,7 +60,8 @@ final class SearchEndpoint {
     }
     long start = System.nanoTime();
     try {
-      RetrievalReply reply = client.query(request, timeout);
+      // the service answers DEADLINE_EXCEEDED at the deadline: wait a little longer to show it
+      RetrievalReply reply = client.query(request, timeout.plus(REPLY_GRACE));
       return WebResponse.json(
           200, SearchJson.reply(reply, (System.nanoTime() - start) / 1_000_000));
     } catch (TimeoutException e) {
