@@ -15,6 +15,7 @@ import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.spi.ImageWriterSpi;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
@@ -31,10 +32,14 @@ public final class ThumbnailMaker {
   private final ThumbnailPolicy policy;
   private final ImageDecoder decoder;
   private final PilBicubicResampler resampler = new PilBicubicResampler();
+  // found once: the registry lookup is per process, a writer instance per thumbnail (not
+  // thread-safe)
+  private final ImageWriterSpi jpegWriters;
 
   public ThumbnailMaker(ThumbnailPolicy policy, ImageLimits limits) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.decoder = new ImageDecoder(limits);
+    this.jpegWriters = ImageIO.getImageWritersByFormatName("jpeg").next().getOriginatingProvider();
   }
 
   /**
@@ -104,7 +109,12 @@ public final class ThumbnailMaker {
       bgr[i + 1] = rgb[i + 1];
       bgr[i + 2] = rgb[i];
     }
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ImageWriter writer;
+    try {
+      writer = jpegWriters.createWriterInstance();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no JPEG writer for a thumbnail", e);
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
     try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
       writer.setOutput(stream);

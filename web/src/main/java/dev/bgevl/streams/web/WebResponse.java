@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One HTTP answer: status, content type, body and extra headers. */
@@ -27,7 +28,7 @@ record WebResponse(int status, String contentType, byte[] body, Map<String, Stri
   }
 
   WebResponse withHeader(String name, String value) {
-    Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+    Map<String, String> all = new LinkedHashMap<>(headers);
     all.put(name, value);
     return new WebResponse(status, contentType, body, Map.copyOf(all));
   }
