@@ -87,6 +87,16 @@ public final class ClipImagePreprocessor {
         toRow);
   }
 
+  /**
+   * How many rows from the top of a {@code width} x {@code height} image {@link #preprocessRows}
+   * reads for the cropped rows {@code 0..toRow-1}.
+   */
+  public int inputRowsRead(int width, int height, int toRow) {
+    int newLong = (int) ((double) shortestEdge * Math.max(width, height) / Math.min(width, height));
+    int newH = width <= height ? newLong : shortestEdge;
+    return PilBicubicResampler.inputRowsRead(height, newH, (newH - crop) / 2, toRow);
+  }
+
   /** The CHW float tensor of {@code image}. */
   public float[] preprocess(RgbImage image) {
     float[] out = new float[tensorSize()];

@@ -3,16 +3,24 @@ package dev.bgevl.streams.encoder.image;
 import dev.bgevl.streams.encoder.ImageLimits;
 import dev.bgevl.streams.encoder.InvalidInputException;
 import dev.bgevl.streams.encoder.RejectReason;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Objects;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadUpdateListener;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
@@ -66,6 +74,15 @@ public final class ImageDecoder {
 
   /** Decodes {@code bytes}; throws {@link InvalidInputException} for bad or oversize images. */
   public RgbImage decode(byte[] bytes) {
+    return decode(bytes, null);
+  }
+
+  /**
+   * As {@link #decode(byte[])}, telling {@code rows} (when not null) each row as it becomes final,
+   * for the formats whose decoders finish rows top to bottom: sequential colour JPEG and the PNGs
+   * {@link PngDecoder} reads. Run it through {@link RowsInFlight#decode}.
+   */
+  public RgbImage decode(byte[] bytes, RowsInFlight rows) {
     if (bytes.length == 0) {
       throw new InvalidInputException(RejectReason.IMAGE_UNDECODABLE, "image is empty (0 bytes)");
     }
@@ -75,7 +92,7 @@ public final class ImageDecoder {
           "image is " + bytes.length + " bytes, above the limit of " + limits.maxBytes());
     }
     try {
-      return decodeChecked(bytes);
+      return decodeChecked(bytes, rows);
     } catch (InvalidInputException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -87,12 +104,12 @@ public final class ImageDecoder {
     }
   }
 
-  private RgbImage decodeChecked(byte[] bytes) {
+  private RgbImage decodeChecked(byte[] bytes, RowsInFlight rows) {
     if (WebPDecoder.isWebP(bytes)) {
       return WebPDecoder.decode(bytes, limits);
     }
     if (PngDecoder.isPng(bytes)) {
-      RgbImage png = PngDecoder.decode(bytes, limits);
+      RgbImage png = PngDecoder.decode(bytes, limits, rows);
       if (png != null) {
         return png;
       }
@@ -116,7 +133,9 @@ public final class ImageDecoder {
         // cannot
         // read still goes through the ServiceLoader order below.
         try {
-          return read(JDK_JPEG.createReaderInstance(), input);
+          return components == 3
+              ? readColourJpeg(JDK_JPEG.createReaderInstance(), input, rows)
+              : read(JDK_JPEG.createReaderInstance(), input);
         } catch (IOException | RuntimeException e) {
           if (e instanceof InvalidInputException invalid) {
             throw invalid;
@@ -169,6 +188,125 @@ public final class ImageDecoder {
     } finally {
       reader.dispose();
     }
+  }
+
+  /**
+   * A colour JPEG through the JDK's reader, straight into RGB-ordered bytes: no BGR image to swap
+   * afterwards, and each row, as libjpeg finishes it, told to {@code rows} when the JPEG is
+   * sequential.
+   */
+  private RgbImage readColourJpeg(ImageReader reader, byte[] input, RowsInFlight rows)
+      throws IOException {
+    TruncationWarnings warnings = new TruncationWarnings();
+    reader.addIIOReadWarningListener(warnings);
+    try (ImageInputStream in = new BytesImageInputStream(input)) {
+      reader.setInput(in, true, true);
+      int w = reader.getWidth(0);
+      int h = reader.getHeight(0);
+      checkPixels(w, h, limits);
+      RgbImage image = new RgbImage(w, h, new byte[w * h * 3]);
+      ImageReadParam param = reader.getDefaultReadParam();
+      param.setDestination(rgbView(image));
+      if (rows != null && JpegSegments.isSequential(input)) {
+        rows.started(image);
+        reader.addIIOReadUpdateListener(new RowUpdates(rows));
+      }
+      reader.read(0, param);
+      if (warnings.endedEarly()) {
+        throw truncated("JPEG");
+      }
+      return image;
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  /** {@code image}'s bytes as an sRGB {@link BufferedImage} that a reader can write into. */
+  private static BufferedImage rgbView(RgbImage image) {
+    ColorModel cm =
+        new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_sRGB),
+            false,
+            false,
+            Transparency.OPAQUE,
+            DataBuffer.TYPE_BYTE);
+    WritableRaster raster =
+        Raster.createInterleavedRaster(
+            new DataBufferByte(image.rgb(), image.rgb().length),
+            image.width(),
+            image.height(),
+            image.width() * 3,
+            3,
+            new int[] {0, 1, 2},
+            null);
+    return new BufferedImage(cm, raster, false, null);
+  }
+
+  /** Passes the JDK JPEG reader's row-by-row progress on: it calls once per finished scanline. */
+  private static final class RowUpdates implements IIOReadUpdateListener {
+    private final RowsInFlight rows;
+
+    RowUpdates(RowsInFlight rows) {
+      this.rows = rows;
+    }
+
+    @Override
+    public void imageUpdate(
+        ImageReader source,
+        BufferedImage theImage,
+        int minX,
+        int minY,
+        int width,
+        int height,
+        int periodX,
+        int periodY,
+        int[] bands) {
+      rows.rowsDone(minY + height);
+    }
+
+    @Override
+    public void passStarted(
+        ImageReader source,
+        BufferedImage theImage,
+        int pass,
+        int minPass,
+        int maxPass,
+        int minX,
+        int minY,
+        int periodX,
+        int periodY,
+        int[] bands) {}
+
+    @Override
+    public void passComplete(ImageReader source, BufferedImage theImage) {}
+
+    @Override
+    public void thumbnailPassStarted(
+        ImageReader source,
+        BufferedImage theThumbnail,
+        int pass,
+        int minPass,
+        int maxPass,
+        int minX,
+        int minY,
+        int periodX,
+        int periodY,
+        int[] bands) {}
+
+    @Override
+    public void thumbnailUpdate(
+        ImageReader source,
+        BufferedImage theThumbnail,
+        int minX,
+        int minY,
+        int width,
+        int height,
+        int periodX,
+        int periodY,
+        int[] bands) {}
+
+    @Override
+    public void thumbnailPassComplete(ImageReader source, BufferedImage theThumbnail) {}
   }
 
   /** ImageIO format names that Pillow opens too; WBMP, which only the JDK reads, is refused. */

@@ -95,6 +95,21 @@ final class JpegSegments {
    * none.
    */
   static int components(byte[] jpeg) {
+    int sof = frameHeader(jpeg);
+    return sof >= 0 && sof + 9 < jpeg.length ? jpeg[sof + 9] & 0xFF : -1;
+  }
+
+  /**
+   * True for a sequential (baseline or extended Huffman) JPEG, whose rows come out of the decoder
+   * final and top to bottom; a progressive one refines every row scan after scan.
+   */
+  static boolean isSequential(byte[] jpeg) {
+    int sof = frameHeader(jpeg);
+    return sof >= 0 && ((jpeg[sof + 1] & 0xFF) == 0xC0 || (jpeg[sof + 1] & 0xFF) == 0xC1);
+  }
+
+  /** Index of the frame header (SOFn) marker, or -1 when the header segments end first. */
+  private static int frameHeader(byte[] jpeg) {
     int i = 2;
     while (i + 4 <= jpeg.length && (jpeg[i] & 0xFF) == 0xFF) {
       int marker = jpeg[i + 1] & 0xFF;
@@ -105,7 +120,7 @@ final class JpegSegments {
       boolean sof =
           marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
       if (sof) {
-        return i + 9 < jpeg.length ? jpeg[i + 9] & 0xFF : -1;
+        return i;
       }
       if (marker == 0xDA) {
         return -1;

@@ -131,6 +131,19 @@ public final class PilBicubicResampler {
     }
   }
 
+  /**
+   * How many input rows from the top the resized rows {@code top..top+toRow-1} read: those rows can
+   * be resampled as soon as that many are decoded.
+   */
+  public static int inputRowsRead(int inHeight, int outHeight, int top, int toRow) {
+    if (inHeight == outHeight) {
+      return top + toRow;
+    }
+    Coefficients vertical = Coefficients.cached(inHeight, outHeight);
+    int last = top + toRow - 1;
+    return vertical.min[last] + vertical.count[last];
+  }
+
   private static void firstTap(int[] acc, int[] row, int weight) {
     for (int x = 0; x < acc.length; x++) {
       acc[x] = (1 << (PRECISION_BITS - 1)) + row[x] * weight;

@@ -31,6 +31,14 @@ final class PngDecoder {
 
   /** The image, or null when this PNG is of a kind left to ImageIO. */
   static RgbImage decode(byte[] png, ImageLimits limits) {
+    return decode(png, limits, null);
+  }
+
+  /**
+   * As {@link #decode(byte[], ImageLimits)}, telling {@code rows} (when not null) each row as it
+   * becomes final.
+   */
+  static RgbImage decode(byte[] png, ImageLimits limits, RowsInFlight rows) {
     int i = 8;
     if (png.length < 33 || readInt(png, 12) != 0x49484452) { // IHDR
       return null;
@@ -71,6 +79,7 @@ final class PngDecoder {
       // while both rows are still in the L1 cache; the first row's "row above" is all zeros, as the
       // spec says
       byte[] rgb = new byte[width * height * 3];
+      RgbImage image = new RgbImage(width, height, rgb);
       byte[] current = new byte[stride + 1];
       byte[] above = new byte[stride + 1];
       int filled = 0;
@@ -109,6 +118,15 @@ final class PngDecoder {
                   palette,
                   paletteAlpha,
                   greyKey);
+              if (rgbKey >= 0) {
+                whitenKey(rgb, y * width * 3, (y + 1) * width * 3, rgbKey);
+              }
+              if (rows != null) {
+                if (y == 0) {
+                  rows.started(image);
+                }
+                rows.rowsDone(y + 1);
+              }
               byte[] done = above;
               above = current;
               current = done;
@@ -141,10 +159,6 @@ final class PngDecoder {
           throw truncated();
         }
         i = data + length + 4;
-      }
-      RgbImage image = new RgbImage(width, height, rgb);
-      if (rgbKey >= 0) {
-        whitenKey(image.rgb(), rgbKey);
       }
       return image;
     } catch (DataFormatException e) {
@@ -285,8 +299,8 @@ final class PngDecoder {
    * RGB with a tRNS key: transformers converts to RGBA (the key fully transparent) and composites
    * onto white.
    */
-  private static void whitenKey(byte[] rgb, int key) {
-    for (int i = 0; i < rgb.length; i += 3) {
+  private static void whitenKey(byte[] rgb, int from, int to, int key) {
+    for (int i = from; i < to; i += 3) {
       int v = (rgb[i] & 0xFF) << 16 | (rgb[i + 1] & 0xFF) << 8 | (rgb[i + 2] & 0xFF);
       if (v == key) {
         rgb[i] = (byte) 255;

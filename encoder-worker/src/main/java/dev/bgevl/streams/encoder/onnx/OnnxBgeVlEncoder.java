@@ -20,6 +20,7 @@ import dev.bgevl.streams.encoder.bundle.ModelManifest;
 import dev.bgevl.streams.encoder.image.ClipImagePreprocessor;
 import dev.bgevl.streams.encoder.image.ImageDecoder;
 import dev.bgevl.streams.encoder.image.RgbImage;
+import dev.bgevl.streams.encoder.image.RowsInFlight;
 import dev.bgevl.streams.encoder.text.ClipTokenizer;
 import dev.bgevl.streams.encoder.text.TokenBatch;
 import java.nio.ByteBuffer;
@@ -181,7 +182,7 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
       }
     } else if (images == 1) {
       for (int i = 0; i < n; i++) {
-        prepared[i] = prepare(inputs.get(i), workers.threads());
+        prepared[i] = prepare(inputs.get(i), workers.threads() == 1 ? 1 : OVERLAP_BANDS);
       }
     } else {
       workers.forEach(n, i -> prepared[i] = prepare(inputs.get(i)));
@@ -192,29 +193,57 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
   /** Decodes and preprocesses one input on the calling thread; a bad image becomes a rejection. */
   @Override
   public Prepared prepare(EncodeInput input) {
-    return prepare(input, 1);
-  }
-
-  /**
-   * As {@link #prepare(EncodeInput)}, with the resize and normalization split into {@code bands}
-   * row bands run by the workers (decoding itself is one sequential stream).
-   */
-  private Prepared prepare(EncodeInput input, int bands) {
     if (!input.hasImage()) {
       return new Prepared(null, input.text(), null);
     }
     try {
-      RgbImage rgb = decoder.decode(input.image());
-      if (bands == 1) {
-        return new Prepared(preprocessor.preprocess(rgb), input.text(), null);
-      }
-      float[] pixels = new float[preprocessor.tensorSize()];
-      int crop = preprocessor.cropSize();
+      return new Prepared(
+          preprocessor.preprocess(decoder.decode(input.image())), input.text(), null);
+    } catch (InvalidInputException e) {
+      return new Prepared(null, null, new EncodeResult.Rejected(e.reason(), e.getMessage()));
+    }
+  }
+
+  // enough that the band left when the decode ends is a small tail (1/8 of the resize), few enough
+  // that the rows two bands both read (the vertical taps' overlap) stay a small extra
+  private static final int OVERLAP_BANDS = 8;
+
+  /**
+   * As {@link #prepare(EncodeInput)}, spread over the workers: one decodes while the others
+   * resample {@code bands} bands of output rows, each as soon as the input rows it reads are
+   * decoded (a sequential JPEG or a PNG finishes rows top to bottom), so most of the resize hides
+   * behind the decode; the decoder joins the remaining bands when it is done.
+   */
+  private Prepared prepare(EncodeInput input, int bands) {
+    if (!input.hasImage() || bands == 1) {
+      return prepare(input);
+    }
+    RowsInFlight rows = new RowsInFlight();
+    float[] pixels = new float[preprocessor.tensorSize()];
+    int crop = preprocessor.cropSize();
+    try {
+      // task 0 decodes; tasks are taken in order, so whichever thread waits on rows, another one is
+      // already decoding them (or the waiting thread did it itself before)
       workers.forEach(
-          bands,
-          b ->
-              preprocessor.preprocessRows(
-                  rgb, pixels, 0, b * crop / bands, (b + 1) * crop / bands));
+          bands + 1,
+          task -> {
+            if (task == 0) {
+              rows.decode(() -> decoder.decode(input.image(), rows));
+              return;
+            }
+            int from = (task - 1) * crop / bands;
+            int to = task * crop / bands;
+            RgbImage image = rows.awaitImage();
+            if (image != null
+                && rows.awaitRows(
+                    image, preprocessor.inputRowsRead(image.width(), image.height(), to))) {
+              preprocessor.preprocessRows(image, pixels, 0, from, to);
+            }
+          });
+      if (rows.restarted()) {
+        // a fallback decoder replaced the image the bands started on: resample it whole
+        preprocessor.preprocess(rows.image(), pixels, 0);
+      }
       return new Prepared(pixels, input.text(), null);
     } catch (InvalidInputException e) {
       return new Prepared(null, null, new EncodeResult.Rejected(e.reason(), e.getMessage()));

@@ -110,6 +110,49 @@ class OnnxBgeVlEncoderTest {
   }
 
   @Test
+  void shouldEncodeALoneImageExactlyWhileItsRowsAreStillDecoding() throws IOException {
+    // a lone image is resampled band by band while it decodes (sequential JPEG, PNG) or after it
+    // (every other kind): either way the vector, or the refusal, must be the one-thread prepare()'s
+    List<java.nio.file.Path> files = new java.util.ArrayList<>();
+    for (var dir :
+        List.of(TinyBundle.referenceDir(), TinyBundle.referenceDir().resolve("decoding"))) {
+      try (var listing = Files.list(dir)) {
+        listing
+            .filter(f -> f.toString().matches(".*\\.(jpg|png|webp|gif)$"))
+            .sorted()
+            .forEach(files::add);
+      }
+    }
+    assertTrue(files.size() >= 30, "fixtures found: " + files);
+    List<EncodeInput> inputs = new java.util.ArrayList<>();
+    List<String> names = new java.util.ArrayList<>();
+    for (java.nio.file.Path file : files) {
+      inputs.add(EncodeInput.image(Files.readAllBytes(file)));
+      names.add(file.getFileName().toString());
+    }
+    // cut in the middle of the pixel data: refused, as Pillow refuses them
+    for (String name : List.of("photo.jpg", "wide_gradient.png")) {
+      byte[] whole = Files.readAllBytes(TinyBundle.referenceDir().resolve(name));
+      inputs.add(EncodeInput.image(java.util.Arrays.copyOf(whole, whole.length / 2)));
+      names.add("half of " + name);
+    }
+    int rejected = 0;
+    for (int f = 0; f < inputs.size(); f++) {
+      EncodeInput input = inputs.get(f);
+      String file = names.get(f);
+      EncodeResult alone = encoder.encode(List.of(input)).get(0);
+      EncodeResult staged = encoder.infer(List.of(encoder.prepare(input))).get(0);
+      if (staged instanceof EncodeResult.Rejected refusal) {
+        rejected++;
+        assertEquals(refusal, alone, file);
+      } else {
+        assertArrayEquals(vector(staged), vector(alone), file);
+      }
+    }
+    assertEquals(2, rejected, "the two halves are refused, nothing else");
+  }
+
+  @Test
   void shouldFuseRawProjectionsNotNormalizedOnes() {
     float[] image = vector(encoder.encode(List.of(EncodeInput.image(wide))).get(0));
     float[] text = vector(encoder.encode(List.of(EncodeInput.text("at night"))).get(0));

@@ -1,0 +1,97 @@
+package dev.bgevl.streams.encoder.image;
+
+import java.util.function.Supplier;
+
+/**
+ * An image being decoded on one thread while others read its finished rows: the decoder publishes
+ * how many rows from the top are final, and a reader waits for the rows it needs instead of for the
+ * whole image, so resampling the top of a photo overlaps decoding the bottom.
+ *
+ * <p>Decoders that cannot promise final rows top to bottom (progressive JPEG, interlaced PNG, WebP,
+ * GIF, ...) publish nothing until the end; a reader then simply waits for the whole image.
+ */
+public final class RowsInFlight {
+
+  private volatile RgbImage image;
+  private volatile int rowsDone;
+  private volatile boolean ended;
+  private volatile boolean restarted;
+
+  /**
+   * Decodes on the calling thread; readers waiting in other threads are released however it ends.
+   */
+  public RgbImage decode(Supplier<RgbImage> decoding) {
+    try {
+      RgbImage done = decoding.get();
+      if (image != null && image != done) {
+        restarted = true; // a fallback decoder made another image: rows read so far were not it
+      }
+      image = done;
+      rowsDone = done.height();
+      return done;
+    } finally {
+      ended = true;
+    }
+  }
+
+  /** Called by a decoder: {@code started}'s pixels will be filled top to bottom. */
+  void started(RgbImage started) {
+    if (image != null) {
+      restarted = true;
+    }
+    rowsDone = 0; // before the image: a reader that sees the new image sees no rows of the old one
+    image = started;
+  }
+
+  /** Called by a decoder: rows {@code 0..rows-1} of the started image are final. */
+  void rowsDone(int rows) {
+    rowsDone = rows;
+  }
+
+  /**
+   * Waits until the image's size is known and returns it, or null when the decoding failed before
+   * or was restarted. Spins, as {@link #awaitRows} does.
+   */
+  public RgbImage awaitImage() {
+    while (true) {
+      RgbImage current = image;
+      if (current != null || ended) {
+        return restarted ? null : current;
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /**
+   * Waits until rows {@code 0..rows-1} of {@code of} are final: true then, false when the decoding
+   * failed first or another image replaced {@code of} (see {@link #restarted()}). Spins: it runs on
+   * a core that is otherwise idle, for at most one image's decode time.
+   */
+  public boolean awaitRows(RgbImage of, int rows) {
+    while (true) {
+      if (restarted || image != of) {
+        return false;
+      }
+      if (rowsDone >= rows) {
+        return true;
+      }
+      if (ended) {
+        return !restarted && image == of && rowsDone >= rows;
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  /** The image once known (started or decoded), else null. */
+  public RgbImage image() {
+    return image;
+  }
+
+  /**
+   * True when a decoder started filling one image and another one was the result: any rows read
+   * from the first must be read again from {@link #image()}.
+   */
+  public boolean restarted() {
+    return restarted;
+  }
+}

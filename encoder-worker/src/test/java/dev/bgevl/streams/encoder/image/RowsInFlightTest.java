@@ -1,0 +1,88 @@
+package dev.bgevl.streams.encoder.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bgevl.streams.encoder.ImageLimits;
+import dev.bgevl.streams.encoder.InvalidInputException;
+import dev.bgevl.streams.encoder.testkit.TinyBundle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class RowsInFlightTest {
+
+  private final ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
+
+  @Test
+  void shouldPublishFinalRowsTopToBottomForSequentialJpegAndPng() throws Exception {
+    for (String file : List.of("photo.jpg", "wide_gradient.png", "palette.png", "tall.png")) {
+      byte[] bytes = Files.readAllBytes(TinyBundle.referenceDir().resolve(file));
+      RgbImage whole = decoder.decode(bytes);
+      RowsInFlight rows = new RowsInFlight();
+      ExecutorService reader = Executors.newSingleThreadExecutor();
+      try {
+        // a reader on another thread copies each half as soon as it is published: what it copied
+        // must already be the final bytes
+        Future<byte[]> topHalf =
+            reader.submit(
+                () -> {
+                  RgbImage image = rows.awaitImage();
+                  int half = image.height() / 2;
+                  assertTrue(rows.awaitRows(image, half));
+                  return java.util.Arrays.copyOf(image.rgb(), half * image.width() * 3);
+                });
+        RgbImage decoded = rows.decode(() -> decoder.decode(bytes, rows));
+        byte[] copied = topHalf.get();
+        assertArrayEquals(whole.rgb(), decoded.rgb(), file);
+        assertArrayEquals(
+            java.util.Arrays.copyOf(whole.rgb(), copied.length), copied, file + ": top half");
+        assertFalse(rows.restarted(), file);
+      } finally {
+        reader.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void shouldReleaseReadersWhenTheDecodeFails() throws IOException {
+    // half a PNG: the decoder publishes the rows it finished, then refuses the image
+    byte[] whole = Files.readAllBytes(TinyBundle.referenceDir().resolve("wide_gradient.png"));
+    byte[] truncated = java.util.Arrays.copyOf(whole, whole.length / 2);
+    RowsInFlight rows = new RowsInFlight();
+    assertThrows(
+        InvalidInputException.class, () -> rows.decode(() -> decoder.decode(truncated, rows)));
+    RgbImage partial = rows.awaitImage();
+    // the rows the decoder never finished are never handed out
+    assertFalse(rows.awaitRows(partial, partial.height()));
+  }
+
+  @Test
+  void shouldTellReadersWhenAFallbackDecoderReplacedTheImage() {
+    RowsInFlight rows = new RowsInFlight();
+    RgbImage first = new RgbImage(2, 4, new byte[24]);
+    RgbImage second = new RgbImage(2, 4, new byte[24]);
+    RgbImage result =
+        rows.decode(
+            () -> {
+              rows.started(first);
+              rows.rowsDone(3);
+              return second; // as when the JDK reader gives up and another reader starts over
+            });
+    assertSame(second, result);
+    assertTrue(rows.restarted());
+    assertFalse(rows.awaitRows(first, 1));
+    assertNull(rows.awaitImage());
+    assertSame(second, rows.image());
+    assertEquals(4, second.height());
+  }
+}
