@@ -4,8 +4,10 @@
 # 32), for the random BGE-VL-base-size bundle with 640x480 images ("base"), and for the tiny bundle
 # with 64x64 images ("tiny") and text-only events ("tiny-text") to find the pipeline's own ceiling.
 # Also times, per event, JSON decode, image decode, resize + normalize and a 32-row Milvus upsert,
-# and reads the peak RSS of the JVM and of Milvus Lite. --server standalone runs on Milvus standalone
-# 2.3 with HNSW instead of the embedded Milvus Lite (as in bench/query-latency.sh). See BENCHMARKS.md.
+# and reads the peak RSS of the JVM and of Milvus Lite. The events are produced 3 times (-- --phases N)
+# to one service under new ids: phase 1 on a cold JVM, the last warm; both are reported. --server
+# standalone runs on Milvus standalone 2.3 with HNSW instead of the embedded Milvus Lite (as in
+# bench/query-latency.sh). See BENCHMARKS.md.
 #
 #   bench/ingest.sh [--smoke] [--events N] [--tiny-events N] [--text-events N] [--suites base,tiny,tiny-text] [--ingest-delay-ms N]
 #                   [--wait-quiet SECONDS] [--server lite|standalone] [-- more IngestBenchmark options, see its --help]
@@ -28,7 +30,7 @@ while [[ $# -gt 0 ]]; do
     --wait-quiet) wait_quiet="$2"; shift 2 ;;
     --server) server="$2"; shift 2 ;;
     --) shift; extra+=("$@"); break ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

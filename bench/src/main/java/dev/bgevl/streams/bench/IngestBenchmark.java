@@ -51,6 +51,12 @@ import org.apache.kafka.common.serialization.Deserializer;
  *       work.
  * </ul>
  *
+ * <p>The N events are produced {@code --phases} times (3 by default) under new ids to the same
+ * service, each phase timed on its own: the first also pays the JIT warming up the broker, Streams,
+ * producer and gRPC code (on 2 cores the compiler threads take a quarter to a third of the CPU of a
+ * 35 s run, and still ~900 compilations per 15 s in the second phase); the last is the steady state
+ * a long-running service sees. Both are reported.
+ *
  * <p>For each suite it also times, on one thread, the per-event stages the pipeline adds around the
  * encoder: JSON decode of the event (base64 image included), image decode and resize/normalize, and
  * a Milvus upsert of 32 rows; with the producer's own rate these say where the time goes. Suites
@@ -72,6 +78,8 @@ public final class IngestBenchmark {
         --ingest-batch N       ingest.batch.max-size of the service (default 32, the CLI default)
         --ingest-threads N     ingest.threads of the service (default 1, the CLI default)
         --thumbnail-max-side N thumbnails.max-side of the service, 0 = off (default 256, the CLI default)
+        --phases N             times the suite's events are produced (new ids) to one service: the
+                               first on a cold JVM, the last warmest (default 3)
         --work DIR / --venv DIR / --milvus-uri URI / --index-type T   as QueryLatencyBenchmark""";
 
   private static final int ENCODER_BATCH = 32;
@@ -114,9 +122,8 @@ public final class IngestBenchmark {
       String modelId,
       double avgEventBytes,
       double encoderPerSecond,
-      double pipelinePerSecond,
-      double pipelineSeconds,
-      double produceSeconds,
+      Phase cold,
+      Phase last,
       Map<String, Double> stageMicros) {}
 
   private void run() throws Exception {
@@ -229,60 +236,110 @@ public final class IngestBenchmark {
                 thumbnails()),
             defaults.query());
     MilvusSearcher counter = new MilvusSearcher(stack.milvusClient(), stack.milvusConfig());
-    double seconds;
-    double produceSeconds;
+    List<Phase> phases = new ArrayList<>();
+    int phaseCount = Math.max(1, args.integer("phases", 3));
     try (BgevlService service = BgevlService.start(config)) {
       if (!service.awaitRunning(Duration.ofMinutes(3))) {
         throw new IllegalStateException("service not RUNNING within 3 minutes");
       }
-      long before = counter.count(collection);
-      long start = System.nanoTime();
-      produceSeconds = produce(stack, topics.mediaEvents(), suite, events);
-      long timeout = TimeUnit.MINUTES.toNanos(20);
-      long counted = before;
-      while (counted < before + events.size()) {
-        if (System.nanoTime() - start > timeout) {
-          throw new IllegalStateException(
-              "only "
-                  + (counted - before)
-                  + " of "
-                  + events.size()
-                  + " events searchable after 20 minutes");
-        }
-        Thread.sleep(200);
-        counted = counter.count(collection);
+      // the same N events again and again under new ids, on the same service: the first phase
+      // also pays the JIT compiling the broker, Streams, producer and gRPC paths (a quarter to a
+      // third of the CPU of a tiny run on 2 cores, still ~900 compilations per 15 s in the second
+      // phase), the last is closest to what a long-running service sees
+      for (int k = 1; k <= phaseCount; k++) {
+        String prefix = k == 1 ? "" : "p" + k + "-";
+        Phase phase =
+            untilSearchable(
+                stack,
+                counter,
+                collection,
+                topics.mediaEvents(),
+                suite,
+                prefix,
+                k == 1 ? events : events(suite, topics.mediaEvents(), prefix));
+        phases.add(phase);
+        out.println(
+            "  pipeline phase %d of %d%s: %d events searchable in %.1f s = %.1f events/s (producer"
+                + " done after %.1f s); encoder alone %.1f/s; ratio %.2f",
+            k,
+            phaseCount,
+            k == 1 ? " (cold service)" : "",
+            events.size(),
+            phase.seconds(),
+            phase.rate(),
+            phase.produceSeconds(),
+            encoderRate,
+            phase.rate() / encoderRate);
       }
-      seconds = (System.nanoTime() - start) / 1e9;
     }
-    double rate = events.size() / seconds;
+    Phase cold = phases.get(0);
+    Phase last = phases.get(phases.size() - 1);
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("record", "ingest");
     line.put("suite", suite.name());
     line.put("model_id", manifest.modelId());
     line.put("events", events.size());
     line.put("avg_event_bytes", avgBytes);
-    line.put("pipeline_s", seconds);
-    line.put("pipeline_events_per_s", rate);
-    line.put("produce_s", produceSeconds);
+    line.put("pipeline_s", cold.seconds());
+    line.put("pipeline_events_per_s", cold.rate());
+    line.put("produce_s", cold.produceSeconds());
+    line.put("phase_events_per_s", phases.stream().map(Phase::rate).toList());
+    line.put("last_phase_s", last.seconds());
+    line.put("last_phase_events_per_s", last.rate());
     line.put("encoder_alone_items_per_s", encoderRate);
-    line.put("pipeline_over_encoder", suite.textOnly() ? null : rate / encoderRate);
+    line.put("pipeline_over_encoder", suite.textOnly() ? null : cold.rate() / encoderRate);
     line.put("stage_us_per_event", stages);
     out.emit(line);
-    out.println(
-        "  pipeline: %d events searchable in %.1f s = %.1f events/s (producer done after %.1f s);"
-            + " encoder alone %.1f/s; ratio %.2f",
-        events.size(), seconds, rate, produceSeconds, encoderRate, rate / encoderRate);
-    return new Result(
-        suite, manifest.modelId(), avgBytes, encoderRate, rate, seconds, produceSeconds, stages);
+    return new Result(suite, manifest.modelId(), avgBytes, encoderRate, cold, last, stages);
+  }
+
+  /** One timed stretch of the pipeline: produce, then wait until every event is searchable. */
+  record Phase(int events, double seconds, double produceSeconds) {
+    double rate() {
+      return events / seconds;
+    }
+  }
+
+  private static Phase untilSearchable(
+      BenchStack stack,
+      MilvusSearcher counter,
+      String collection,
+      String topic,
+      Suite suite,
+      String idPrefix,
+      List<byte[]> events)
+      throws InterruptedException {
+    long before = counter.count(collection);
+    long start = System.nanoTime();
+    double produceSeconds = produce(stack, topic, idPrefix + suite.name(), events);
+    long timeout = TimeUnit.MINUTES.toNanos(20);
+    long counted = before;
+    while (counted < before + events.size()) {
+      if (System.nanoTime() - start > timeout) {
+        throw new IllegalStateException(
+            "only "
+                + (counted - before)
+                + " of "
+                + events.size()
+                + " events searchable after 20 minutes");
+      }
+      Thread.sleep(200);
+      counted = counter.count(collection);
+    }
+    return new Phase(events.size(), (System.nanoTime() - start) / 1e9, produceSeconds);
   }
 
   private static List<byte[]> events(Suite suite, String topic) {
+    return events(suite, topic, "");
+  }
+
+  private static List<byte[]> events(Suite suite, String topic, String idPrefix) {
     var serializer = BgevlSerde.of(MediaEvent.class, SerdeConfig.json()).serializer();
     List<byte[]> out = new ArrayList<>(suite.events());
     for (int i = 0; i < suite.events(); i++) {
       MediaEvent.Builder e =
           MediaEvent.newBuilder()
-              .setId(suite.name() + "-" + i)
+              .setId(idPrefix + suite.name() + "-" + i)
               .setText(BenchImages.caption(i))
               .setMetadata(Map.of("source", "bench", "shard", String.valueOf(i % 16)));
       if (!suite.textOnly()) {
@@ -411,7 +468,8 @@ public final class IngestBenchmark {
   }
 
   /** Sends every event (acks=all) and returns the seconds until the last one was acknowledged. */
-  private static double produce(BenchStack stack, String topic, Suite suite, List<byte[]> events) {
+  private static double produce(
+      BenchStack stack, String topic, String keyPrefix, List<byte[]> events) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -425,7 +483,7 @@ public final class IngestBenchmark {
       for (int i = 0; i < events.size(); i++) {
         producer.send(
             new ProducerRecord<>(
-                topic, (suite.name() + "-" + i).getBytes(StandardCharsets.UTF_8), events.get(i)));
+                topic, (keyPrefix + "-" + i).getBytes(StandardCharsets.UTF_8), events.get(i)));
       }
       producer.flush();
     }
@@ -451,21 +509,22 @@ public final class IngestBenchmark {
   private void table(List<Result> results) {
     out.println("");
     out.println(
-        "| suite | model | events | avg event | pipeline events/s | encoder alone items/s | pipeline / encoder |"
-            + " producer done after |");
-    out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        "| suite | model | events | avg event | pipeline events/s, phase 1 (cold) | last phase (warm) |"
+            + " encoder alone items/s | pipeline (cold) / encoder | producer done after |");
+    out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (Result r : results) {
       out.println(
-          "| %s | %s | %d | %.1f KB | %.1f | %.1f | %.2f | %.1f s of %.1f s |",
+          "| %s | %s | %d | %.1f KB | %.1f | %.1f | %.1f | %.2f | %.1f s of %.1f s |",
           r.suite().name(),
           r.modelId(),
           r.suite().events(),
           r.avgEventBytes() / 1024,
-          r.pipelinePerSecond(),
+          r.cold().rate(),
+          r.last().rate(),
           r.encoderPerSecond(),
-          r.pipelinePerSecond() / r.encoderPerSecond(),
-          r.produceSeconds(),
-          r.pipelineSeconds());
+          r.cold().rate() / r.encoderPerSecond(),
+          r.cold().produceSeconds(),
+          r.cold().seconds());
     }
     out.println("");
     out.println(
@@ -493,16 +552,26 @@ public final class IngestBenchmark {
     }
     for (Result r : results) {
       if (r.suite().name().equals("base")) {
-        double ratio = r.pipelinePerSecond() / r.encoderPerSecond();
+        double ratio = r.cold().rate() / r.encoderPerSecond();
         out.println(
             "target base: pipeline >= 0.8x encoder alone: %.2fx, %s",
             ratio, ratio >= 0.8 ? "met" : "MISSED");
       } else {
         out.println(
-            "target %s: >= 2000 events/s: %.0f events/s, %s",
+            "target %s: >= 2000 events/s: %.0f events/s in phase 1 (cold), %.0f in the last phase, %s",
             r.suite().name(),
-            r.pipelinePerSecond(),
-            r.pipelinePerSecond() >= 2000 ? "met" : "MISSED");
+            r.cold().rate(),
+            r.last().rate(),
+            r.cold().rate() >= 2000 ? "met" : "MISSED");
+        if (r.suite().name().equals("tiny")) {
+          // #11: twice the 213 events/s its filer measured (cold service, as the first line)
+          out.println(
+              "target tiny (#11): >= 426 events/s: phase 1 (cold) %.0f (%s), last phase %.0f (%s)",
+              r.cold().rate(),
+              r.cold().rate() >= 426 ? "met" : "MISSED",
+              r.last().rate(),
+              r.last().rate() >= 426 ? "met" : "MISSED");
+        }
       }
     }
   }
