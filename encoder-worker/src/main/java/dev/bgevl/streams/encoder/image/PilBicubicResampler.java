@@ -90,39 +90,41 @@ public final class PilBicubicResampler {
     Coefficients vertical = needVertical ? Coefficients.cached(image.height(), height) : null;
     // input rows the kept output rows read: all of them through the vertical taps, or the window
     // itself
-    int firstRow = needVertical ? vertical.min[top + fromRow] : top + fromRow;
-    int lastRow =
-        needVertical
-            ? vertical.min[top + toRow - 1] + vertical.count[top + toRow - 1]
-            : top + toRow;
-    // each kept channel row as its own int[]: C2 (JDK 17) vectorizes the vertical taps only over
-    // separate int arrays indexed from 0; bytes, or one array at a row offset, stay scalar (~4x
-    // slower)
-    int[][][] rows =
-        needHorizontal
-            ? horizontalWindow(
-                image, Coefficients.cached(image.width(), width), left, crop, firstRow, lastRow)
-            : channelRows(image, left, crop, firstRow, lastRow);
+    Coefficients horizontal = needHorizontal ? Coefficients.cached(image.width(), width) : null;
+    // each channel of each kept input row is made once (horizontal pass over the window's columns)
+    // as the output rows first need it, into a ring as deep as the widest vertical filter: the rows
+    // stay in cache and the memory is a few KB whatever the photo's size. Each row is its own
+    // int[] because C2 (JDK 17) vectorizes the vertical taps only over separate int arrays indexed
+    // from 0; bytes, or one array at a row offset, stay scalar (~4x slower).
+    int depth = needVertical ? vertical.size : 1;
+    int[][][] ring = new int[3][depth][crop];
+    int made = needVertical ? vertical.min[top + fromRow] : top + fromRow;
     int plane = crop * crop;
     int[] acc = new int[crop];
     for (int y = fromRow; y < toRow; y++) {
+      int k = top + y;
+      // min + count never decreases with k, so rows once passed are never needed again
+      int need = needVertical ? vertical.min[k] + vertical.count[k] : k + 1;
+      for (; made < need; made++) {
+        int slot = made % depth;
+        inputRow(image, horizontal, left, crop, made, ring[0][slot], ring[1][slot], ring[2][slot]);
+      }
       for (int c = 0; c < 3; c++) {
         float[] channelLut = lut[c];
+        int[][] channel = ring[c];
         int o = offset + c * plane + y * crop;
         if (needVertical) {
-          int k = top + y;
-          int min = vertical.min[k] - firstRow;
+          int min = vertical.min[k];
           int kBase = k * vertical.size;
-          int[][] channel = rows[c];
-          firstTap(acc, channel[min], vertical.weights[kBase]);
+          firstTap(acc, channel[min % depth], vertical.weights[kBase]);
           for (int i = 1; i < vertical.count[k]; i++) {
-            nextTap(acc, channel[min + i], vertical.weights[kBase + i]);
+            nextTap(acc, channel[(min + i) % depth], vertical.weights[kBase + i]);
           }
           for (int x = 0; x < crop; x++) {
             out[o + x] = channelLut[clip8(acc[x]) & 0xFF];
           }
         } else {
-          int[] row = rows[c][y + top - firstRow];
+          int[] row = channel[k % depth];
           for (int x = 0; x < crop; x++) {
             out[o + x] = channelLut[row[x]];
           }
@@ -157,54 +159,38 @@ public final class PilBicubicResampler {
   }
 
   /**
-   * The horizontal pass for output columns {@code left..left+cols-1} of input rows {@code
-   * firstRow..lastRow-1}, as {@code [channel][row - firstRow][column - left]} 8-bit values.
+   * Input row {@code y} resampled horizontally (when {@code k} is not null) for output columns
+   * {@code left..left+cols-1}, or those columns as they are, split by channel into 8-bit values.
    */
-  private static int[][][] horizontalWindow(
-      RgbImage in, Coefficients k, int left, int cols, int firstRow, int lastRow) {
+  private static void inputRow(
+      RgbImage in, Coefficients k, int left, int cols, int y, int[] r, int[] g, int[] b) {
     byte[] src = in.rgb();
-    int[][][] out = new int[3][lastRow - firstRow][cols];
-    int inStride = in.width() * 3;
-    for (int y = firstRow; y < lastRow; y++) {
-      int rowBase = y * inStride;
-      int[] outR = out[0][y - firstRow];
-      int[] outG = out[1][y - firstRow];
-      int[] outB = out[2][y - firstRow];
-      for (int x = left; x < left + cols; x++) {
-        int n = k.count[x];
-        int kBase = x * k.size;
-        int p = rowBase + k.min[x] * 3;
-        int r = 1 << (PRECISION_BITS - 1);
-        int g = r;
-        int b = r;
-        for (int i = 0; i < n; i++, p += 3) {
-          int w = k.weights[kBase + i];
-          r += (src[p] & 0xFF) * w;
-          g += (src[p + 1] & 0xFF) * w;
-          b += (src[p + 2] & 0xFF) * w;
-        }
-        outR[x - left] = clip8(r) & 0xFF;
-        outG[x - left] = clip8(g) & 0xFF;
-        outB[x - left] = clip8(b) & 0xFF;
+    int rowBase = y * in.width() * 3;
+    if (k == null) {
+      for (int x = 0, p = rowBase + left * 3; x < cols; x++, p += 3) {
+        r[x] = src[p] & 0xFF;
+        g[x] = src[p + 1] & 0xFF;
+        b[x] = src[p + 2] & 0xFF;
       }
+      return;
     }
-    return out;
-  }
-
-  /** Columns {@code left..left+cols-1} of rows {@code firstRow..lastRow-1}, split by channel. */
-  private static int[][][] channelRows(RgbImage in, int left, int cols, int firstRow, int lastRow) {
-    byte[] src = in.rgb();
-    int[][][] out = new int[3][lastRow - firstRow][cols];
-    int inStride = in.width() * 3;
-    for (int y = firstRow; y < lastRow; y++) {
-      int p = y * inStride + left * 3;
-      for (int x = 0; x < cols; x++, p += 3) {
-        out[0][y - firstRow][x] = src[p] & 0xFF;
-        out[1][y - firstRow][x] = src[p + 1] & 0xFF;
-        out[2][y - firstRow][x] = src[p + 2] & 0xFF;
+    for (int x = 0; x < cols; x++) {
+      int n = k.count[x + left];
+      int kBase = (x + left) * k.size;
+      int p = rowBase + k.min[x + left] * 3;
+      int sr = 1 << (PRECISION_BITS - 1);
+      int sg = sr;
+      int sb = sr;
+      for (int i = 0; i < n; i++, p += 3) {
+        int w = k.weights[kBase + i];
+        sr += (src[p] & 0xFF) * w;
+        sg += (src[p + 1] & 0xFF) * w;
+        sb += (src[p + 2] & 0xFF) * w;
       }
+      r[x] = clip8(sr) & 0xFF;
+      g[x] = clip8(sg) & 0xFF;
+      b[x] = clip8(sb) & 0xFF;
     }
-    return out;
   }
 
   private static RgbImage horizontalPass(
