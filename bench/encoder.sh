@@ -6,8 +6,9 @@
 #   bench/encoder.sh [--threads N] [--reps N] [--batches 1,8,32] [--wait-quiet SECONDS] [--quick]
 #
 # Steps: (a) export venv (tools/.venv, or $BGEVL_EXPORT_VENV), (b) checkpoint + bundle into
-# bench-work/ if missing (ignored by git, ~1.2 GB), (c) Java harness, then PyTorch, (d) combined
-# table. Results: bench-work/results-<UTC time>/{machine.txt,java.jsonl,pytorch.jsonl,report.md}.
+# bench-work/ if missing (ignored by git, ~1.2 GB), (c) the Java harness, which times ours, bare ORT
+# and PyTorch (a long-lived tools/bench_pytorch.py --serve worker) repetition by repetition in one run,
+# (d) combined table. Results: bench-work/results-<UTC time>/{machine.txt,java.jsonl,pytorch.jsonl,report.md}.
 # --wait-quiet polls the 1-minute load average every 30 s until it is below $BENCH_QUIET_LOAD
 # (default 0.5) or the time is up, and records which happened: other processes on the same cores
 # distort every number here.
@@ -95,17 +96,14 @@ if [[ "$wait_quiet" -gt 0 ]]; then
 fi
 echo "load before: $(load)" | tee -a "$out/machine.txt"
 
-# (c) Java harness (test classpath, via the bench profile), then PyTorch, same thread count
+# (c) Java harness (via the bench profile): ours, bare ORT and PyTorch interleaved, same thread count
 mvn_args="${BENCH_MVN_ARGS:--B -q -o}"  # offline: the normal build has already fetched every plugin
 # shellcheck disable=SC2086
 common="--threads $threads --reps $reps --batches $batches --image-items $image_items --text-items $text_items"
 # shellcheck disable=SC2086
 mvn $mvn_args -Pbench -pl bench -am package exec:exec -DskipTests -Dexec.skip=true -Dexec.executable=java -Dbench.main=dev.bgevl.streams.encoder.bench.EncoderBenchmark -Dbench.jvmArgs="-Xms2g -Xmx6g" -Dbench.args="--bundle $bundle --out $out/java.jsonl \
-  --images-dir $images $common --cpu-ghz $ghz --flops-per-cycle $fpc --cores $cores"
-echo "load between: $(load)" | tee -a "$out/machine.txt"
-# shellcheck disable=SC2086
-"$py" tools/bench_pytorch.py --checkpoint "$checkpoint" --images-dir "$images" --out "$out/pytorch.jsonl" $common \
-  2> >(grep -v -e 'Loading weights' -e Warning >&2)
+  --images-dir $images $common --cpu-ghz $ghz --flops-per-cycle $fpc --cores $cores \
+  --pytorch-python $py --pytorch-script $root/tools/bench_pytorch.py --pytorch-checkpoint $checkpoint --pytorch-out $out/pytorch.jsonl"
 echo "load after: $(load)" | tee -a "$out/machine.txt"
 
 # (d) combined table

@@ -17,6 +17,12 @@ inputs are done; the median repetition's items/s is reported. The images are the
 harness's own files (``--images-dir``, written by ``EncoderBenchmark --images-dir``), so both
 sides decode the same bytes; captions are the same list.
 
+``--serve`` keeps the model loaded and answers the Java harness over stdin/stdout instead, so
+``EncoderBenchmark`` can interleave PyTorch repetition by repetition with ours and bare ORT (the
+way ``bench/encoder.sh`` runs it): it prints one JSON environment line, then for each request line
+``<impl> <modality> <batch> <calls> <first_call>`` (impl ``pytorch`` or ``pytorch-model``) runs
+those calls and prints the seconds they took, timed here so the pipe is not counted; ``quit`` ends.
+
 Example:
   tools/.venv/bin/python tools/bench_pytorch.py --checkpoint bench-work/bge-vl-base-random-checkpoint \\
       --images-dir bench-work/images --out bench-work/pytorch.jsonl --threads 2
@@ -76,7 +82,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--checkpoint", type=Path, required=True, help="checkpoint folder (make_benchmark_model.py)")
     parser.add_argument("--images-dir", type=Path, required=True, help="the Java harness's bench-*.jpg/png files")
-    parser.add_argument("--out", type=Path, required=True, help="JSON lines file to write")
+    parser.add_argument("--out", type=Path, help="JSON lines file to write (required without --serve)")
+    parser.add_argument("--serve", action="store_true", help="answer timing requests on stdin (see above)")
     parser.add_argument("--threads", type=int, default=2, help="torch intra-op threads (default 2)")
     parser.add_argument("--batches", default="1,8,32", help="batch sizes (default 1,8,32)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed batch calls first (default 1)")
@@ -86,6 +93,8 @@ def main() -> None:
     parser.add_argument("--skip-images", action="store_true")
     parser.add_argument("--skip-texts", action="store_true")
     args = parser.parse_args()
+    if not args.serve and args.out is None:
+        parser.error("--out is required without --serve")
 
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
@@ -102,7 +111,7 @@ def main() -> None:
         raise SystemExit(f"no bench-*.jpg/png in {args.images_dir}: run EncoderBenchmark --images-dir first")
     image_bytes = [p.read_bytes() for p in files]
     batches = [int(b) for b in args.batches.split(",")]
-    out = args.out.open("w", encoding="utf-8")
+    out = sys.stdout if args.serve else args.out.open("w", encoding="utf-8")
 
     def emit(line: dict) -> None:
         out.write(json.dumps(line) + "\n")
@@ -115,7 +124,8 @@ def main() -> None:
           "mkldnn": torch.backends.mkldnn.is_available(), "attn_implementation": model.config._attn_implementation,
           "warmup": args.warmup, "reps": args.reps})
     print(f"torch={torch.__version__} transformers={transformers.__version__} threads={torch.get_num_threads()} "
-          f"cpu_capability={torch.backends.cpu.get_cpu_capability()} attn={model.config._attn_implementation}")
+          f"cpu_capability={torch.backends.cpu.get_cpu_capability()} attn={model.config._attn_implementation}",
+          file=sys.stderr if args.serve else sys.stdout)
 
     def vision(pixels):
         return model.visual_projection(model.vision_model(pixel_values=pixels).pooler_output)
@@ -133,34 +143,59 @@ def main() -> None:
         print(f"  measured {impl:<13} {modality:<5} batch={batch:<3} {med:8.2f} items/s "
               f"(min {min(rates):.2f} max {max(rates):.2f})", flush=True)
 
+    def image_full(b):
+        def body(call):
+            imgs = [Image.open(io.BytesIO(image_bytes[(call + i) % len(image_bytes)])) for i in range(b)]
+            pixels = processor(images=imgs, return_tensors="pt")["pixel_values"]
+            torch.nn.functional.normalize(vision(pixels), dim=-1)
+        return body
+
+    def image_model(b):
+        premade = processor(images=[Image.open(io.BytesIO(image_bytes[i % len(image_bytes)])) for i in range(b)],
+                            return_tensors="pt")["pixel_values"]
+        return lambda call: vision(premade)
+
+    def text_full(b):
+        def body(call):
+            texts = [CAPTIONS[(call + i) % len(CAPTIONS)] for i in range(b)]
+            enc = tokenizer(texts, padding=True, truncation=True, max_length=77, return_tensors="pt")
+            torch.nn.functional.normalize(text(enc["input_ids"], enc["attention_mask"]), dim=-1)
+        return body
+
+    def text_model(b):
+        enc = tokenizer([CAPTIONS[i % len(CAPTIONS)] for i in range(b)], padding=True, truncation=True,
+                        max_length=77, return_tensors="pt")
+        return lambda call: text(enc["input_ids"], enc["attention_mask"])
+
+    makers = {("pytorch", "image"): image_full, ("pytorch-model", "image"): image_model,
+              ("pytorch", "text"): text_full, ("pytorch-model", "text"): text_model}
+
+    if args.serve:
+        bodies = {}
+        with torch.inference_mode():
+            for request in sys.stdin:
+                parts = request.split()
+                if not parts or parts[0] == "quit":
+                    break
+                impl, modality, batch, calls, first = parts[0], parts[1], int(parts[2]), int(parts[3]), int(parts[4])
+                key = (impl, modality, batch)
+                if key not in bodies:  # premade tensors are made once, untimed, as in the measured mode
+                    bodies[key] = makers[(impl, modality)](batch)
+                start = time.perf_counter()
+                for c in range(calls):
+                    bodies[key](first + c)
+                print(f"{time.perf_counter() - start:.9f}", flush=True)
+        return None
+
     with torch.inference_mode():
-        if not args.skip_images:
+        for modality, skip, items in (("image", args.skip_images, args.image_items),
+                                      ("text", args.skip_texts, args.text_items)):
+            if skip:
+                continue
             for b in batches:
-                def full(call, b=b):
-                    imgs = [Image.open(io.BytesIO(image_bytes[(call + i) % len(image_bytes)])) for i in range(b)]
-                    pixels = processor(images=imgs, return_tensors="pt")["pixel_values"]
-                    torch.nn.functional.normalize(vision(pixels), dim=-1)
-
-                record("pytorch", "image", b, args.image_items,
-                       measure(full, b, args.image_items, args.warmup, args.reps))
-                premade = processor(images=[Image.open(io.BytesIO(image_bytes[i % len(image_bytes)])) for i in range(b)],
-                                    return_tensors="pt")["pixel_values"]
-                record("pytorch-model", "image", b, args.image_items,
-                       measure(lambda call: vision(premade), b, args.image_items, args.warmup, args.reps))
-        if not args.skip_texts:
-            for b in batches:
-                def full_text(call, b=b):
-                    texts = [CAPTIONS[(call + i) % len(CAPTIONS)] for i in range(b)]
-                    enc = tokenizer(texts, padding=True, truncation=True, max_length=77, return_tensors="pt")
-                    torch.nn.functional.normalize(text(enc["input_ids"], enc["attention_mask"]), dim=-1)
-
-                record("pytorch", "text", b, args.text_items,
-                       measure(full_text, b, args.text_items, args.warmup, args.reps))
-                enc = tokenizer([CAPTIONS[i % len(CAPTIONS)] for i in range(b)], padding=True, truncation=True,
-                                max_length=77, return_tensors="pt")
-                record("pytorch-model", "text", b, args.text_items,
-                       measure(lambda call: text(enc["input_ids"], enc["attention_mask"]), b, args.text_items,
-                               args.warmup, args.reps))
+                for impl in ("pytorch", "pytorch-model"):
+                    record(impl, modality, b, items,
+                           measure(makers[(impl, modality)](b), b, items, args.warmup, args.reps))
     out.close()
     return None
 

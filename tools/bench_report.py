@@ -5,8 +5,12 @@ Reads ``EncoderBenchmark``'s and ``bench_pytorch.py``'s output and prints a Mark
 modality with items/s of ours (``OnnxBgeVlEncoder.encode``), bare ONNX Runtime, PyTorch full
 pipeline and PyTorch model-only, and the ratios the targets are stated in:
 
-  ours / bare ORT at the largest batch      target >= 0.9
-  ours / PyTorch (full pipeline)            target >= 1.3
+  ours / bare ORT, texts at the largest batch             target >= 0.9
+  ours / bare ORT, images at every batch (issue #11)      target >= 0.95
+  ours / PyTorch (full pipeline), every batch             target >= 1.3
+
+Each ratio is given two ways: the medians' ratio, and the median of the per-repetition ratios (the
+sides run back to back within a repetition, so that one cancels most of the host's drift).
   largest batch / batch 1 throughput        (batching gain)
 
 Standard library only, so it runs with any python3.
@@ -18,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 from pathlib import Path
 
 TARGET_OURS_OVER_BARE = 0.9
+TARGET_IMAGES_OURS_OVER_BARE = 0.95
 TARGET_OURS_OVER_PYTORCH = 1.3
 
 
@@ -36,6 +42,15 @@ def main() -> None:
     lines = read(args.java) + read(args.pytorch)
     rate = {(r["impl"], r["modality"], r["batch"]): r["items_per_s_median"]
             for r in lines if r["record"] == "throughput"}
+    every = {(r["impl"], r["modality"], r["batch"]): r["items_per_s_all"]
+             for r in lines if r["record"] == "throughput"}
+
+    def paired(a: str, b: str, modality: str, batch: int) -> float | None:
+        """Median over repetitions of a's rate / b's rate in the same repetition."""
+        xs, ys = every.get((a, modality, batch)), every.get((b, modality, batch))
+        if not xs or not ys or len(xs) != len(ys):
+            return None
+        return statistics.median(x / y for x, y in zip(xs, ys))
     peak = next((r for r in lines if r["record"] == "peak"), None)
     stages = [r for r in lines if r["record"] == "stage"]
     batches = sorted({k[2] for k in rate})
@@ -63,17 +78,24 @@ def main() -> None:
                  for impl, name in impls]
         print(f"\nbatch {last} vs batch {first} throughput: " + ", ".join(gains))
 
-    print("\n### targets\n")
-    for modality in ("image", "text"):
-        r = ratio(rate.get(("ours", modality, last)), rate.get(("bare", modality, last)))
-        ok = r is not None and r >= TARGET_OURS_OVER_BARE
-        print(f"- {modality}: ours / bare ORT at batch {last} = {fmt(r, '{:.3f}x')} "
-              f"(target >= {TARGET_OURS_OVER_BARE}x): {'met' if ok else 'NOT met'}")
+    print("\n### targets (medians' ratio; median of per-repetition ratios)\n")
+    r = ratio(rate.get(("ours", "text", last)), rate.get(("bare", "text", last)))
+    ok = r is not None and r >= TARGET_OURS_OVER_BARE
+    print(f"- text: ours / bare ORT at batch {last} = {fmt(r, '{:.3f}x')}; "
+          f"{fmt(paired('ours', 'bare', 'text', last), '{:.3f}x')} "
+          f"(target >= {TARGET_OURS_OVER_BARE}x): {'met' if ok else 'NOT met'}")
+    for b in batches:
+        r = ratio(rate.get(("ours", "image", b)), rate.get(("bare", "image", b)))
+        ok = r is not None and r >= TARGET_IMAGES_OURS_OVER_BARE
+        print(f"- image: ours / bare ORT at batch {b} = {fmt(r, '{:.3f}x')}; "
+              f"{fmt(paired('ours', 'bare', 'image', b), '{:.3f}x')} "
+              f"(target >= {TARGET_IMAGES_OURS_OVER_BARE}x): {'met' if ok else 'NOT met'}")
     for modality in ("image", "text"):
         for b in batches:
             r = ratio(rate.get(("ours", modality, b)), rate.get(("pytorch", modality, b)))
             ok = r is not None and r >= TARGET_OURS_OVER_PYTORCH
-            print(f"- {modality}: ours / PyTorch full pipeline at batch {b} = {fmt(r, '{:.2f}x')} "
+            print(f"- {modality}: ours / PyTorch full pipeline at batch {b} = {fmt(r, '{:.2f}x')}; "
+                  f"{fmt(paired('ours', 'pytorch', modality, b), '{:.2f}x')} "
                   f"(target >= {TARGET_OURS_OVER_PYTORCH}x): {'met' if ok else 'NOT met'}")
 
     if peak:

@@ -83,7 +83,9 @@ public final class EncoderBenchmark {
       int flopsPerCycle,
       int cores,
       boolean skipImages,
-      boolean skipTexts) {
+      boolean skipTexts,
+      List<String> pytorchCommand,
+      Path pytorchOut) {
 
     static Options parse(String[] args) {
       Map<String, String> m = new LinkedHashMap<>();
@@ -124,7 +126,20 @@ public final class EncoderBenchmark {
               m.getOrDefault(
                   "--cores", String.valueOf(Runtime.getRuntime().availableProcessors()))),
           m.containsKey("--skip-images"),
-          m.containsKey("--skip-texts"));
+          m.containsKey("--skip-texts"),
+          m.containsKey("--pytorch-python")
+              ? List.of(
+                  m.get("--pytorch-python"),
+                  m.getOrDefault("--pytorch-script", "tools/bench_pytorch.py"),
+                  "--serve",
+                  "--checkpoint",
+                  m.get("--pytorch-checkpoint"),
+                  "--images-dir",
+                  m.get("--images-dir"),
+                  "--threads",
+                  m.getOrDefault("--threads", "2"))
+              : List.of(),
+          m.containsKey("--pytorch-out") ? Path.of(m.get("--pytorch-out")) : null);
     }
   }
 
@@ -139,7 +154,11 @@ public final class EncoderBenchmark {
           --text-items N       texts per repetition at least (default 64)
           --images-dir DIR     also write the generated images there (for bench_pytorch.py)
           --cpu-ghz F --flops-per-cycle N --cores N   theoretical fp32 peak, for GFLOP/s vs peak
-          --skip-images / --skip-texts""";
+          --skip-images / --skip-texts
+          --pytorch-python PY --pytorch-checkpoint DIR --pytorch-out FILE [--pytorch-script F]
+                               also time the PyTorch reference (tools/bench_pytorch.py --serve, a
+                               long-lived worker) in every repetition, between ours and bare;
+                               needs --images-dir; its records go to FILE""";
   }
 
   /** One timed configuration. */
@@ -172,6 +191,7 @@ public final class EncoderBenchmark {
 
   private final Options options;
   private final PrintStream console;
+  private PyTorchWorker pytorch; // null unless --pytorch-python; started once the images exist
   private final Writer jsonLines;
 
   private EncoderBenchmark(Options options, PrintStream console, Writer jsonLines) {
@@ -229,6 +249,21 @@ public final class EncoderBenchmark {
         Files.write(options.imagesDir().resolve(img.name()), img.bytes());
       }
     }
+    if (!options.pytorchCommand().isEmpty()) {
+      if (options.imagesDir() == null || options.pytorchOut() == null) {
+        throw new IllegalArgumentException("--pytorch-python needs --images-dir and --pytorch-out");
+      }
+      pytorch =
+          PyTorchWorker.start(
+              options.pytorchCommand(), Path.of(options.pytorchOut() + ".log").toAbsolutePath());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> torchEnv = JSON.readValue(pytorch.environment(), Map.class);
+      torchEnv.put("warmup", options.warmup());
+      torchEnv.put("reps", options.reps());
+      torchEnv.put("interleaved_with", "ours, bare");
+      Files.writeString(options.pytorchOut(), "", StandardCharsets.UTF_8);
+      emitPyTorch(torchEnv);
+    }
     EncoderConfig config =
         new EncoderConfig(
             DeviceSpec.CPU, Precision.FP32, false, options.threads(), ImageLimits.DEFAULT);
@@ -267,6 +302,9 @@ public final class EncoderBenchmark {
       }
     }
     tensors.forEach(OnnxTensor::close);
+    if (pytorch != null) {
+      pytorch.close();
+    }
     printTable(results);
   }
 
@@ -368,36 +406,50 @@ public final class EncoderBenchmark {
     }
   }
 
+  /** One implementation being timed: the seconds {@code calls} batch calls take. */
+  @FunctionalInterface
+  interface Side {
+    double seconds(int firstCall, int calls) throws OrtException;
+  }
+
   /**
-   * Ours and bare, interleaved repetition by repetition (ours first on even repetitions, bare first
-   * on odd ones), so host drift between two quiet moments lands on both sides of the ratio instead
-   * of on one.
+   * Ours, bare and (when configured) the PyTorch worker's full pipeline and model-only, interleaved
+   * repetition by repetition, the order rotating one step each repetition, so drift of a shared
+   * host hits every side instead of whichever ran last.
    */
   private List<Measurement> measurePair(
       String modality, int batch, int minItems, BatchCall ours, BatchCall bare)
       throws OrtException {
     int calls = Math.max(1, (minItems + batch - 1) / batch);
     // why whole calls, not repetitions: at batch 32 one ViT-B call takes tens of seconds on 2
-    // cores,
-    // and one call already sizes ONNX Runtime's arena for the shape and warms the JIT
-    for (int w = 0; w < options.warmup(); w++) {
-      ours.run(w);
-      bare.run(w);
+    // cores, and one call already sizes ONNX Runtime's arena for the shape and warms the JIT
+    Map<String, Side> sides = new LinkedHashMap<>();
+    sides.put("ours", (first, n) -> timeCalls(ours, first, n));
+    sides.put("bare", (first, n) -> timeCalls(bare, first, n));
+    if (pytorch != null) {
+      for (String impl : List.of("pytorch", "pytorch-model")) {
+        sides.put(impl, (first, n) -> pytorch.seconds(impl, modality, batch, n, first));
+      }
     }
-    List<Double> oursRates = new ArrayList<>();
-    List<Double> bareRates = new ArrayList<>();
+    List<String> names = List.copyOf(sides.keySet());
+    for (String name : names) {
+      sides.get(name).seconds(0, options.warmup());
+    }
+    Map<String, List<Double>> rates = new LinkedHashMap<>();
+    names.forEach(name -> rates.put(name, new ArrayList<>()));
     int call = options.warmup();
     for (int r = 0; r < options.reps(); r++) {
-      boolean oursFirst = r % 2 == 0;
-      double first = timeCalls(oursFirst ? ours : bare, call, calls);
-      double second = timeCalls(oursFirst ? bare : ours, call, calls);
+      for (int k = 0; k < names.size(); k++) {
+        String name = names.get((r + k) % names.size());
+        rates.get(name).add(calls * batch / sides.get(name).seconds(call, calls));
+      }
       call += calls;
-      oursRates.add(calls * batch / (oursFirst ? first : second));
-      bareRates.add(calls * batch / (oursFirst ? second : first));
     }
-    return List.of(
-        record("ours", modality, batch, calls, oursRates),
-        record("bare", modality, batch, calls, bareRates));
+    List<Measurement> measured = new ArrayList<>();
+    for (String name : names) {
+      measured.add(record(name, modality, batch, calls, rates.get(name)));
+    }
+    return measured;
   }
 
   private static double timeCalls(BatchCall body, int firstCall, int calls) throws OrtException {
@@ -411,9 +463,10 @@ public final class EncoderBenchmark {
   private Measurement record(
       String impl, String modality, int batch, int calls, List<Double> rates) {
     Measurement m = new Measurement(impl, modality, batch, calls * batch, List.copyOf(rates));
+    boolean torch = impl.startsWith("pytorch");
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("record", "throughput");
-    line.put("suite", "java");
+    line.put("suite", torch ? "pytorch" : "java");
     line.put("impl", impl);
     line.put("modality", modality);
     line.put("batch", batch);
@@ -424,14 +477,18 @@ public final class EncoderBenchmark {
     line.put("items_per_s_min", m.min());
     line.put("items_per_s_max", m.max());
     line.put("items_per_s_all", m.itemsPerSecond());
-    if (modality.equals("image")) {
+    if (modality.equals("image") && !torch) {
       line.put("gflop_per_item", 2.0 * vitB16Macs() / 1e9);
       line.put("gflops_median", m.median() * 2.0 * vitB16Macs() / 1e9);
     }
-    emit(line);
+    if (torch) {
+      emitPyTorch(line);
+    } else {
+      emit(line);
+    }
     console.printf(
         Locale.ROOT,
-        "  measured %-4s %-5s batch=%-3d %8.2f items/s (min %.2f max %.2f, %d items/rep)%n",
+        "  measured %-13s %-5s batch=%-3d %8.2f items/s (min %.2f max %.2f, %d items/rep)%n",
         impl,
         modality,
         batch,
@@ -609,6 +666,19 @@ public final class EncoderBenchmark {
         .filter(m -> m.impl().equals(impl) && m.modality().equals(modality) && m.batch() == batch)
         .findFirst()
         .orElse(null);
+  }
+
+  private void emitPyTorch(Map<String, Object> line) {
+    try {
+      Files.writeString(
+          options.pytorchOut(),
+          JSON.writeValueAsString(line) + "\n",
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private void emit(Map<String, Object> line) {
