@@ -88,8 +88,6 @@ public final class PilBicubicResampler {
     boolean needHorizontal = width != image.width();
     boolean needVertical = height != image.height();
     Coefficients vertical = needVertical ? Coefficients.cached(image.height(), height) : null;
-    // input rows the kept output rows read: all of them through the vertical taps, or the window
-    // itself
     Coefficients horizontal = needHorizontal ? Coefficients.cached(image.width(), width) : null;
     // each channel of each kept input row is made once (horizontal pass over the window's columns)
     // as the output rows first need it, into a ring as deep as the widest vertical filter: the rows

@@ -22,6 +22,7 @@ import java.util.zip.Inflater;
 final class PngDecoder {
 
   private static final long SIGNATURE = 0x89504E470D0A1A0AL;
+  private static final int INFLATE_CHUNK_BYTES = 32 * 1024;
 
   private PngDecoder() {}
 
@@ -74,15 +75,20 @@ final class PngDecoder {
     int rgbKey = -1;
     Inflater inflater = new Inflater();
     try {
-      // row by row, as Pillow does: inflate one row, unfilter it against the row above, convert it
-      // to RGB,
-      // while both rows are still in the L1 cache; the first row's "row above" is all zeros, as the
-      // spec says
+      // row by row, as Pillow does: unfilter one row against the row above, convert it to RGB,
+      // while
+      // both rows are still in the L1 cache; the first row's "row above" is all zeros, as the spec
+      // says. Inflated a chunk of rows per call, not a row: each Inflater call costs ~1.7 us, 0.8
+      // ms
+      // of a 640x480 RGB PNG's 3.6 ms when paid per row.
       byte[] rgb = new byte[width * height * 3];
       RgbImage image = new RgbImage(width, height, rgb);
-      byte[] current = new byte[stride + 1];
-      byte[] above = new byte[stride + 1];
-      int filled = 0;
+      int rowLength = stride + 1;
+      byte[] chunk = new byte[Math.max(1, INFLATE_CHUNK_BYTES / rowLength) * rowLength];
+      int inflated = 0; // bytes of chunk holding inflated data
+      int used = 0; // of those, bytes already taken as rows
+      byte[] current = new byte[rowLength];
+      byte[] above = new byte[rowLength];
       int y = 0;
       boolean inIdat = false;
       i = 8;
@@ -101,12 +107,13 @@ final class PngDecoder {
           int available = (int) Math.min(length, png.length - (long) data);
           inflater.setInput(png, data, available);
           while (y < height && !inflater.needsInput()) {
-            int n = inflater.inflate(current, filled, current.length - filled);
-            filled += n;
-            if (filled == current.length) {
+            int n = inflater.inflate(chunk, inflated, chunk.length - inflated);
+            inflated += n;
+            for (; y < height && inflated - used >= rowLength; y++, used += rowLength) {
               if (y == 0 && colour == 3 && palette == null) {
                 return null;
               }
+              System.arraycopy(chunk, used, current, 0, rowLength);
               unfilterRow(current, above, stride, bytesPerPixel, y);
               rowToRgb(
                   current,
@@ -130,9 +137,14 @@ final class PngDecoder {
               byte[] done = above;
               above = current;
               current = done;
-              filled = 0;
-              y++;
-            } else if (n == 0 && (inflater.finished() || inflater.needsDictionary())) {
+            }
+            if (inflated == chunk.length) {
+              // keep the start of a row cut by the chunk's end, make room behind it
+              System.arraycopy(chunk, used, chunk, 0, inflated - used);
+              inflated -= used;
+              used = 0;
+            }
+            if (n == 0 && (inflater.finished() || inflater.needsDictionary())) {
               break;
             }
           }
