@@ -164,6 +164,19 @@ def max_diff_vision(model, onnx_path: Path, pixels: torch.Tensor) -> float:
     return float(np.abs(got.astype(np.float64) - want).max())
 
 
+def min_cosine_vision(model, onnx_path: Path, pixels: torch.Tensor) -> float:
+    """Lowest cosine between the graph's and fp32 PyTorch's image embeddings: what a lower-precision
+    graph costs in the unit the retrieval sees."""
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    got = sess.run(["image_embeds"], {"pixel_values": pixels.numpy()})[0].astype(np.float64)
+    with torch.no_grad():
+        want = VisionProjection(model)(pixels).numpy().astype(np.float64)
+    cos = (got * want).sum(axis=1) / (np.linalg.norm(got, axis=1) * np.linalg.norm(want, axis=1))
+    return float(cos.min())
+
+
 def max_diff_text(model, tokenizer, onnx_path: Path, max_tokens: int) -> float:
     """Batched (padded) and single-text runs, including a text longer than max_tokens."""
     import onnxruntime as ort
@@ -278,10 +291,13 @@ def export_bundle(source: str, out_dir: Path, *, model_id: str, revision: str | 
         fp16 = out_dir / "vision.fp16.onnx"
         export_vision_fp16(vision, fp16)
         diff16 = max_diff_vision(model, fp16, pixels)
-        print(f"export check: vision fp16 max |onnx - torch| {diff16:.3g} (informational, not gated)")
+        cos16 = min_cosine_vision(model, fp16, pixels)
+        print(f"export check: vision fp16 max |onnx - torch| {diff16:.3g}, lowest cosine to fp32 PyTorch "
+              f"{cos16:.7f}, 1 - cosine {1 - cos16:.1e} (informational, not gated)")
         manifest["files"]["vision_fp16"] = {"path": fp16.name, "input": "pixel_values", "output": "image_embeds",
                                             "precision": "fp16", "sha256": sha256_of(fp16)}
         manifest["export_check"]["max_abs_diff_vision_fp16"] = diff16
+        manifest["export_check"]["min_cosine_vision_fp16"] = cos16
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     if max(diff_v, diff_t) > tolerance:
         raise SystemExit(f"export check failed: diff above tolerance {tolerance:g}")
@@ -340,10 +356,13 @@ def export_mllm(args: argparse.Namespace, source: str, *, model_id: str, source_
 def main() -> None:
     args = parse_args()
     if args.tiny_mllm:
-        from make_tiny_llava import TINY_INITIALIZER_RANGE, make_tiny_checkpoint
+        # aliased: a plain import of make_tiny_checkpoint here would make that name local to all
+        # of main() and break the --tiny branch below (UnboundLocalError)
+        from make_tiny_llava import TINY_INITIALIZER_RANGE
+        from make_tiny_llava import make_tiny_checkpoint as make_tiny_llava_checkpoint
 
         with tempfile.TemporaryDirectory() as tmp:
-            ckpt = make_tiny_checkpoint(Path(tmp) / "checkpoint", args.seed)
+            ckpt = make_tiny_llava_checkpoint(Path(tmp) / "checkpoint", args.seed)
             export_mllm(args, str(ckpt), model_id=args.model_id or "bge-vl-mllm-tiny-random",
                         source_label=f"tiny-random-llava-next(seed={args.seed}, "
                                      f"initializer_range={TINY_INITIALIZER_RANGE})",
