@@ -1,6 +1,7 @@
 package dev.bgevl.streams.encoder;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * An {@link Encoder} whose CPU-side work (decoding, preprocessing) can run apart from inference, so
@@ -15,6 +16,16 @@ public interface StagedEncoder<P> extends Encoder {
    * back as a prepared rejection, not an exception, so it cannot fail its neighbours.
    */
   P prepare(EncodeInput input);
+
+  /**
+   * As {@link #prepare(EncodeInput)}, for an input prepared alone while up to {@code idleThreads}
+   * threads of {@code helpers} have nothing else to do: an encoder may spread this one input's work
+   * over them (a lone image resampled while it is still decoding). The result must be exactly
+   * {@link #prepare(EncodeInput)}'s; the default ignores the helpers.
+   */
+  default P prepare(EncodeInput input, Executor helpers, int idleThreads) {
+    return prepare(input);
+  }
 
   /**
    * Runs the device on prepared inputs; {@code results.get(i)} answers {@code prepared.get(i)}.

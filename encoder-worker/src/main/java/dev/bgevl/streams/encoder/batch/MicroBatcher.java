@@ -84,6 +84,7 @@ public final class MicroBatcher implements AutoCloseable {
   private final Thread dispatcher;
   // decodes and preprocesses for a StagedEncoder; null for a plain Encoder
   private final ExecutorService preparePool;
+  private final int prepareThreads;
 
   /**
    * Starts the {@code micro-batcher} thread and, for a {@link StagedEncoder}, the policy's
@@ -111,6 +112,7 @@ public final class MicroBatcher implements AutoCloseable {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.maxDelayNanos = policy.maxDelay().toNanos();
     int threads = policy.effectivePrepareThreads();
+    this.prepareThreads = threads;
     this.preparePool =
         encoder instanceof StagedEncoder<?>
             ? Executors.newFixedThreadPool(threads, daemon())
@@ -368,7 +370,7 @@ public final class MicroBatcher implements AutoCloseable {
         if (batch.isEmpty()) {
           continue;
         }
-        current = PreparingBatch.start(staged, batch, formedNanos[0], preparePool);
+        current = PreparingBatch.start(staged, batch, formedNanos[0], preparePool, prepareThreads);
       }
       expired.clear();
       List<PendingItem> ahead = awaitBatch(expired, formedNanos, false, current.items());
@@ -376,7 +378,7 @@ public final class MicroBatcher implements AutoCloseable {
       PreparingBatch<P> next =
           ahead == null || ahead.isEmpty()
               ? null
-              : PreparingBatch.start(staged, ahead, formedNanos[0], preparePool);
+              : PreparingBatch.start(staged, ahead, formedNanos[0], preparePool, prepareThreads);
       inferBatch(staged, current);
       current = next;
     }

@@ -2,6 +2,7 @@ package dev.bgevl.streams.encoder.onnx;
 
 import dev.bgevl.streams.encoder.EncoderException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,7 +19,9 @@ import java.util.function.IntConsumer;
 final class IdleCoreWorkers implements AutoCloseable {
 
   private final int threads;
-  private final ExecutorService helpers; // null with one thread
+  private final Executor helpers; // null with one thread
+  private final ExecutorService
+      owned; // what close() shuts down: null when the helpers are borrowed
 
   IdleCoreWorkers(int threads) {
     if (threads < 1) {
@@ -26,7 +29,7 @@ final class IdleCoreWorkers implements AutoCloseable {
     }
     this.threads = threads;
     AtomicInteger n = new AtomicInteger();
-    this.helpers =
+    this.owned =
         threads == 1
             ? null
             : Executors.newFixedThreadPool(
@@ -36,6 +39,21 @@ final class IdleCoreWorkers implements AutoCloseable {
                   t.setDaemon(true);
                   return t;
                 });
+    this.helpers = owned;
+  }
+
+  private IdleCoreWorkers(Executor borrowed, int helperThreads) {
+    this.threads = 1 + Math.max(0, helperThreads);
+    this.helpers = helperThreads > 0 ? borrowed : null;
+    this.owned = null;
+  }
+
+  /**
+   * Workers made of the calling thread plus up to {@code helperThreads} threads of someone else's
+   * {@code executor} (a batcher's idle preparation threads); {@link #close()} leaves it running.
+   */
+  static IdleCoreWorkers borrowing(Executor executor, int helperThreads) {
+    return new IdleCoreWorkers(executor, helperThreads);
   }
 
   /** How many threads share a call's work, the caller included. */
@@ -90,8 +108,8 @@ final class IdleCoreWorkers implements AutoCloseable {
 
   @Override
   public void close() {
-    if (helpers != null) {
-      helpers.shutdownNow();
+    if (owned != null) {
+      owned.shutdownNow();
     }
   }
 }

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,7 +183,7 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
       }
     } else if (images == 1) {
       for (int i = 0; i < n; i++) {
-        prepared[i] = prepare(inputs.get(i), workers.threads() == 1 ? 1 : OVERLAP_BANDS);
+        prepared[i] = prepareWhileDecoding(inputs.get(i), workers);
       }
     } else {
       workers.forEach(n, i -> prepared[i] = prepare(inputs.get(i)));
@@ -208,16 +209,23 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
   // that the rows two bands both read (the vertical taps' overlap) stay a small extra
   private static final int OVERLAP_BANDS = 8;
 
+  /** A lone input, spread over up to {@code idleThreads} idle threads of {@code helpers}. */
+  @Override
+  public Prepared prepare(EncodeInput input, Executor helpers, int idleThreads) {
+    return prepareWhileDecoding(input, IdleCoreWorkers.borrowing(helpers, idleThreads));
+  }
+
   /**
-   * As {@link #prepare(EncodeInput)}, spread over the workers: one decodes while the others
-   * resample {@code bands} bands of output rows, each as soon as the input rows it reads are
-   * decoded (a sequential JPEG or a PNG finishes rows top to bottom), so most of the resize hides
-   * behind the decode; the decoder joins the remaining bands when it is done.
+   * As {@link #prepare(EncodeInput)}, spread over {@code workers}: one decodes while the others
+   * resample bands of output rows, each as soon as the input rows it reads are decoded (a
+   * sequential JPEG or a PNG finishes rows top to bottom), so most of the resize hides behind the
+   * decode; the decoder joins the remaining bands when it is done.
    */
-  private Prepared prepare(EncodeInput input, int bands) {
-    if (!input.hasImage() || bands == 1) {
+  private Prepared prepareWhileDecoding(EncodeInput input, IdleCoreWorkers workers) {
+    if (!input.hasImage() || workers.threads() == 1) {
       return prepare(input);
     }
+    int bands = OVERLAP_BANDS;
     RowsInFlight rows = new RowsInFlight();
     float[] pixels = new float[preprocessor.tensorSize()];
     int crop = preprocessor.cropSize();

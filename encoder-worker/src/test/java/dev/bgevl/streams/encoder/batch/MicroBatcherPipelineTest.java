@@ -180,6 +180,57 @@ class MicroBatcherPipelineTest {
   }
 
   @Test
+  void shouldOfferALoneInputThePoolsOtherThreadsAndABatchNone() throws Exception {
+    List<Integer> idleOffered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> ownAndHelper = new java.util.concurrent.CopyOnWriteArrayList<>();
+    FakeStaged encoder =
+        new FakeStaged() {
+          @Override
+          public String prepare(
+              EncodeInput input, java.util.concurrent.Executor helpers, int idleThreads) {
+            idleOffered.add(idleThreads);
+            // the lone input's thread hands a piece of its work to the pool and gets it done there
+            ownAndHelper.add(Thread.currentThread().getName());
+            CompletableFuture.runAsync(
+                    () -> ownAndHelper.add(Thread.currentThread().getName()), helpers)
+                .join();
+            return prepare(input);
+          }
+        };
+    MicroBatcher lone =
+        new MicroBatcher(
+            encoder,
+            new BatchPolicy(4, Duration.ofMillis(1), 256, Duration.ofSeconds(5), 3),
+            BatchListener.NONE);
+    opened.add(lone);
+    EncodeResult alone =
+        lone.submit(EncodeInput.text("alone"), Lane.QUERY, null).get(10, TimeUnit.SECONDS);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        new float[] {5}, assertInstanceOf(EncodeResult.Encoded.class, alone).vector());
+    assertEquals(List.of(2), idleOffered, "the other 2 of 3 preparation threads");
+    assertEquals(2, ownAndHelper.size());
+    assertTrue(
+        !ownAndHelper.get(0).equals(ownAndHelper.get(1))
+            && ownAndHelper.get(1).startsWith("encoder-prepare-"),
+        "helped by another preparation thread: " + ownAndHelper);
+
+    // a whole batch (4 of 4, so it goes at once) is spread one input per thread instead
+    MicroBatcher full = batcher(encoder, 4, 3);
+    for (CompletableFuture<EncodeResult> f :
+        full.submitAll(
+            List.of(
+                EncodeInput.text("a"),
+                EncodeInput.text("b"),
+                EncodeInput.text("c"),
+                EncodeInput.text("d")),
+            Lane.INGEST,
+            null)) {
+      f.get(10, TimeUnit.SECONDS);
+    }
+    assertEquals(List.of(2), idleOffered, "a batch of four was prepared as a lone input");
+  }
+
+  @Test
   void shouldSpreadOneBatchOverThePreparationThreadsAndKeepAtMostTwoBatchesPrepared()
       throws Exception {
     CountDownLatch bothThreadsBusy = new CountDownLatch(2);

@@ -137,17 +137,27 @@ class OnnxBgeVlEncoderTest {
       names.add("half of " + name);
     }
     int rejected = 0;
-    for (int f = 0; f < inputs.size(); f++) {
-      EncodeInput input = inputs.get(f);
-      String file = names.get(f);
-      EncodeResult alone = encoder.encode(List.of(input)).get(0);
-      EncodeResult staged = encoder.infer(List.of(encoder.prepare(input))).get(0);
-      if (staged instanceof EncodeResult.Rejected refusal) {
-        rejected++;
-        assertEquals(refusal, alone, file);
-      } else {
-        assertArrayEquals(vector(staged), vector(alone), file);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int f = 0; f < inputs.size(); f++) {
+        EncodeInput input = inputs.get(f);
+        String file = names.get(f);
+        EncodeResult alone = encoder.encode(List.of(input)).get(0);
+        EncodeResult staged = encoder.infer(List.of(encoder.prepare(input))).get(0);
+        // as a batcher's lone query image is prepared: with its pool's idle thread helping
+        EncodeResult helped = encoder.infer(List.of(encoder.prepare(input, pool, 1))).get(0);
+        if (staged instanceof EncodeResult.Rejected refusal) {
+          rejected++;
+          assertEquals(refusal, alone, file);
+          assertEquals(refusal, helped, file);
+        } else {
+          assertArrayEquals(vector(staged), vector(alone), file);
+          assertArrayEquals(vector(staged), vector(helped), file);
+        }
       }
+    } finally {
+      pool.shutdownNow();
     }
     assertEquals(2, rejected, "the two halves are refused, nothing else");
   }
