@@ -75,12 +75,10 @@ final class PngDecoder {
     int rgbKey = -1;
     Inflater inflater = new Inflater();
     try {
-      // row by row, as Pillow does: unfilter one row against the row above, convert it to RGB,
-      // while
-      // both rows are still in the L1 cache; the first row's "row above" is all zeros, as the spec
-      // says. Inflated a chunk of rows per call, not a row: each Inflater call costs ~1.7 us, 0.8
-      // ms
-      // of a 640x480 RGB PNG's 3.6 ms when paid per row.
+      // row by row, as Pillow does: unfilter one row against the row above and convert it to RGB
+      // while both are still in the L1 cache (the first row's "row above" is all zeros, as the
+      // spec says); but inflated 32 KB of rows per call, since each Inflater call costs ~1.7 us:
+      // 0.8 ms of a 640x480 RGB PNG's 3.6 ms when paid per row
       byte[] rgb = new byte[width * height * 3];
       RgbImage image = new RgbImage(width, height, rgb);
       int rowLength = stride + 1;

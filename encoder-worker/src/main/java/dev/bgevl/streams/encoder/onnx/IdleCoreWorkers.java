@@ -20,8 +20,8 @@ final class IdleCoreWorkers implements AutoCloseable {
 
   private final int threads;
   private final Executor helpers; // null with one thread
-  private final ExecutorService
-      owned; // what close() shuts down: null when the helpers are borrowed
+  // what close() shuts down: null when the helpers are borrowed
+  private final ExecutorService owned;
 
   IdleCoreWorkers(int threads) {
     if (threads < 1) {
