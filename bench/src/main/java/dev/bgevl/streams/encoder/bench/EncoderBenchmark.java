@@ -42,11 +42,13 @@ import java.util.Map;
  *
  * <p>A benchmark, not a test: run it through {@code bench/encoder.sh} (or {@code -Pbench
  * exec:exec}). Method: per (modality, batch size) {@code --warmup} untimed batch calls of each
- * implementation, then {@code --reps} timed repetitions of ours and bare interleaved (ours first on
- * even repetitions, bare first on odd ones), so drift of a shared host hits both; a repetition runs
- * whole batches until at least {@code --image-items} / {@code --text-items} inputs are done. The
- * median repetition's items/s is reported, with min and max. Results go to stdout as a table and to
- * {@code --out} as JSON lines.
+ * implementation, then {@code --reps} timed repetitions of ours, bare and (with {@code
+ * --pytorch-python}) the PyTorch reference's full pipeline and model-only, in a {@link
+ * PyTorchWorker}, interleaved repetition by repetition with the order rotating one step each time,
+ * so drift of a shared host hits every side; a repetition runs whole batches until at least {@code
+ * --image-items} / {@code --text-items} inputs are done. The median repetition's items/s is
+ * reported, with min and max. Results go to stdout as a table and to {@code --out} (PyTorch's to
+ * {@code --pytorch-out}) as JSON lines.
  */
 public final class EncoderBenchmark {
 
@@ -191,8 +193,8 @@ public final class EncoderBenchmark {
 
   private final Options options;
   private final PrintStream console;
-  private PyTorchWorker pytorch; // null unless --pytorch-python; started once the images exist
   private final Writer jsonLines;
+  private PyTorchWorker pytorch; // null unless --pytorch-python; started once the images exist
 
   private EncoderBenchmark(Options options, PrintStream console, Writer jsonLines) {
     this.options = options;
@@ -278,7 +280,7 @@ public final class EncoderBenchmark {
         stageTimings(images, manifest, tokenizer);
         for (int b : options.batches()) {
           results.addAll(
-              measurePair(
+              measureInterleaved(
                   "image",
                   b,
                   options.imageItems(),
@@ -292,7 +294,7 @@ public final class EncoderBenchmark {
         }
         for (int b : options.batches()) {
           results.addAll(
-              measurePair(
+              measureInterleaved(
                   "text",
                   b,
                   options.textItems(),
@@ -417,7 +419,7 @@ public final class EncoderBenchmark {
    * repetition by repetition, the order rotating one step each repetition, so drift of a shared
    * host hits every side instead of whichever ran last.
    */
-  private List<Measurement> measurePair(
+  private List<Measurement> measureInterleaved(
       String modality, int batch, int minItems, BatchCall ours, BatchCall bare)
       throws OrtException {
     int calls = Math.max(1, (minItems + batch - 1) / batch);
