@@ -552,10 +552,12 @@ public final class IngestBenchmark {
     }
     for (Result r : results) {
       if (r.suite().name().equals("base")) {
-        double ratio = r.cold().rate() / r.encoderPerSecond();
+        double cold = r.cold().rate() / r.encoderPerSecond();
+        double last = r.last().rate() / r.encoderPerSecond();
         out.println(
-            "target base: pipeline >= 0.8x encoder alone: %.2fx, %s",
-            ratio, ratio >= 0.8 ? "met" : "MISSED");
+            "target base: pipeline >= 0.8x encoder alone: phase 1 (cold) %.2fx (%s), last phase"
+                + " %.2fx (%s)",
+            cold, cold >= 0.8 ? "met" : "MISSED", last, last >= 0.8 ? "met" : "MISSED");
       } else {
         out.println(
             "target %s: >= 2000 events/s: %.0f events/s in phase 1 (cold), %.0f in the last phase, %s",
