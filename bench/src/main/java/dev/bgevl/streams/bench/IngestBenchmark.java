@@ -201,7 +201,7 @@ public final class IngestBenchmark {
       throws Exception {
     ModelManifest manifest = ModelBundle.load(suite.bundle()).manifest();
     Topics topics = BenchStack.topics(suite.name() + "-");
-    List<byte[]> events = events(suite, topics.mediaEvents());
+    List<byte[]> events = events(suite, topics.mediaEvents(), "");
     double avgBytes = events.stream().mapToInt(b -> b.length).average().orElse(0);
     out.println(
         "suite %s: model=%s events=%d avg event %.1f KB (JSON, base64 image)",
@@ -327,10 +327,6 @@ public final class IngestBenchmark {
       counted = counter.count(collection);
     }
     return new Phase(events.size(), (System.nanoTime() - start) / 1e9, produceSeconds);
-  }
-
-  private static List<byte[]> events(Suite suite, String topic) {
-    return events(suite, topic, "");
   }
 
   private static List<byte[]> events(Suite suite, String topic, String idPrefix) {

@@ -42,15 +42,23 @@ public final class ClipImagePreprocessor {
 
   /** The resized (not yet cropped) image, exposed so tests can compare pixels with PIL's. */
   public RgbImage resizeShortestEdge(RgbImage image) {
-    int w = image.width();
-    int h = image.height();
-    int shortSide = Math.min(w, h);
-    int longSide = Math.max(w, h);
-    // transformers: int(size * long / short), a truncating float division
-    int newLong = (int) ((double) shortestEdge * longSide / shortSide);
-    return w <= h
-        ? resampler.resize(image, shortestEdge, newLong)
-        : resampler.resize(image, newLong, shortestEdge);
+    return resampler.resize(
+        image,
+        resizedWidth(image.width(), image.height()),
+        resizedHeight(image.width(), image.height()));
+  }
+
+  private int resizedWidth(int width, int height) {
+    return width <= height ? shortestEdge : longEdge(width, height);
+  }
+
+  private int resizedHeight(int width, int height) {
+    return width <= height ? longEdge(width, height) : shortestEdge;
+  }
+
+  /** transformers: int(size * long / short), a truncating float division. */
+  private int longEdge(int width, int height) {
+    return (int) ((double) shortestEdge * Math.max(width, height) / Math.min(width, height));
   }
 
   /**
@@ -67,12 +75,8 @@ public final class ClipImagePreprocessor {
    * together give exactly the whole.
    */
   public void preprocessRows(RgbImage image, float[] out, int offset, int fromRow, int toRow) {
-    int w = image.width();
-    int h = image.height();
-    // transformers: int(size * long / short), a truncating float division
-    int newLong = (int) ((double) shortestEdge * Math.max(w, h) / Math.min(w, h));
-    int newW = w <= h ? shortestEdge : newLong;
-    int newH = w <= h ? newLong : shortestEdge;
+    int newW = resizedWidth(image.width(), image.height());
+    int newH = resizedHeight(image.width(), image.height());
     resampler.resizeCropNormalize(
         image,
         newW,
@@ -92,8 +96,7 @@ public final class ClipImagePreprocessor {
    * reads for the cropped rows {@code 0..toRow-1}.
    */
   public int inputRowsRead(int width, int height, int toRow) {
-    int newLong = (int) ((double) shortestEdge * Math.max(width, height) / Math.min(width, height));
-    int newH = width <= height ? newLong : shortestEdge;
+    int newH = resizedHeight(width, height);
     return PilBicubicResampler.inputRowsRead(height, newH, (newH - crop) / 2, toRow);
   }
 

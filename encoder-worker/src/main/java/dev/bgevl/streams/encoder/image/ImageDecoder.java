@@ -221,15 +221,17 @@ public final class ImageDecoder {
     }
   }
 
+  /** 8-bit sRGB, no alpha: immutable, so one for every decode. */
+  private static final ColorModel SRGB_BYTES =
+      new ComponentColorModel(
+          ColorSpace.getInstance(ColorSpace.CS_sRGB),
+          false,
+          false,
+          Transparency.OPAQUE,
+          DataBuffer.TYPE_BYTE);
+
   /** {@code image}'s bytes as an sRGB {@link BufferedImage} that a reader can write into. */
   private static BufferedImage rgbView(RgbImage image) {
-    ColorModel cm =
-        new ComponentColorModel(
-            ColorSpace.getInstance(ColorSpace.CS_sRGB),
-            false,
-            false,
-            Transparency.OPAQUE,
-            DataBuffer.TYPE_BYTE);
     WritableRaster raster =
         Raster.createInterleavedRaster(
             new DataBufferByte(image.rgb(), image.rgb().length),
@@ -239,7 +241,7 @@ public final class ImageDecoder {
             3,
             new int[] {0, 1, 2},
             null);
-    return new BufferedImage(cm, raster, false, null);
+    return new BufferedImage(SRGB_BYTES, raster, false, null);
   }
 
   /** Passes the JDK JPEG reader's row-by-row progress on: it calls once per finished scanline. */

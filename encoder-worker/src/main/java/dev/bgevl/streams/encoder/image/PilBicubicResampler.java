@@ -39,31 +39,14 @@ public final class PilBicubicResampler {
   }
 
   /**
-   * Resizes {@code image} to {@code width} x {@code height}, keeps the {@code crop} x {@code crop}
-   * window at ({@code left}, {@code top}) and writes it as normalized CHW floats: {@code lut[c][v]}
-   * is channel c's value for the 8-bit sample v. Each output pixel depends only on its own filter
-   * taps, so computing just the window (and only the input rows it reads) gives exactly the bytes a
-   * full resize then crop gives, with less work: a 1920x1080 photo resized to 398x224 keeps 224 of
-   * 398 columns.
-   */
-  public void resizeCropNormalize(
-      RgbImage image,
-      int width,
-      int height,
-      int left,
-      int top,
-      int crop,
-      float[][] lut,
-      float[] out,
-      int offset) {
-    resizeCropNormalize(image, width, height, left, top, crop, lut, out, offset, 0, crop);
-  }
-
-  /**
-   * As {@link #resizeCropNormalize(RgbImage, int, int, int, int, int, float[][], float[], int)},
-   * but only the window's rows {@code fromRow..toRow-1}: each output row reads only its own input
-   * rows, so bands of one image can be written by different threads, into disjoint parts of {@code
-   * out}, with exactly the bytes of the whole.
+   * Resizes {@code image} to {@code width} x {@code height}, keeps the rows {@code
+   * fromRow..toRow-1} of the {@code crop} x {@code crop} window at ({@code left}, {@code top}) and
+   * writes them as normalized CHW floats: {@code lut[c][v]} is channel c's value for the 8-bit
+   * sample v. Each output pixel depends only on its own filter taps, so computing just the window
+   * (and only the input rows it reads) gives exactly the bytes a full resize then crop gives, with
+   * less work (a 1920x1080 photo resized to 398x224 keeps 224 of 398 columns), and bands of one
+   * image can be written by different threads, into disjoint parts of {@code out}, with exactly the
+   * bytes of the whole.
    */
   public void resizeCropNormalize(
       RgbImage image,

@@ -30,14 +30,9 @@ final class PngDecoder {
     return b.length >= 8 && readLong(b, 0) == SIGNATURE;
   }
 
-  /** The image, or null when this PNG is of a kind left to ImageIO. */
-  static RgbImage decode(byte[] png, ImageLimits limits) {
-    return decode(png, limits, null);
-  }
-
   /**
-   * As {@link #decode(byte[], ImageLimits)}, telling {@code rows} (when not null) each row as it
-   * becomes final.
+   * The image, or null when this PNG is of a kind left to ImageIO; tells {@code rows} (when not
+   * null) each row as it becomes final.
    */
   static RgbImage decode(byte[] png, ImageLimits limits, RowsInFlight rows) {
     int i = 8;
