@@ -54,8 +54,12 @@ public final class RowsInFlight {
    */
   public RgbImage awaitImage() {
     while (true) {
+      // ended first: the image is written before the end, so once the end is seen the image read
+      // next is the final one (read the other way round, a decoder that publishes its image only
+      // as it ends could slip in between and leave a reader with "no image")
+      boolean over = ended;
       RgbImage current = image;
-      if (current != null || ended) {
+      if (current != null || over) {
         return restarted ? null : current;
       }
       Thread.onSpinWait();

@@ -229,6 +229,7 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
     RowsInFlight rows = new RowsInFlight();
     float[] pixels = new float[preprocessor.tensorSize()];
     int crop = preprocessor.cropSize();
+    boolean[] early = new boolean[bands]; // band b was resampled while the image decoded
     try {
       // task 0 decodes; tasks are taken in order, so whichever thread waits on rows, another one is
       // already decoding them (or the waiting thread did it itself before)
@@ -239,18 +240,28 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
               rows.decode(() -> decoder.decode(input.image(), rows));
               return;
             }
-            int from = (task - 1) * crop / bands;
-            int to = task * crop / bands;
+            int band = task - 1;
+            int to = (band + 1) * crop / bands;
             RgbImage image = rows.awaitImage();
             if (image != null
                 && rows.awaitRows(
                     image, preprocessor.inputRowsRead(image.width(), image.height(), to))) {
-              preprocessor.preprocessRows(image, pixels, 0, from, to);
+              preprocessor.preprocessRows(image, pixels, 0, band * crop / bands, to);
+              early[band] = true;
             }
           });
+      // the decode is over: what could not be resampled early is resampled now, from the final
+      // image, so the result never depends on how the threads met
       if (rows.restarted()) {
         // a fallback decoder replaced the image the bands started on: resample it whole
         preprocessor.preprocess(rows.image(), pixels, 0);
+      } else {
+        for (int band = 0; band < bands; band++) {
+          if (!early[band]) {
+            preprocessor.preprocessRows(
+                rows.image(), pixels, 0, band * crop / bands, (band + 1) * crop / bands);
+          }
+        }
       }
       return new Prepared(pixels, input.text(), null);
     } catch (InvalidInputException e) {

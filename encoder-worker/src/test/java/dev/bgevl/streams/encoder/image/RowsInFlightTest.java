@@ -54,6 +54,31 @@ class RowsInFlightTest {
   }
 
   @Test
+  void shouldHandTheImageToAReaderWhenItIsPublishedOnlyAsTheDecodeEnds() throws Exception {
+    // WebP, GIF, progressive JPEG: the image appears in the same instant as the end of the decode;
+    // a reader that saw no image yet, then the end, must still get the image, never "no image"
+    RgbImage image = new RgbImage(2, 2, new byte[12]);
+    ExecutorService reader = Executors.newSingleThreadExecutor();
+    try {
+      for (int i = 0; i < 20_000; i++) {
+        RowsInFlight rows = new RowsInFlight();
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        Future<RgbImage> seen =
+            reader.submit(
+                () -> {
+                  waiting.countDown();
+                  return rows.awaitImage();
+                });
+        waiting.await();
+        rows.decode(() -> image);
+        assertSame(image, seen.get(), "hand-off " + i);
+      }
+    } finally {
+      reader.shutdownNow();
+    }
+  }
+
+  @Test
   void shouldReleaseReadersWhenTheDecodeFails() throws IOException {
     // half a PNG: the decoder publishes the rows it finished, then refuses the image
     byte[] whole = Files.readAllBytes(TinyBundle.referenceDir().resolve("wide_gradient.png"));
