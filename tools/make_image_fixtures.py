@@ -166,12 +166,62 @@ def make_images(folder: Path, seed: int) -> dict[str, bytes]:
     save("trunc_lossy.webp", base, format="WEBP", quality=75)
     save("trunc_lossless.webp", base, format="WEBP", lossless=True)
 
+    # a baseline JPEG with one scan per colour component: valid and rare (custom scan scripts make
+    # them); libjpeg decodes it scan by scan, writing every row once per component
+    files["noninterleaved.jpg"] = noninterleaved_jpeg(photo(rng, 96, 72))
+
     stems = [Path(name).stem for name in files]
     assert len(set(stems)) == len(stems), "every image needs its own stem: its pixels go to <stem>.rgb"
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (folder / name).write_bytes(data)
     return files
+
+
+def noninterleaved_jpeg(rgb: np.ndarray, quality: int = 90) -> bytes:
+    """A 3-component baseline JPEG whose Y, Cb and Cr come in three scans of one component each.
+
+    PIL writes only interleaved scans, so each plane is encoded as a greyscale JPEG (same quality,
+    so the same quantization table; libjpeg's standard Huffman tables) and the three entropy-coded
+    scans are spliced under one SOF0 that declares three components. Sides must be multiples of 8.
+    """
+    from PIL import Image
+
+    h, w = rgb.shape[:2]
+    assert w % 8 == 0 and h % 8 == 0, "one 8x8 block per MCU and no partial blocks keep the splice simple"
+    greys = []
+    for plane in Image.fromarray(rgb).convert("YCbCr").split():
+        buf = io.BytesIO()
+        plane.save(buf, format="JPEG", quality=quality, optimize=False)
+        greys.append(buf.getvalue())
+
+    def segments(jpeg: bytes):
+        i = 2
+        while True:
+            marker, length = jpeg[i + 1], struct.unpack(">H", jpeg[i + 2:i + 4])[0]
+            yield marker, i, i + 2 + length
+            if marker == 0xDA:
+                return
+            i += 2 + length
+
+    out = bytearray(b"\xff\xd8")
+    for marker, start, end in segments(greys[0]):
+        if marker in (0xE0, 0xDB, 0xC4):  # JFIF, the quantization and Huffman tables
+            out += greys[0][start:end]
+    out += b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, h, w, 3)
+    for component in (1, 2, 3):  # Y, Cb, Cr: 1x1 sampling, quantization table 0
+        out += bytes([component, 0x11, 0])
+    for component, grey in enumerate(greys, start=1):
+        for marker, start, end in segments(grey):
+            if marker in (0xDB, 0xC4):
+                assert grey[start:end] in greys[0], "the planes must share their tables"
+            if marker == 0xDA:
+                out += b"\xff\xda" + struct.pack(">HBBBBBB", 8, 1, component, 0x00, 0, 63, 0)
+                out += grey[end:-2]  # the entropy-coded data, without EOI
+    out += b"\xff\xd9"
+    decoded = np.asarray(Image.open(io.BytesIO(bytes(out))).convert("RGB"), dtype=np.int16)
+    assert np.abs(decoded - rgb).mean() < 8, "the spliced file must decode to the picture"
+    return bytes(out)
 
 
 def pil_rgb(data: bytes):

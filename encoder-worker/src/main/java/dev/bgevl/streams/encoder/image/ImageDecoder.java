@@ -244,7 +244,10 @@ public final class ImageDecoder {
     return new BufferedImage(SRGB_BYTES, raster, false, null);
   }
 
-  /** Passes the JDK JPEG reader's row-by-row progress on: it calls once per finished scanline. */
+  /**
+   * Passes the JDK JPEG reader's row-by-row progress on: it calls once per finished scanline, and
+   * starts a pass per scan when the file turns out to need several.
+   */
   private static final class RowUpdates implements IIOReadUpdateListener {
     private final RowsInFlight rows;
 
@@ -277,7 +280,12 @@ public final class ImageDecoder {
         int minY,
         int periodX,
         int periodY,
-        int[] bands) {}
+        int[] bands) {
+      if (pass > 0) {
+        // a second pass writes rows already published as final: no reader may keep what it read
+        rows.rewritten();
+      }
+    }
 
     @Override
     public void passComplete(ImageReader source, BufferedImage theImage) {}

@@ -100,12 +100,20 @@ final class JpegSegments {
   }
 
   /**
-   * True for a sequential (baseline or extended Huffman) JPEG, whose rows come out of the decoder
-   * final and top to bottom; a progressive one refines every row scan after scan.
+   * True for a sequential (baseline or extended Huffman) JPEG whose first scan holds every
+   * component: its rows come out of the decoder final and top to bottom. A progressive one refines
+   * every row scan after scan, and so does libjpeg for a sequential one with a scan per component
+   * (it buffers the image and writes each row again after each scan).
    */
   static boolean isSequential(byte[] jpeg) {
     int sof = frameHeader(jpeg);
-    return sof >= 0 && ((jpeg[sof + 1] & 0xFF) == 0xC0 || (jpeg[sof + 1] & 0xFF) == 0xC1);
+    int sos = scanHeader(jpeg);
+    return sof >= 0
+        && sos >= 0
+        && sof + 9 < jpeg.length
+        && sos + 4 < jpeg.length
+        && ((jpeg[sof + 1] & 0xFF) == 0xC0 || (jpeg[sof + 1] & 0xFF) == 0xC1)
+        && jpeg[sos + 4] == jpeg[sof + 9]; // the scan's component count is the frame's
   }
 
   /** Index of the frame header (SOFn) marker, or -1 when the header segments end first. */
@@ -132,6 +140,12 @@ final class JpegSegments {
 
   /** Index just past the first SOS segment's header, or -1 when the header segments end first. */
   private static int firstScan(byte[] jpeg) {
+    int sos = scanHeader(jpeg);
+    return sos < 0 ? -1 : sos + 2 + (((jpeg[sos + 2] & 0xFF) << 8) | (jpeg[sos + 3] & 0xFF));
+  }
+
+  /** Index of the first SOS marker, or -1 when the header segments end first. */
+  private static int scanHeader(byte[] jpeg) {
     int i = 2;
     while (i + 4 <= jpeg.length) {
       if ((jpeg[i] & 0xFF) != 0xFF) {
@@ -142,11 +156,10 @@ final class JpegSegments {
         i++;
         continue;
       }
-      int length = ((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF);
       if (marker == 0xDA) {
-        return i + 2 + length;
+        return i;
       }
-      i += 2 + length;
+      i += 2 + (((jpeg[i + 2] & 0xFF) << 8) | (jpeg[i + 3] & 0xFF));
     }
     return -1;
   }

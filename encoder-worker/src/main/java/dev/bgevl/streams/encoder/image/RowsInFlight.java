@@ -1,5 +1,6 @@
 package dev.bgevl.streams.encoder.image;
 
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -43,6 +44,14 @@ public final class RowsInFlight {
     image = started;
   }
 
+  /**
+   * Called by a decoder that writes rows again which it had published as final (a JPEG that turned
+   * out to need a pass per scan): readers stop, and what they read counts as not read.
+   */
+  void rewritten() {
+    restarted = true;
+  }
+
   /** Called by a decoder: rows {@code 0..rows-1} of the started image are final. */
   void rowsDone(int rows) {
     rowsDone = rows;
@@ -50,10 +59,10 @@ public final class RowsInFlight {
 
   /**
    * Waits until the image's size is known and returns it, or null when the decoding failed before
-   * or was restarted. Spins, as {@link #awaitRows} does.
+   * or was restarted. Waits as {@link #awaitRows} does.
    */
   public RgbImage awaitImage() {
-    while (true) {
+    for (int tries = 0; ; tries++) {
       // ended first: the image is written before the end, so once the end is seen the image read
       // next is the final one (read the other way round, a decoder that publishes its image only
       // as it ends could slip in between and leave a reader with "no image")
@@ -62,17 +71,19 @@ public final class RowsInFlight {
       if (current != null || over) {
         return restarted ? null : current;
       }
-      Thread.onSpinWait();
+      pause(tries);
     }
   }
 
   /**
    * Waits until rows {@code 0..rows-1} of {@code of} are final: true then, false when the decoding
-   * failed first or another image replaced {@code of} (see {@link #restarted()}). Spins: it runs on
-   * a core that is otherwise idle, for at most one image's decode time.
+   * failed first or another image replaced {@code of} (see {@link #restarted()}). Spins a little,
+   * then parks a few microseconds at a time: a decoder publishes a row every few microseconds, but
+   * the waiting thread may share its core with the decoder or with another batch's inference, and
+   * must not take that core for a whole decode.
    */
   public boolean awaitRows(RgbImage of, int rows) {
-    while (true) {
+    for (int tries = 0; ; tries++) {
       if (restarted || image != of) {
         return false;
       }
@@ -82,7 +93,19 @@ public final class RowsInFlight {
       if (ended) {
         return !restarted && image == of && rowsDone >= rows;
       }
+      pause(tries);
+    }
+  }
+
+  // ~10-30 µs of spinning, about the time between two published rows of a photo
+  private static final int SPINS_BEFORE_PARKING = 1_000;
+  private static final long PARK_NANOS = 20_000;
+
+  private static void pause(int tries) {
+    if (tries < SPINS_BEFORE_PARKING) {
       Thread.onSpinWait();
+    } else {
+      LockSupport.parkNanos(PARK_NANOS);
     }
   }
 
@@ -92,8 +115,8 @@ public final class RowsInFlight {
   }
 
   /**
-   * True when a decoder started filling one image and another one was the result: any rows read
-   * from the first must be read again from {@link #image()}.
+   * True when a decoder started filling one image and another one was the result, or rewrote rows
+   * it had published: any rows read before must be read again from {@link #image()}.
    */
   public boolean restarted() {
     return restarted;

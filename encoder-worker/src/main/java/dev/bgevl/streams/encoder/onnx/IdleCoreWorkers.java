@@ -63,7 +63,8 @@ final class IdleCoreWorkers implements AutoCloseable {
 
   /**
    * Runs {@code task} for every index in {@code 0..count-1}, each exactly once, and returns when
-   * all have run. The first exception a task threw is rethrown then; the other indexes still run.
+   * all have run. The first exception or error a task threw, on whichever thread, is rethrown then;
+   * the other indexes still run.
    */
   void forEach(int count, IntConsumer task) {
     if (count <= 0) {
@@ -71,7 +72,9 @@ final class IdleCoreWorkers implements AutoCloseable {
     }
     AtomicInteger next = new AtomicInteger();
     CountDownLatch unfinished = new CountDownLatch(count);
-    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    // Throwable, not RuntimeException: an Error thrown on a helper would otherwise end in its
+    // pool's uncaught-exception handler, and the caller would return as if the index had run
+    AtomicReference<Throwable> failure = new AtomicReference<>();
     // why a latch, not the helpers' futures: a helper may start after the caller took every index,
     // or not at all while another call keeps it busy, and the caller must not wait for its turn
     Runnable worker =
@@ -79,7 +82,7 @@ final class IdleCoreWorkers implements AutoCloseable {
           for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
             try {
               task.accept(i);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
               failure.compareAndSet(null, e);
             } finally {
               unfinished.countDown();
@@ -101,8 +104,16 @@ final class IdleCoreWorkers implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new EncoderException("interrupted while preparing inputs", e);
     }
-    if (failure.get() != null) {
-      throw failure.get();
+    Throwable failed = failure.get();
+    if (failed instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failed instanceof Error e) {
+      throw e;
+    }
+    if (failed != null) {
+      // a checked exception thrown sneakily: IntConsumer declares none
+      throw new EncoderException("a task failed: " + failed, failed);
     }
   }
 

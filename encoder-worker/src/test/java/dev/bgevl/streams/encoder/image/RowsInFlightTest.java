@@ -24,8 +24,17 @@ class RowsInFlightTest {
   private final ImageDecoder decoder = new ImageDecoder(ImageLimits.DEFAULT);
 
   @Test
-  void shouldPublishFinalRowsTopToBottomForSequentialJpegAndPng() throws Exception {
-    for (String file : List.of("photo.jpg", "wide_gradient.png", "palette.png", "tall.png")) {
+  void shouldHandReadersOnlyFinalRows() throws Exception {
+    // sequential JPEG and PNG publish rows as they finish them; a progressive JPEG, and a baseline
+    // one with a scan per component, write every row once per scan, so they publish at the end
+    for (String file :
+        List.of(
+            "photo.jpg",
+            "wide_gradient.png",
+            "palette.png",
+            "tall.png",
+            "decoding/noninterleaved.jpg",
+            "decoding/trunc_progressive.jpg")) {
       byte[] bytes = Files.readAllBytes(TinyBundle.referenceDir().resolve(file));
       RgbImage whole = decoder.decode(bytes);
       RowsInFlight rows = new RowsInFlight();
@@ -76,6 +85,42 @@ class RowsInFlightTest {
     } finally {
       reader.shutdownNow();
     }
+  }
+
+  @Test
+  void shouldPublishRowsEarlyOnlyForJpegsWhoseFirstScanHoldsEveryComponent() throws IOException {
+    for (String file : List.of("photo.jpg", "exif_rotated.jpg", "decoding/trunc_baseline.jpg")) {
+      assertTrue(JpegSegments.isSequential(read(file)), file);
+    }
+    for (String file :
+        List.of(
+            "decoding/noninterleaved.jpg",
+            "decoding/trunc_progressive.jpg",
+            "decoding/icc_display_p3_progressive.jpg")) {
+      assertFalse(JpegSegments.isSequential(read(file)), file);
+    }
+  }
+
+  @Test
+  void shouldTellReadersWhenADecoderRewroteRowsItHadPublished() {
+    RowsInFlight rows = new RowsInFlight();
+    RgbImage image = new RgbImage(2, 4, new byte[24]);
+    RgbImage result =
+        rows.decode(
+            () -> {
+              rows.started(image);
+              rows.rowsDone(4);
+              rows.rewritten(); // as the JPEG reader's second pass over the same rows
+              return image;
+            });
+    assertSame(image, result);
+    assertTrue(rows.restarted());
+    assertFalse(rows.awaitRows(image, 1));
+    assertNull(rows.awaitImage());
+  }
+
+  private static byte[] read(String file) throws IOException {
+    return Files.readAllBytes(TinyBundle.referenceDir().resolve(file));
   }
 
   @Test

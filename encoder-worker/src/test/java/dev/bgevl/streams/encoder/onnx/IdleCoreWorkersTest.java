@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,40 @@ class IdleCoreWorkersTest {
       for (int i = 0; i < 8; i++) {
         assertEquals(1, runs.get(i), "index " + i + " ran once, the failure notwithstanding");
       }
+    }
+  }
+
+  @Test
+  void shouldRethrowAnErrorThrownOnAHelperThread() throws Exception {
+    try (IdleCoreWorkers workers = new IdleCoreWorkers(2)) {
+      Thread caller = Thread.currentThread();
+      java.util.concurrent.CountDownLatch helperTookOne =
+          new java.util.concurrent.CountDownLatch(1);
+      StackOverflowError thrown = new StackOverflowError("on the helper");
+      java.util.concurrent.atomic.AtomicBoolean helperRan =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      // the caller holds its index until the helper has taken the other, which throws there
+      Error seen =
+          assertThrows(
+              Error.class,
+              () ->
+                  workers.forEach(
+                      2,
+                      i -> {
+                        if (Thread.currentThread() == caller) {
+                          try {
+                            helperTookOne.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                          return;
+                        }
+                        helperRan.set(true);
+                        helperTookOne.countDown();
+                        throw thrown;
+                      }));
+      assertTrue(helperRan.get(), "the helper ran an index");
+      assertSame(thrown, seen);
     }
   }
 
