@@ -71,14 +71,24 @@ class RowsInFlightTest {
     try {
       for (int i = 0; i < 20_000; i++) {
         RowsInFlight rows = new RowsInFlight();
-        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean waiting =
+            new java.util.concurrent.atomic.AtomicBoolean();
         Future<RgbImage> seen =
             reader.submit(
                 () -> {
-                  waiting.countDown();
+                  waiting.set(true);
                   return rows.awaitImage();
                 });
-        waiting.await();
+        // poll, not block: the decode must end within the reader's first microseconds of waiting,
+        // while it still polls rather than parks, where the two reads can straddle the end (then
+        // yield, so that on one core the reader gets to run)
+        for (int polls = 0; !waiting.get(); polls++) {
+          if (polls < 10_000) {
+            Thread.onSpinWait();
+          } else {
+            Thread.yield();
+          }
+        }
         rows.decode(() -> image);
         assertSame(image, seen.get(), "hand-off " + i);
       }
