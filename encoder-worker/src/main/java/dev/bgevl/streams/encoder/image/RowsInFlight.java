@@ -97,7 +97,7 @@ public final class RowsInFlight {
     }
   }
 
-  // ~10-30 µs of spinning, about the time between two published rows of a photo
+  // tens of microseconds of spinning (a PAUSE is ~40-150 cycles), a few published rows of a photo
   private static final int SPINS_BEFORE_PARKING = 1_000;
   private static final long PARK_NANOS = 20_000;
 
