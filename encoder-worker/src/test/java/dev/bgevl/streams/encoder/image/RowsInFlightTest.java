@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class RowsInFlightTest {
@@ -71,8 +72,7 @@ class RowsInFlightTest {
     try {
       for (int i = 0; i < 20_000; i++) {
         RowsInFlight rows = new RowsInFlight();
-        java.util.concurrent.atomic.AtomicBoolean waiting =
-            new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean waiting = new AtomicBoolean();
         Future<RgbImage> seen =
             reader.submit(
                 () -> {

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -58,11 +61,9 @@ class IdleCoreWorkersTest {
   void shouldRethrowAnErrorThrownOnAHelperThread() throws Exception {
     try (IdleCoreWorkers workers = new IdleCoreWorkers(2)) {
       Thread caller = Thread.currentThread();
-      java.util.concurrent.CountDownLatch helperTookOne =
-          new java.util.concurrent.CountDownLatch(1);
+      CountDownLatch helperTookOne = new CountDownLatch(1);
       StackOverflowError thrown = new StackOverflowError("on the helper");
-      java.util.concurrent.atomic.AtomicBoolean helperRan =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean helperRan = new AtomicBoolean();
       // the caller holds its index until the helper has taken the other, which throws there
       Error seen =
           assertThrows(
@@ -73,7 +74,7 @@ class IdleCoreWorkersTest {
                       i -> {
                         if (Thread.currentThread() == caller) {
                           try {
-                            helperTookOne.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                            helperTookOne.await(30, TimeUnit.SECONDS);
                           } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                           }
