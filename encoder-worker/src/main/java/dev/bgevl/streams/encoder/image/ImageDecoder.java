@@ -171,16 +171,32 @@ public final class ImageDecoder {
           RejectReason.IMAGE_UNDECODABLE,
           "image format " + format + " is not one the reference (Pillow) reads");
     }
+    return readChecked(
+        reader,
+        input,
+        () ->
+            isPlainCmykJpeg(reader, input)
+                // read() would apply a CMYK->sRGB ICC transform; PIL uses the raw samples
+                ? cmykToRgb(reader.readRaster(0, null))
+                : toRgb(reader.read(0)));
+  }
+
+  /** One way of reading image 0 from a reader whose input is set. */
+  private interface Read {
+    RgbImage read() throws IOException;
+  }
+
+  /**
+   * Sets {@code input} on {@code reader}, refuses an image over the pixel limit before reading it
+   * and a truncated one after (the JDK's readers pad and warn), and disposes of the reader.
+   */
+  private RgbImage readChecked(ImageReader reader, byte[] input, Read read) throws IOException {
     TruncationWarnings warnings = new TruncationWarnings();
     reader.addIIOReadWarningListener(warnings);
     try (ImageInputStream in = new BytesImageInputStream(input)) {
       reader.setInput(in, true, true);
       checkPixels(reader.getWidth(0), reader.getHeight(0), limits);
-      RgbImage rgb =
-          isPlainCmykJpeg(reader, input)
-              // read() would apply a CMYK->sRGB ICC transform; PIL uses the raw samples
-              ? cmykToRgb(reader.readRaster(0, null))
-              : toRgb(reader.read(0));
+      RgbImage rgb = read.read();
       if (warnings.endedEarly()) {
         throw truncated(reader.getFormatName().toUpperCase(java.util.Locale.ROOT));
       }
@@ -197,28 +213,22 @@ public final class ImageDecoder {
    */
   private RgbImage readColourJpeg(ImageReader reader, byte[] input, RowsInFlight rows)
       throws IOException {
-    TruncationWarnings warnings = new TruncationWarnings();
-    reader.addIIOReadWarningListener(warnings);
-    try (ImageInputStream in = new BytesImageInputStream(input)) {
-      reader.setInput(in, true, true);
-      int w = reader.getWidth(0);
-      int h = reader.getHeight(0);
-      checkPixels(w, h, limits);
-      RgbImage image = new RgbImage(w, h, new byte[w * h * 3]);
-      ImageReadParam param = reader.getDefaultReadParam();
-      param.setDestination(rgbView(image));
-      if (rows != null && JpegSegments.isSequential(input)) {
-        rows.started(image);
-        reader.addIIOReadUpdateListener(new RowUpdates(rows));
-      }
-      reader.read(0, param);
-      if (warnings.endedEarly()) {
-        throw truncated("JPEG");
-      }
-      return image;
-    } finally {
-      reader.dispose();
-    }
+    return readChecked(
+        reader,
+        input,
+        () -> {
+          int w = reader.getWidth(0);
+          int h = reader.getHeight(0);
+          RgbImage image = new RgbImage(w, h, new byte[w * h * 3]);
+          ImageReadParam param = reader.getDefaultReadParam();
+          param.setDestination(rgbView(image));
+          if (rows != null && JpegSegments.isSequential(input)) {
+            rows.started(image);
+            reader.addIIOReadUpdateListener(new RowUpdates(rows));
+          }
+          reader.read(0, param);
+          return image;
+        });
   }
 
   /** 8-bit sRGB, no alpha: immutable, so one for every decode. */
