@@ -225,48 +225,49 @@ public final class OnnxBgeVlEncoder implements StagedEncoder<OnnxBgeVlEncoder.Pr
     if (!input.hasImage() || workers.threads() == 1) {
       return prepare(input);
     }
-    int bands = OVERLAP_BANDS;
     RowsInFlight rows = new RowsInFlight();
     float[] pixels = new float[preprocessor.tensorSize()];
-    int crop = preprocessor.cropSize();
-    boolean[] early = new boolean[bands]; // band b was resampled while the image decoded
+    boolean[] early = new boolean[OVERLAP_BANDS]; // band b was resampled while the image decoded
     try {
       // task 0 decodes; tasks are taken in order, so whichever thread waits on rows, another one is
       // already decoding them (or the waiting thread did it itself before)
       workers.forEach(
-          bands + 1,
+          OVERLAP_BANDS + 1,
           task -> {
             if (task == 0) {
               rows.decode(() -> decoder.decode(input.image(), rows));
               return;
             }
             int band = task - 1;
-            int to = (band + 1) * crop / bands;
             RgbImage image = rows.awaitImage();
             if (image != null
                 && rows.awaitRows(
-                    image, preprocessor.inputRowsRead(image.width(), image.height(), to))) {
-              preprocessor.preprocessRows(image, pixels, 0, band * crop / bands, to);
+                    image,
+                    preprocessor.inputRowsRead(image.width(), image.height(), bandTop(band + 1)))) {
+              preprocessor.preprocessRows(image, pixels, 0, bandTop(band), bandTop(band + 1));
               early[band] = true;
             }
           });
-      // the decode is over: what could not be resampled early is resampled now, from the final
-      // image, so the result never depends on how the threads met
-      if (rows.restarted()) {
-        // a fallback decoder replaced the image the bands started on: resample it whole
-        preprocessor.preprocess(rows.image(), pixels, 0);
-      } else {
-        for (int band = 0; band < bands; band++) {
-          if (!early[band]) {
-            preprocessor.preprocessRows(
-                rows.image(), pixels, 0, band * crop / bands, (band + 1) * crop / bands);
-          }
+      // the decode is over: what was not resampled early, or was from an image a fallback decoder
+      // then replaced or rewrote, is resampled now from the final image, so the result never
+      // depends on how the threads met
+      boolean earlyRowsFinal = !rows.restarted();
+      for (int band = 0; band < OVERLAP_BANDS; band++) {
+        if (!(earlyRowsFinal && early[band])) {
+          preprocessor.preprocessRows(rows.image(), pixels, 0, bandTop(band), bandTop(band + 1));
         }
       }
       return new Prepared(pixels, input.text(), null);
     } catch (InvalidInputException e) {
       return new Prepared(null, null, new EncodeResult.Rejected(e.reason(), e.getMessage()));
     }
+  }
+
+  /**
+   * The first crop row of lone-image band {@code band}; {@code OVERLAP_BANDS} gives the crop's end.
+   */
+  private int bandTop(int band) {
+    return band * preprocessor.cropSize() / OVERLAP_BANDS;
   }
 
   @Override
