@@ -270,12 +270,12 @@ public final class EncoderBenchmark {
         new EncoderConfig(
             DeviceSpec.CPU, Precision.FP32, false, options.threads(), ImageLimits.DEFAULT);
     List<Measurement> results = new ArrayList<>();
+    // the bare sessions get exactly the encoder's session options: opened by the same factory
+    SessionFactory sessions = new SessionFactory(env, config);
     try (OnnxBgeVlEncoder encoder = OnnxBgeVlEncoder.open(bundle, config);
         ClipTokenizer tokenizer = new ClipTokenizer(bundle.tokenizerFile(), manifest.text());
-        OrtSession vision =
-            env.createSession(bundle.visionGraph().toString(), sameOptionsAsEncoder());
-        OrtSession text =
-            env.createSession(bundle.textGraph().toString(), sameOptionsAsEncoder())) {
+        OrtSession vision = sessions.open(bundle.visionGraph());
+        OrtSession text = sessions.open(bundle.textGraph())) {
       if (!options.skipImages()) {
         stageTimings(images, manifest, tokenizer);
         for (int b : options.batches()) {
@@ -308,18 +308,6 @@ public final class EncoderBenchmark {
       pytorch.close();
     }
     printTable(results);
-  }
-
-  /**
-   * What {@code SessionFactory} sets for a CPU encoder: all graph optimizations, fixed intra-op
-   * threads, no spinning between runs.
-   */
-  private OrtSession.SessionOptions sameOptionsAsEncoder() throws OrtException {
-    OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-    o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-    o.setIntraOpNumThreads(options.threads());
-    o.addConfigEntry(SessionFactory.FORCE_SPINNING_STOP, "1");
-    return o;
   }
 
   private BatchCall oursImages(
@@ -574,7 +562,8 @@ public final class EncoderBenchmark {
         median(tokMs));
   }
 
-  private static double median(double[] values) {
+  /** The median; of an even count, the mean of the middle two. */
+  static double median(double[] values) {
     double[] s = values.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

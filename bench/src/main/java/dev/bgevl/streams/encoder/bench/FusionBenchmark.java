@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.bgevl.streams.encoder.EncoderConfig;
 import dev.bgevl.streams.encoder.ImageLimits;
 import dev.bgevl.streams.encoder.UnitVectors;
 import dev.bgevl.streams.encoder.bundle.ModelBundle;
@@ -86,10 +87,8 @@ public final class FusionBenchmark {
                     OnnxTensor.createTensor(env, LongBuffer.wrap(tokens.attentionMask()), shape))));
       }
     }
-    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-    options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-    options.setIntraOpNumThreads(threads);
-    options.addConfigEntry(SessionFactory.FORCE_SPINNING_STOP, "1");
+    SessionFactory sessions =
+        new SessionFactory(env, EncoderConfig.DEFAULT.withIntraOpThreads(threads));
     System.out.printf(
         Locale.ROOT,
         "model=%s threads=%d reps=%d ort=%s; fused operators: %s%n",
@@ -107,10 +106,10 @@ public final class FusionBenchmark {
         "| graph | batch | unfused items/s | fused items/s | fused / unfused (medians; median of"
             + " paired reps) | max abs diff | lowest cosine |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|");
-    try (OrtSession visionA = env.createSession(unfused.visionGraph().toString(), options);
-        OrtSession visionB = env.createSession(fused.visionGraph().toString(), options);
-        OrtSession textA = env.createSession(unfused.textGraph().toString(), options);
-        OrtSession textB = env.createSession(fused.textGraph().toString(), options)) {
+    try (OrtSession visionA = sessions.open(unfused.visionGraph());
+        OrtSession visionB = sessions.open(fused.visionGraph());
+        OrtSession textA = sessions.open(unfused.textGraph());
+        OrtSession textB = sessions.open(fused.textGraph())) {
       for (Case c : cases) {
         OrtSession a = c.graphFile().equals("vision") ? visionA : textA;
         OrtSession b = c.graphFile().equals("vision") ? visionB : textB;
@@ -144,10 +143,10 @@ public final class FusionBenchmark {
             "| %s | %d | %.2f | %.2f | %.3fx; %.3fx | %.2e | %.7f |%n",
             c.graphFile(),
             c.batch(),
-            median(rateA),
-            median(rateB),
-            median(rateB) / median(rateA),
-            median(paired),
+            EncoderBenchmark.median(rateA),
+            EncoderBenchmark.median(rateB),
+            EncoderBenchmark.median(rateB) / EncoderBenchmark.median(rateA),
+            EncoderBenchmark.median(paired),
             maxAbs,
             lowestCos);
       }
@@ -173,11 +172,5 @@ public final class FusionBenchmark {
       }
     }
     return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static double median(double[] values) {
-    double[] s = values.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 }
