@@ -242,10 +242,7 @@ public final class IngestBenchmark {
       if (!service.awaitRunning(Duration.ofMinutes(3))) {
         throw new IllegalStateException("service not RUNNING within 3 minutes");
       }
-      // the same N events again and again under new ids, on the same service: the first phase
-      // also pays the JIT compiling the broker, Streams, producer and gRPC paths (a quarter to a
-      // third of the CPU of a tiny run on 2 cores, still ~900 compilations per 15 s in the second
-      // phase), the last is closest to what a long-running service sees
+      // the same N events again under new ids, on the same service (why: the class doc)
       for (int k = 1; k <= phaseCount; k++) {
         String prefix = k == 1 ? "" : "p" + k + "-";
         Phase phase =
