@@ -8,10 +8,10 @@ pipeline and PyTorch model-only, and the ratios the targets are stated in:
   ours / bare ORT, texts at the largest batch             target >= 0.9
   ours / bare ORT, images at every batch (issue #11)      target >= 0.95
   ours / PyTorch (full pipeline), every batch             target >= 1.3
+  largest batch / batch 1 throughput                      (batching gain)
 
 Each ratio is given two ways: the medians' ratio, and the median of the per-repetition ratios (the
 sides run back to back within a repetition, so that one cancels most of the host's drift).
-  largest batch / batch 1 throughput        (batching gain)
 
 Standard library only, so it runs with any python3.
 
