@@ -154,25 +154,25 @@ def sample_pixels(processor, image_size: int) -> torch.Tensor:
     return torch.cat([real, noise])
 
 
-def max_diff_vision(model, onnx_path: Path, pixels: torch.Tensor) -> float:
+def vision_vs_torch(model, onnx_path: Path, pixels: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+    """The graph's and fp32 PyTorch's raw image embeddings of pixels, as float64."""
     import onnxruntime as ort
 
     sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     got = sess.run(["image_embeds"], {"pixel_values": pixels.numpy()})[0]
     with torch.no_grad():
         want = VisionProjection(model)(pixels).numpy()
-    return float(np.abs(got.astype(np.float64) - want).max())
+    return got.astype(np.float64), want.astype(np.float64)
 
 
-def min_cosine_vision(model, onnx_path: Path, pixels: torch.Tensor) -> float:
-    """Lowest cosine between the graph's and fp32 PyTorch's image embeddings: what a lower-precision
-    graph costs in the unit the retrieval sees."""
-    import onnxruntime as ort
+def max_diff_vision(model, onnx_path: Path, pixels: torch.Tensor) -> float:
+    got, want = vision_vs_torch(model, onnx_path, pixels)
+    return float(np.abs(got - want).max())
 
-    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
-    got = sess.run(["image_embeds"], {"pixel_values": pixels.numpy()})[0].astype(np.float64)
-    with torch.no_grad():
-        want = VisionProjection(model)(pixels).numpy().astype(np.float64)
+
+def min_cosine(got: np.ndarray, want: np.ndarray) -> float:
+    """Lowest cosine between two sets of embeddings, row by row: what a lower-precision graph costs
+    in the unit the retrieval sees."""
     cos = (got * want).sum(axis=1) / (np.linalg.norm(got, axis=1) * np.linalg.norm(want, axis=1))
     return float(cos.min())
 
@@ -290,8 +290,9 @@ def export_bundle(source: str, out_dir: Path, *, model_id: str, revision: str | 
     if fp16_vision:
         fp16 = out_dir / "vision.fp16.onnx"
         export_vision_fp16(vision, fp16)
-        diff16 = max_diff_vision(model, fp16, pixels)
-        cos16 = min_cosine_vision(model, fp16, pixels)
+        got16, want = vision_vs_torch(model, fp16, pixels)
+        diff16 = float(np.abs(got16 - want).max())
+        cos16 = min_cosine(got16, want)
         print(f"export check: vision fp16 max |onnx - torch| {diff16:.3g}, lowest cosine to fp32 PyTorch "
               f"{cos16:.7f}, 1 - cosine {1 - cos16:.1e} (informational, not gated)")
         manifest["files"]["vision_fp16"] = {"path": fp16.name, "input": "pixel_values", "output": "image_embeds",
