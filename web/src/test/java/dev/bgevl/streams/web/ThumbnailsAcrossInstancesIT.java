@@ -21,8 +21,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two instances in one group split the thumbnail store's partitions; each answers {@code GET
  * /thumbnails/<id>} for every id, its own from its store and the other's by asking the owner, with
- * the same bytes; a DELETE removes the thumbnail from both.
+ * the bytes the first instance served before the second joined; a DELETE removes the thumbnail from
+ * both.
  */
 class ThumbnailsAcrossInstancesIT {
 
@@ -56,49 +60,60 @@ class ThumbnailsAcrossInstancesIT {
         IntStream.range(0, 16)
             .mapToObj(i -> "t-" + (2 * i + 1) + (i % 4 == 3 ? "/a b%2F+é" : ""))
             .toList();
-    try (ServiceWithPage a = ServiceWithPage.start(config(milvus, topics, "a"), ANY_PORT);
-        ServiceWithPage b = ServiceWithPage.start(config(milvus, topics, "b"), ANY_PORT)) {
+    try (ServiceWithPage a = ServiceWithPage.start(config(milvus, topics, "a"), ANY_PORT)) {
       MediaEvents.produce(
           KAFKA.bootstrapServers(),
           topics.mediaEvents(),
           IntStream.range(0, ids.size())
               .mapToObj(i -> MediaEvents.upsert(ids.get(i), 2 * i + 1, "caption " + i))
               .toList());
+      Map<String, byte[]> fromA = new HashMap<>();
       for (String id : ids) {
-        // both answers from one poll: a rebalance (the group settles while events arrive) makes
-        // either instance answer 503 for a moment, which is a retry, not a different thumbnail
-        AtomicReference<List<byte[]>> served = new AtomicReference<>();
-        await("both instances serve the thumbnail of " + id)
+        await("A alone serves the thumbnail of " + id)
             .atMost(WAIT)
             .pollInterval(POLL)
-            .until(() -> bothOk(get(a, id), get(b, id), served));
-        assertArrayEquals(
-            served.get().get(0), served.get().get(1), "the same JPEG from both: " + id);
+            .until(() -> served(get(a, id), body -> fromA.put(id, body)));
       }
-      // the split is real: each instance names the other as the owner of some id it serves
-      await("A forwards some ids to B")
-          .atMost(WAIT)
-          .pollInterval(POLL)
-          .until(
-              () -> ids.stream().anyMatch(id -> owner(a, id) instanceof ThumbnailLookup.Elsewhere));
-      await("B forwards some ids to A")
-          .atMost(WAIT)
-          .pollInterval(POLL)
-          .until(
-              () -> ids.stream().anyMatch(id -> owner(b, id) instanceof ThumbnailLookup.Elsewhere));
+      // B joins while A serves: partitions move to B, whose stores restore from the changelog;
+      // meanwhile either instance may answer 503 (retry), so both answers come from one poll
+      try (ServiceWithPage b = ServiceWithPage.start(config(milvus, topics, "b"), ANY_PORT)) {
+        for (String id : ids) {
+          AtomicReference<byte[]> nowA = new AtomicReference<>();
+          AtomicReference<byte[]> nowB = new AtomicReference<>();
+          await("both instances serve the thumbnail of " + id)
+              .atMost(WAIT)
+              .pollInterval(POLL)
+              .until(() -> served(get(a, id), nowA::set) && served(get(b, id), nowB::set));
+          assertArrayEquals(fromA.get(id), nowA.get(), "A's JPEG unchanged: " + id);
+          assertArrayEquals(fromA.get(id), nowB.get(), "the same JPEG from B: " + id);
+        }
+        // the split is real: each instance names the other as the owner of some id it serves
+        await("A forwards some ids to B")
+            .atMost(WAIT)
+            .pollInterval(POLL)
+            .until(
+                () ->
+                    ids.stream().anyMatch(id -> owner(a, id) instanceof ThumbnailLookup.Elsewhere));
+        await("B forwards some ids to A")
+            .atMost(WAIT)
+            .pollInterval(POLL)
+            .until(
+                () ->
+                    ids.stream().anyMatch(id -> owner(b, id) instanceof ThumbnailLookup.Elsewhere));
 
-      String gone = ids.get(0);
-      MediaEvents.produce(
-          KAFKA.bootstrapServers(), topics.mediaEvents(), List.of(MediaEvents.delete(gone)));
-      await("the deleted thumbnail is gone from both")
-          .atMost(WAIT)
-          .pollInterval(POLL)
-          .until(() -> status(a, gone) == 404 && status(b, gone) == 404);
-      String kept = ids.get(1);
-      await("the others stay on both")
-          .atMost(WAIT)
-          .pollInterval(POLL)
-          .until(() -> status(a, kept) == 200 && status(b, kept) == 200);
+        String gone = ids.get(0);
+        MediaEvents.produce(
+            KAFKA.bootstrapServers(), topics.mediaEvents(), List.of(MediaEvents.delete(gone)));
+        await("the deleted thumbnail is gone from both")
+            .atMost(WAIT)
+            .pollInterval(POLL)
+            .until(() -> status(a, gone) == 404 && status(b, gone) == 404);
+        String kept = ids.get(1);
+        await("the others stay on both")
+            .atMost(WAIT)
+            .pollInterval(POLL)
+            .until(() -> status(a, kept) == 200 && status(b, kept) == 200);
+      }
     }
   }
 
@@ -115,14 +130,12 @@ class ThumbnailsAcrossInstancesIT {
         IngestConfig.DEFAULT);
   }
 
-  private static boolean bothOk(
-      HttpResponse<byte[]> fromA,
-      HttpResponse<byte[]> fromB,
-      AtomicReference<List<byte[]>> served) {
-    if (fromA.statusCode() != 200 || fromB.statusCode() != 200) {
+  /** Whether the answer is a thumbnail; if so, hands its bytes on. */
+  private static boolean served(HttpResponse<byte[]> answer, Consumer<byte[]> bytes) {
+    if (answer.statusCode() != 200) {
       return false;
     }
-    served.set(List.of(fromA.body(), fromB.body()));
+    bytes.accept(answer.body());
     return true;
   }
 
