@@ -127,8 +127,10 @@ final class QueryCommand implements Callable<Integer> {
           clip(hit.getText() == null ? "" : hit.getText(), 40),
           hit.getMetadata());
     }
+    int hits = reply.getHits().size();
     out.printf(
-        "%d hits, model %s, %d ms%n", reply.getHits().size(), reply.getModel(), reply.getTookMs());
+        "%d %s, model %s, %d ms%n",
+        hits, hits == 1 ? "hit" : "hits", reply.getModel(), reply.getTookMs());
     out.flush();
   }
 
