@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -263,7 +264,20 @@ class IngestFaultIT {
           "deleted ids stay deleted");
       assertEquals(live.size(), searcher.count(collection));
 
-      Map<String, MediaVector> vectors = latestVectors(topics.mediaVectors(), live.size());
+      // Milvus is written before the transaction that carries media-vectors commits: await the
+      // final records, not merely as many keys
+      Map<String, MediaVector> vectors =
+          latestVectors(
+              topics.mediaVectors(),
+              "the last event of each id",
+              latest ->
+                  live.entrySet().stream()
+                          .allMatch(
+                              e ->
+                                  latest.get(e.getKey()) != null
+                                      && e.getValue().equals(latest.get(e.getKey()).getText()))
+                      && deleted.stream()
+                          .allMatch(id -> latest.containsKey(id) && latest.get(id) == null));
       for (Map.Entry<String, String> e : live.entrySet()) {
         assertNotNull(vectors.get(e.getKey()), "media-vectors holds " + e.getKey());
         assertEquals(
@@ -391,9 +405,15 @@ class IngestFaultIT {
    * keys are there.
    */
   private static Map<String, MediaVector> latestVectors(String topic, int keys) {
+    return latestVectors(topic, keys + " keys", latest -> latest.size() >= keys);
+  }
+
+  /** The last record of each key on media-vectors (null for a tombstone), once they are final. */
+  private static Map<String, MediaVector> latestVectors(
+      String topic, String what, Predicate<Map<String, MediaVector>> done) {
     var deserializer = BgevlSerde.of(MediaVector.class, MediaEvents.JSON).deserializer();
     Map<String, MediaVector> latest = new HashMap<>();
-    await("media-vectors holds " + keys + " keys")
+    await("media-vectors holds " + what)
         .atMost(WAIT)
         .pollInterval(POLL)
         .until(
@@ -405,7 +425,7 @@ class IngestFaultIT {
                     new String(r.key(), StandardCharsets.UTF_8),
                     r.value() == null ? null : deserializer.deserialize(topic, r.value()));
               }
-              return latest.size() >= keys;
+              return done.test(latest);
             });
     return latest;
   }

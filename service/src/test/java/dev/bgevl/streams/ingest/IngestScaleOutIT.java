@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.TopicPartition;
@@ -58,6 +59,9 @@ class IngestScaleOutIT {
     try (BgevlService a = BgevlService.start(config(milvus, topics, "a"))) {
       BgevlService b = BgevlService.start(config(milvus, topics, "b"));
       try {
+        // the split as seen in one poll: a later read could fall into a rebalance and be empty
+        AtomicReference<Set<TopicPartition>> seenOnA = new AtomicReference<>();
+        AtomicReference<Set<TopicPartition>> seenOnB = new AtomicReference<>();
         await("both instances hold media-events partitions, together all of them, none twice")
             .atMost(WAIT)
             .pollInterval(POLL)
@@ -65,13 +69,15 @@ class IngestScaleOutIT {
                 () -> {
                   Set<TopicPartition> onA = a.ingestAssignment();
                   Set<TopicPartition> onB = b.ingestAssignment();
+                  seenOnA.set(onA);
+                  seenOnB.set(onB);
                   return !onA.isEmpty()
                       && !onB.isEmpty()
                       && union(onA, onB).equals(all)
                       && onA.size() + onB.size() == PARTITIONS;
                 });
-        Set<TopicPartition> onA = a.ingestAssignment();
-        Set<TopicPartition> onB = b.ingestAssignment();
+        Set<TopicPartition> onA = seenOnA.get();
+        Set<TopicPartition> onB = seenOnB.get();
 
         MediaEvents.produce(
             KAFKA.bootstrapServers(),
