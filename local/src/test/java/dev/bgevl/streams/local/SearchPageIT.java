@@ -21,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -227,6 +228,29 @@ class SearchPageIT {
     String status = browser.findElement(By.id("status")).getText();
     assertTrue(status.startsWith("INVALID_REQUEST: "), status);
     assertTrue(browser.findElements(By.cssSelector("#hits li")).isEmpty(), "no stale results");
+  }
+
+  @Test
+  void shouldShowThumbnailsThatWereUnavailableWhenTheirResultsAppeared() {
+    browser.get(page);
+    // the browser fails every thumbnail, as while partitions move between instances (503) or the
+    // instance restarts (no answer); the page must try again rather than say "no image"
+    browser.executeCdpCommand("Network.enable", Map.of());
+    browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/thumbnails/*")));
+    List<WebElement> hits;
+    try {
+      browser.findElement(By.id("text")).sendKeys("a red circle" + Keys.ENTER);
+      hits = awaitReply("");
+      WebElement first = hits.get(0).findElement(By.cssSelector("img.thumb"));
+      new WebDriverWait(browser, WAIT).until(b -> first.getAttribute("data-retries") != null);
+    } finally {
+      browser.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+    }
+    for (WebElement hit : hits) {
+      awaitLoaded(hit.findElement(By.cssSelector("img.thumb")));
+    }
+    assertEquals(
+        List.of(), browser.findElements(By.cssSelector(".no-thumb")), "no hit says \"no image\"");
   }
 
   @Test

@@ -124,8 +124,7 @@ function render(hits) {
     image.alt = hit.text || hit.id;
     image.loading = "lazy";
     image.decoding = "async";
-    image.src = thumbnailUrl(hit.id);
-    image.addEventListener("error", () => {
+    showThumbnail(image, hit.id, () => {
       const none = document.createElement("div");
       none.className = "thumb no-thumb";
       none.textContent = "no image";
@@ -137,6 +136,41 @@ function render(hits) {
     item.append(button);
     return item;
   }));
+}
+
+/**
+ * Waits before each new try of a thumbnail that is there but not now: its partition is moving
+ * between instances (503, Retry-After: 1) or the instance did not answer. About 15 s in all.
+ */
+const THUMBNAIL_RETRY_MS = [1000, 2000, 4000, 8000];
+
+/** Loads the thumbnail of `id` into `image`, trying again while it is only unavailable. */
+function showThumbnail(image, id, showNone) {
+  let tries = 0;
+  image.addEventListener("error", async () => {
+    // an <img> error does not say why: one request tells "none" (404) from "not now"
+    if (await isTemporarilyUnavailable(id) && tries < THUMBNAIL_RETRY_MS.length) {
+      image.dataset.retries = String(tries + 1);
+      setTimeout(() => {
+        if (image.isConnected) {
+          image.src = thumbnailUrl(id);
+        }
+      }, THUMBNAIL_RETRY_MS[tries++]);
+      return;
+    }
+    showNone();
+  });
+  image.src = thumbnailUrl(id);
+}
+
+async function isTemporarilyUnavailable(id) {
+  try {
+    const response = await fetch(thumbnailUrl(id));
+    // 200: it came back meanwhile, so the next try shows it
+    return response.ok || response.status === 503;
+  } catch (e) {
+    return true;
+  }
 }
 
 function describe(hit) {
