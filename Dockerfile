@@ -7,15 +7,20 @@ WORKDIR /build
 
 # Poms (and the Avro contracts, which the schemas module's code generator needs even to run)
 # first: this layer downloads every dependency and plugin, and is rebuilt only when they change.
-# The modules the production jar (cli) is built from; embedded comes along only because the cli tests use it,
-# and the jar itself holds no broker. The local stack and the benchmarks stay out.
+# Maven reads every module the parent pom lists, even under -pl, so every pom comes; the sources
+# only of the modules the production jar (cli) is built from. embedded comes along only because the
+# cli tests use it, and the jar itself holds no broker; the local stack and the benchmarks stay out.
+# ComposeFileTest checks both lists against the poms.
 COPY pom.xml ./
 COPY schemas/pom.xml schemas/
 COPY client/pom.xml client/
 COPY encoder-worker/pom.xml encoder-worker/
 COPY embedded/pom.xml embedded/
 COPY service/pom.xml service/
+COPY web/pom.xml web/
 COPY cli/pom.xml cli/
+COPY local/pom.xml local/
+COPY bench/pom.xml bench/
 COPY schemas/src/main/avro schemas/src/main/avro
 RUN mvn -B -q -DskipTests -pl cli -am package && rm -rf */target
 
@@ -24,6 +29,7 @@ COPY client client
 COPY encoder-worker encoder-worker
 COPY embedded embedded
 COPY service service
+COPY web web
 COPY cli cli
 RUN mvn -B -DskipTests -pl cli -am package
 

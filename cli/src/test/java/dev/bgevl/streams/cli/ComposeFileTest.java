@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -329,6 +330,31 @@ class ComposeFileTest {
             + jar
             + ", the jar ENTRYPOINT runs; its COPYs: "
             + files.runtimeCopies());
+  }
+
+  @Test
+  void shouldGiveTheBuildStageEveryModuleMavenReadsAndTheJarIsBuiltFrom() throws Exception {
+    Set<String> copied = new HashSet<>();
+    for (Copy copy : files.buildCopies()) {
+      copy.sources().forEach(source -> copied.add(source.replaceAll("/+$", "")));
+    }
+    // Maven reads every module the parent pom lists, even under -pl cli: each needs its pom
+    for (String module : files.modules()) {
+      assertTrue(
+          copied.contains(module) || copied.contains(module + "/pom.xml"),
+          "the Dockerfile's build stage never copies "
+              + module
+              + "/pom.xml, so Maven stops at 'Child module does not exist'; it copies "
+              + copied);
+    }
+    for (String module : files.modulesBuiltWith("cli")) {
+      assertTrue(
+          copied.contains(module),
+          "the production jar is built from "
+              + module
+              + " (mvn -pl cli -am) but the Dockerfile's build stage never copies it; it copies "
+              + copied);
+    }
   }
 
   @Test

@@ -28,6 +28,7 @@ final class DeploymentFiles {
 
   private final Path root;
   private final JsonNode compose;
+  private final List<Instruction> dockerfile;
   private final List<Instruction> runtimeStage;
 
   /** One Dockerfile instruction: the upper-cased keyword and the rest of the (joined) line. */
@@ -42,7 +43,8 @@ final class DeploymentFiles {
   private DeploymentFiles(Path root) throws IOException {
     this.root = root;
     this.compose = new YAMLMapper().readTree(root.resolve("docker-compose.yml").toFile());
-    this.runtimeStage = lastStage(instructions(Files.readAllLines(root.resolve("Dockerfile"))));
+    this.dockerfile = instructions(Files.readAllLines(root.resolve("Dockerfile")));
+    this.runtimeStage = lastStage(dockerfile);
   }
 
   /** Reads the files of the repository this test runs in. */
@@ -226,8 +228,17 @@ final class DeploymentFiles {
    * Dockerfile uses).
    */
   List<Copy> runtimeCopies() {
+    return copies(runtimeStage);
+  }
+
+  /** The {@code COPY} instructions of the stages before the runtime one: what the build sees. */
+  List<Copy> buildCopies() {
+    return copies(dockerfile.subList(0, dockerfile.size() - runtimeStage.size()));
+  }
+
+  private static List<Copy> copies(List<Instruction> stage) {
     List<Copy> copies = new ArrayList<>();
-    for (Instruction copy : runtimeStage("COPY")) {
+    for (Instruction copy : stage.stream().filter(i -> i.keyword().equals("COPY")).toList()) {
       List<String> words =
           List.of(copy.arguments().split("\\s+")).stream()
               .filter(w -> !w.startsWith("--"))
@@ -251,6 +262,61 @@ final class DeploymentFiles {
     List<String> list = new ArrayList<>();
     words.forEach(word -> list.add(word.asText()));
     return list;
+  }
+
+  /** The parent pom's {@code <modules>}: the folders Maven reads, whatever {@code -pl} says. */
+  List<String> modules() throws Exception {
+    List<String> modules = new ArrayList<>();
+    NodeList found = pom(root.resolve("pom.xml")).getElementsByTagName("module");
+    for (int i = 0; i < found.getLength(); i++) {
+      modules.add(found.item(i).getTextContent().trim());
+    }
+    return modules;
+  }
+
+  /**
+   * The module folder {@code module} and every module it depends on, in any scope, transitively:
+   * what {@code mvn -pl module -am} builds (test scopes too, since {@code -DskipTests} still
+   * compiles the tests).
+   */
+  Set<String> modulesBuiltWith(String module) throws Exception {
+    Map<String, String> folderOfArtifact = new LinkedHashMap<>();
+    for (String folder : modules()) {
+      folderOfArtifact.put(artifactId(pom(root.resolve(folder).resolve("pom.xml"))), folder);
+    }
+    Set<String> built = new LinkedHashSet<>();
+    List<String> toVisit = new ArrayList<>(List.of(module));
+    while (!toVisit.isEmpty()) {
+      String folder = toVisit.remove(toVisit.size() - 1);
+      if (!built.add(folder)) {
+        continue;
+      }
+      NodeList artifacts =
+          pom(root.resolve(folder).resolve("pom.xml")).getElementsByTagName("artifactId");
+      for (int i = 0; i < artifacts.getLength(); i++) {
+        Node artifact = artifacts.item(i);
+        String depended = folderOfArtifact.get(artifact.getTextContent().trim());
+        if (depended != null && "dependency".equals(artifact.getParentNode().getNodeName())) {
+          toVisit.add(depended);
+        }
+      }
+    }
+    return built;
+  }
+
+  private static Document pom(Path file) throws Exception {
+    return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+  }
+
+  private static String artifactId(Document pom) {
+    for (Node child = pom.getDocumentElement().getFirstChild();
+        child != null;
+        child = child.getNextSibling()) {
+      if ("artifactId".equals(child.getNodeName())) {
+        return child.getTextContent().trim();
+      }
+    }
+    throw new AssertionError("a pom without its own artifactId: " + pom.getDocumentURI());
   }
 
   /**
