@@ -21,8 +21,9 @@ import org.w3c.dom.NodeList;
 
 /**
  * The repository's deployment files as {@link ComposeFileTest} needs them: the services of {@code
- * docker-compose.yml}, the runtime stage of the {@code Dockerfile} and the jar name {@code
- * cli/pom.xml} builds. A static reading only: no Docker engine is involved.
+ * docker-compose.yml}, the build and runtime stages of the {@code Dockerfile}, the modules the poms
+ * name and the jar name {@code cli/pom.xml} builds. A static reading only: no Docker engine is
+ * involved.
  */
 final class DeploymentFiles {
 
@@ -324,10 +325,7 @@ final class DeploymentFiles {
    * file name.
    */
   String shadedJarName() throws Exception {
-    Document pom =
-        DocumentBuilderFactory.newInstance()
-            .newDocumentBuilder()
-            .parse(root.resolve("cli/pom.xml").toFile());
+    Document pom = pom(root.resolve("cli/pom.xml"));
     NodeList builds = pom.getDocumentElement().getElementsByTagName("build");
     for (int i = 0; i < builds.getLength(); i++) {
       Node build = builds.item(i);
