@@ -388,6 +388,9 @@ class IngestFaultIT {
                 "--topics.requests", "kill-retrieval-requests",
                 "--topics.replies", "kill-retrieval-replies",
                 "--topics.requests-dlq", "kill-retrieval-requests-dlq",
+                // no fixed ports: a `bgevl local` or a second build on this machine holds 8080/8088
+                "--ops.port", "0",
+                "--web.port", "-1",
                 // a SIGKILLed member stays in the group until its session expires: 45 s by default,
                 // which the restarted
                 // child would spend waiting in its first rebalance

@@ -69,7 +69,10 @@ class LocalShutdownIT {
                 "--encoder.threads",
                 "1",
                 "--ops.port",
-                "0"))) {
+                "0",
+                // the page is not under test; its default 8088 may be taken on this machine
+                "--web.port",
+                "-1"))) {
       Awaitility.await("local stack ready")
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(200))
