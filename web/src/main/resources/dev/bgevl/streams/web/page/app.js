@@ -149,13 +149,14 @@ function showThumbnail(image, id, showNone) {
   let tries = 0;
   image.addEventListener("error", async () => {
     // an <img> error does not say why: one request tells "none" (404) from "not now"
-    if (await isTemporarilyUnavailable(id) && tries < THUMBNAIL_RETRY_MS.length) {
-      image.dataset.retries = String(tries + 1);
+    if (tries < THUMBNAIL_RETRY_MS.length && await isTemporarilyUnavailable(id)) {
+      const delay = THUMBNAIL_RETRY_MS[tries++];
+      image.dataset.retries = String(tries);
       setTimeout(() => {
         if (image.isConnected) {
           image.src = thumbnailUrl(id);
         }
-      }, THUMBNAIL_RETRY_MS[tries++]);
+      }, delay);
       return;
     }
     showNone();
